@@ -1,0 +1,40 @@
+# Wire and Spin: `make book` builds the HTML book, `make test` runs every check.
+# Both create .venv from the pins when it is missing and reuse it afterwards.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+
+.PHONY: book test unit nbval browser bench bundle clean
+
+$(STAMP): requirements.txt constraints.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet -r requirements.txt -c constraints.txt
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+bundle: $(STAMP)
+	$(PY) -m analysis.figures bundle
+
+book: bundle
+	$(BIN)/jupyter-book build . -W -n --keep-going
+
+unit: $(STAMP)
+	$(PY) -m pytest -m "not browser"
+
+nbval: $(STAMP)
+	$(PY) -m pytest --nbval book --sanitize-with tests/sanitize.cfg -p no:randomly
+
+browser: $(STAMP)
+	$(PY) -m pytest -m browser
+
+test: unit nbval book browser
+
+bench: $(STAMP)
+	$(PY) -m analysis.bench
+
+clean:
+	rm -rf _build _static/vega-bundle.js _static/figures

@@ -1,0 +1,269 @@
+"""Cleaning with an audit trail: every change to a raw text is recorded, so nothing is lost.
+
+A document is held as a *piece table*: a list of pieces that cover the raw text from start to
+end. A kept piece is a verbatim slice of the raw text; an edited piece replaces a raw slice (maybe
+empty, for an insertion) by new text (maybe empty, for a deletion) and says which step did it and
+why. Cleaning steps find spans in the current text and the table records them, so the cleaned text,
+the raw text and the mapping between their offsets are always derivable from one structure.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+Span = tuple[int, int, str]  # (start, end, replacement) in the current text
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A run of the raw text: kept verbatim (``step`` is empty) or replaced by ``text``."""
+
+    raw_start: int
+    raw_end: int
+    text: str
+    step: str = ""
+    reason: str = ""
+
+    @property
+    def kept(self) -> bool:
+        return not self.step
+
+
+@dataclass(frozen=True)
+class CleaningStep:
+    """One documented cleaning rule: ``find(text, meta)`` yields spans to replace."""
+
+    name: str
+    reason: str
+    find: Callable[[str, Mapping[str, str]], Iterable[Span]]
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    """The result of cleaning one text: pieces, and the derived clean text."""
+
+    raw: str
+    pieces: tuple[Piece, ...]
+
+    @property
+    def text(self) -> str:
+        return "".join(p.text for p in self.pieces)
+
+    def edits(self) -> pd.DataFrame:
+        """One row per change: raw and clean offsets, what was there, what replaced it, and why."""
+        rows, pos = [], 0
+        for p in self.pieces:
+            if not p.kept:
+                rows.append(
+                    {
+                        "step": p.step,
+                        "reason": p.reason,
+                        "raw_start": p.raw_start,
+                        "raw_end": p.raw_end,
+                        "removed": self.raw[p.raw_start : p.raw_end],
+                        "clean_start": pos,
+                        "clean_end": pos + len(p.text),
+                        "inserted": p.text,
+                    }
+                )
+            pos += len(p.text)
+        columns = ["step", "reason", "raw_start", "raw_end", "removed", "clean_start",
+                   "clean_end", "inserted"]
+        return pd.DataFrame(rows, columns=columns)
+
+    def to_raw(self, pos: int) -> int:
+        """Map an offset in the clean text to the raw text (edited spans map to their start)."""
+        start = 0
+        for p in self.pieces:
+            end = start + len(p.text)
+            if pos < end or (pos == end and p is self.pieces[-1]):
+                return p.raw_start + (pos - start if p.kept else 0)
+            start = end
+        return len(self.raw)
+
+
+def rebuild_raw(clean_text: str, edits: pd.DataFrame) -> str:
+    """Rebuild the raw text from the clean text and the audit trail alone."""
+    out, pos = [], 0
+    for row in edits.sort_values("clean_start", kind="stable").itertuples():
+        out.append(clean_text[pos : row.clean_start])
+        out.append(row.removed)
+        pos = row.clean_end
+    out.append(clean_text[pos:])
+    return "".join(out)
+
+
+def _replace(pieces: list[Piece], start: int, end: int, new: str, step: str,
+             reason: str) -> list[Piece]:
+    """Replace ``[start, end)`` of the current text by ``new``; absorb edited pieces it touches."""
+    before, hit, after = [], [], []
+    pos = 0
+    for p in pieces:
+        s, e = pos, pos + len(p.text)
+        pos = e
+        if start < end:
+            is_hit = (s < end and e > start) if p.text else start < s < end
+        else:
+            is_hit = s < start < e
+        if is_hit:
+            hit.append((p, s))
+        elif e <= start:
+            before.append((p, s))
+        else:
+            after.append((p, s))
+    if not hit:  # insertion at a boundary between two pieces
+        raw_at = after[0][0].raw_start if after else (before[-1][0].raw_end if before else 0)
+        new_piece = Piece(raw_at, raw_at, new, step, reason)
+        return [p for p, _ in before] + [new_piece] + [p for p, _ in after]
+    head: list[Piece] = []
+    tail: list[Piece] = []
+    first, fs = hit[0]
+    last, ls = hit[-1]
+    steps, reasons = [step], [reason]
+    for p, _ in hit:
+        if not p.kept:
+            steps.extend(s for s in p.step.split("+") if s not in steps)
+            reasons.extend(r for r in p.reason.split(" + ") if r not in reasons)
+    if first.kept:
+        cut = max(start - fs, 0)
+        raw_start = first.raw_start + cut
+        if cut:
+            head.append(Piece(first.raw_start, raw_start, first.text[:cut]))
+        prefix = ""
+    else:
+        raw_start, prefix = first.raw_start, first.text[: max(start - fs, 0)]
+    if last.kept:
+        cut = min(end - ls, len(last.text))
+        raw_end = last.raw_start + cut
+        if cut < len(last.text):
+            tail.append(Piece(raw_end, last.raw_end, last.text[cut:]))
+        suffix = ""
+    else:
+        raw_end, suffix = last.raw_end, last.text[max(end - ls, 0):]
+    merged = Piece(raw_start, raw_end, prefix + new + suffix, "+".join(steps), " + ".join(reasons))
+    return [p for p, _ in before] + head + [merged] + tail + [p for p, _ in after]
+
+
+def apply_step(cleaned: Cleaned, step: CleaningStep, meta: Mapping[str, str]) -> Cleaned:
+    """Run one step on the current text; its spans are applied right to left."""
+    text = cleaned.text
+    spans = sorted(
+        (s for s in step.find(text, meta) if text[s[0] : s[1]] != s[2]), key=lambda s: s[0]
+    )
+    for (s1, e1, _), (s2, _, _) in zip(spans, spans[1:]):
+        if s2 < e1:
+            raise ValueError(f"cleaning step {step.name!r} produced overlapping spans")
+    pieces = list(cleaned.pieces)
+    for start, end, new in reversed(spans):
+        pieces = _replace(pieces, start, end, new, step.name, step.reason)
+    return Cleaned(cleaned.raw, tuple(pieces))
+
+
+def clean(raw: str, meta: Mapping[str, str] | None = None,
+          steps: Iterable[CleaningStep] | None = None) -> Cleaned:
+    """Clean one raw text with ``steps`` (default: :data:`STEPS`), recording every change."""
+    cleaned = Cleaned(raw, (Piece(0, len(raw), raw),) if raw else ())
+    for step in STEPS if steps is None else steps:
+        cleaned = apply_step(cleaned, step, meta or {})
+    return cleaned
+
+
+# --- the steps ------------------------------------------------------------------------------
+
+_MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|"
+           "December")
+_LINE_END = r"[ \t\u00a0]*(?:\n+|\Z)"
+
+
+def _regex(pattern: str, replacement: str = "", flags: int = 0):
+    rx = re.compile(pattern, flags)
+
+    def find(text: str, meta: Mapping[str, str]) -> Iterable[Span]:
+        return [(m.start(), m.end(), replacement) for m in rx.finditer(text)]
+
+    return find
+
+
+def _headline(text: str, meta: Mapping[str, str]) -> Iterable[Span]:
+    headline = (meta.get("headline") or "").strip()
+    if not headline:
+        return []
+    m = re.match(r"\s*" + re.escape(headline) + _LINE_END, text)
+    return [(m.start(), m.end(), "")] if m else []
+
+
+_NBSP = re.compile(r"[ \t]*\u00a0[ \t\u00a0]*")
+
+
+def _nbsp(text: str, meta: Mapping[str, str]) -> Iterable[Span]:
+    spans = []
+    for m in _NBSP.finditer(text):
+        before, after = text[: m.start()], text[m.end() :]
+        between_sentences = re.search(r"[.!?\"”]$", before) and re.match(r"[A-Z“\"]", after)
+        spans.append((m.start(), m.end(), "\n\n" if between_sentences else " "))
+    return spans
+
+
+_RUN_TOGETHER = re.compile(r"(?<=[a-z0-9)])[.!?](?P<q>[\"”“]?)(?=[A-Z])|(?<=[a-z0-9)])[.!?](?=“)")
+
+
+def _run_together(text: str, meta: Mapping[str, str]) -> Iterable[Span]:
+    """Paragraphs glued together: ``border.Ankara`` or ``spoke.”Turkish``.
+
+    A quote mark between the full stop and the capital either closes the quote that was open or
+    is an opening mark the scraper turned into a closing one. Parity decides: with an even number
+    of double quote marks before it on the line it opens a quote, so the break goes before it.
+    """
+    spans = []
+    for m in _RUN_TOGETHER.finditer(text):
+        mark = m.group("q") or ""
+        if not mark:
+            spans.append((m.end(), m.end(), "\n\n"))
+            continue
+        line = text[text.rfind("\n", 0, m.start()) + 1 : m.start()]
+        opens = sum(line.count(c) for c in "\"“”") % 2 == 0
+        at = m.end() - 1 if opens else m.end()
+        spans.append((at, at, "\n\n"))
+    return spans
+
+
+def _whitespace(text: str, meta: Mapping[str, str]) -> Iterable[Span]:
+    spans = []
+    for m in re.finditer(r"\A\s+|\s+\Z|[ \t]*\n\s*|[ \t]{2,}", text):
+        chunk = m.group()
+        if m.start() == 0 or m.end() == len(text):
+            new = ""
+        elif "\n" in chunk:
+            new = "\n\n"
+        else:
+            new = " "
+        spans.append((m.start(), m.end(), new))
+    return spans
+
+
+STEPS: tuple[CleaningStep, ...] = (
+    CleaningStep("metadata_prefix", "scraper metadata prefix (date kept in the manifest)",
+                 _regex(r"\A\s*date[ \t]+\d{4}-\d{2}-\d{2}[ \t]+")),
+    CleaningStep("headline", "headline line (kept in the manifest)", _headline),
+    CleaningStep("date_line", "date line (date kept in the manifest)",
+                 _regex(rf"(?m)^[ \t]*\d{{1,2}} (?:{_MONTHS}),? \d{{4}}{_LINE_END}")),
+    CleaningStep("newsletter", "newsletter sign-up promotion",
+                 _regex(r"(?mi)^[ \t]*Get [^\n]*? by email[^\n]*?Sign Up" + _LINE_END)),
+    CleaningStep("comment_form", "comment-form trailer",
+                 _regex(r"(?mi)^[ \t\u00a0]*leave a reply:?" + _LINE_END)),
+    CleaningStep("source_line", "source credit line", _regex(r"(?m)^[ \t]*Source: *\S+" + _LINE_END)),
+    CleaningStep("contributor_credit", "contributor credit",
+                 _regex(r"(?:(?<=^)|(?<=[.!?”\"]))[ \t]*[^.!?\n]*contributed to this report\.",
+                        flags=re.M)),
+    CleaningStep("nbsp", "non-breaking space (a paragraph break where it separates sentences)",
+                 _nbsp),
+    CleaningStep("run_together", "paragraphs run together without a space", _run_together),
+    CleaningStep("apostrophe", "apostrophe dropped by the scraper, restored",
+                 _regex(r"(?<=[A-Za-z]) s(?=[ \t,.;:!?])", "'s")),
+    CleaningStep("whitespace", "whitespace: paragraphs separated by one blank line, no margins",
+                 _whitespace),
+)

@@ -1,0 +1,151 @@
+"""The corpus at a glance: the article table, timeline, lengths and the cleaning audit."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from analysis.corpus import Corpus
+
+
+def article_table(corpus: Corpus) -> pd.DataFrame:
+    """One row per article, in publication order, for the reader."""
+    a = corpus.articles
+    return pd.DataFrame({
+        "id": a["id"],
+        "outlet": a["outlet"],
+        "date": a["date"].dt.strftime("%Y-%m-%d"),
+        "date basis": a["date_basis"].str.split(":").str[0],
+        "headline": a["headline"].replace("", "(none in the file)"),
+        "words": a["n_words"],
+        "sentences": a["n_sentences"],
+    })
+
+
+def timeline_chart(corpus: Corpus) -> alt.Chart:
+    """Publication dates, one row per article; colour and shape say if the date is inferred."""
+    data = timeline_data(corpus)
+    pad = pd.Timedelta(days=1)
+    domain = [(data["date"].min() - pad).isoformat(), (data["date"].max() + pad).isoformat()]
+    basis = alt.Scale(domain=["stated", "inferred"], range=["#0072B2", "#E69F00"])
+    return (
+        alt.Chart(data)
+        .mark_point(size=170, filled=True, opacity=1)
+        .encode(
+            x=alt.X("date:T", title="Publication date", scale=alt.Scale(domain=domain),
+                    axis=alt.Axis(format="%d %b", tickCount="day", labelAngle=0)),
+            y=alt.Y("label:N", title=None, sort=list(data["label"])),
+            color=alt.Color("basis:N", title="Date is", scale=basis),
+            shape=alt.Shape("basis:N", title="Date is",
+                            scale=alt.Scale(domain=["stated", "inferred"])),
+            tooltip=["label:N", alt.Tooltip("date:T", format="%d %b %Y"), "basis:N",
+                     "headline:N"],
+        )
+        .properties(width=560, height=170)
+    )
+
+
+def timeline_data(corpus: Corpus) -> pd.DataFrame:
+    a = corpus.articles
+    return pd.DataFrame({
+        "id": a["id"], "label": a["label"], "date": a["date"],
+        "basis": a["date_basis"].str.split(":").str[0],
+        "headline": a["headline"].replace("", "(no headline)"),
+    })
+
+
+def length_data(corpus: Corpus) -> pd.DataFrame:
+    a = corpus.articles
+    return pd.DataFrame({"id": a["id"], "label": a["label"], "words": a["n_words"],
+                         "sentences": a["n_sentences"], "paragraphs": a["n_paragraphs"]})
+
+
+def length_chart(corpus: Corpus) -> alt.Chart:
+    """Words per article after cleaning, in publication order."""
+    data = length_data(corpus)
+    order = list(data["label"])
+    bars = alt.Chart(data).mark_bar().encode(
+        x=alt.X("words:Q", title="Words after cleaning"),
+        y=alt.Y("label:N", title=None, sort=order),
+        color=alt.Color("label:N", legend=None, sort=order),
+        tooltip=["label:N", "words:Q", "sentences:Q", "paragraphs:Q"],
+    )
+    labels = bars.mark_text(align="left", dx=4, color="#222").encode(
+        text="words:Q", color=alt.value("#222"))
+    return (bars + labels).properties(width=520, height=170)
+
+
+def audit_summary(corpus: Corpus) -> pd.DataFrame:
+    """Changes per article and cleaning step: how many, characters removed and inserted."""
+    e = corpus.edits.assign(
+        chars_removed=corpus.edits["removed"].str.len(),
+        chars_inserted=corpus.edits["inserted"].str.len(),
+    )
+    labels = corpus.articles.set_index("id")["label"]
+    out = (e.groupby(["article_id", "step", "reason"], as_index=False)
+           .agg(changes=("step", "size"), chars_removed=("chars_removed", "sum"),
+                chars_inserted=("chars_inserted", "sum")))
+    out.insert(1, "label", out["article_id"].map(labels))
+    order = {aid: i for i, aid in enumerate(corpus.articles["id"])}
+    return out.sort_values(["article_id", "step"], key=lambda s: s.map(order)
+                           if s.name == "article_id" else s).reset_index(drop=True)
+
+
+def audit_chart(corpus: Corpus) -> alt.Chart:
+    """Changes per article, stacked by cleaning step."""
+    data = audit_summary(corpus)
+    order = list(corpus.articles["label"])
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("sum(changes):Q", title="Changes recorded in the audit"),
+            y=alt.Y("label:N", title=None, sort=order),
+            color=alt.Color("step:N", title="Cleaning step"),
+            tooltip=["label:N", "step:N", "reason:N", "changes:Q", "chars_removed:Q",
+                     "chars_inserted:Q"],
+        )
+        .properties(width=520, height=170)
+    )
+
+
+def removed_text(corpus: Corpus) -> pd.DataFrame:
+    """Every change that removed or rewrote words (not only white space), with its offsets."""
+    e = corpus.edits
+    visible = e["removed"].str.strip().ne("") | e["inserted"].str.strip().ne("")
+    out = e.loc[visible, ["article_id", "step", "raw_start", "raw_end", "removed", "inserted"]]
+    return out.rename(columns={"article_id": "article"}).reset_index(drop=True)
+
+
+BOILERPLATE_STEPS = ("newsletter", "comment_form", "source_line", "contributor_credit")
+
+
+def _long_date(ts: pd.Timestamp) -> str:
+    return f"{ts.day} {ts:%B %Y}"
+
+
+def key_numbers(corpus: Corpus) -> dict[str, object]:
+    """The numbers the corpus chapter states in prose, by glue name."""
+    a, e = corpus.articles, corpus.edits
+    longest, shortest = a.loc[a["n_words"].idxmax()], a.loc[a["n_words"].idxmin()]
+    steps = e["step"].str.split("+")
+    count = lambda name: int(steps.apply(lambda s: name in s).sum())  # noqa: E731
+    return {
+        "n_articles": len(a),
+        "total_words": int(a["n_words"].sum()),
+        "total_sentences": int(a["n_sentences"].sum()),
+        "first_date": _long_date(a["date"].min()),
+        "last_date": _long_date(a["date"].max()),
+        "span_days": int((a["date"].max() - a["date"].min()).days),
+        "n_inferred_dates": int(a["date_basis"].str.startswith("inferred").sum()),
+        "longest_label": longest["label"], "longest_words": int(longest["n_words"]),
+        "shortest_label": shortest["label"], "shortest_words": int(shortest["n_words"]),
+        "n_unattributed": int((a["outlet"] == "unattributed").sum()),
+        "n_changes": len(e),
+        "chars_removed": int(e["removed"].str.len().sum()),
+        "n_apostrophes": count("apostrophe"),
+        "n_run_together": count("run_together"),
+        "n_nbsp": count("nbsp"),
+        "n_boilerplate": sum(count(s) for s in BOILERPLATE_STEPS),
+        "n_headlines": count("headline"),
+    }

@@ -1,0 +1,72 @@
+"""Text primitives shared by every chapter: words with offsets, sentences, a matching form.
+
+Everything here works on the *clean* text and returns character offsets into it, so any span
+can be highlighted in the original (and mapped back to the raw file through the cleaning audit).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from nltk.tokenize import RegexpTokenizer
+from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+
+# Words: digit groups ("900,000", "3.6"), and letter runs joined by hyphens or apostrophes
+# ("S-400", "Syria's", "Syria’s", "al-Assad"). Punctuation is not a word.
+WORD_PATTERN = r"\d+(?:[.,]\d+)*(?:-\w+)*|[^\W\d_]+(?:[-'’][^\W_]+)*|\d+[^\W\d_]\w*"
+_WORDS = RegexpTokenizer(WORD_PATTERN)
+
+# Abbreviations Punkt must not end a sentence on (lower case, without the final full stop).
+ABBREVIATIONS = frozenset({
+    "u.s", "u.n", "u.k", "e.u", "govt", "gov", "mr", "mrs", "ms", "dr", "gen", "col", "lt",
+    "maj", "sgt", "capt", "adm", "rep", "sen", "st", "jan", "feb", "mar", "apr", "aug", "sep",
+    "sept", "oct", "nov", "dec", "no", "vs", "etc", "inc", "corp", "ltd", "co", "approx",
+})
+
+# One character to one character, so offsets survive folding.
+_FOLD = str.maketrans({
+    "‘": "'", "’": "'", "‛": "'", "′": "'", "“": '"', "”": '"', "„": '"', "″": '"',
+    "–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-", "\u00a0": " ",
+})
+
+
+def fold_chars(text: str) -> str:
+    """Curly quotes to straight, dashes to hyphens, no-break spaces to spaces; same length."""
+    return text.translate(_FOLD)
+
+
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the words of ``text``."""
+    return list(_WORDS.span_tokenize(text))
+
+
+def words(text: str) -> list[str]:
+    """The words of ``text`` (see :data:`WORD_PATTERN`)."""
+    return [text[s:e] for s, e in word_spans(text)]
+
+
+@lru_cache(maxsize=1)
+def _punkt() -> PunktSentenceTokenizer:
+    params = PunktParameters()
+    params.abbrev_types = set(ABBREVIATIONS)
+    return PunktSentenceTokenizer(params)
+
+
+def _open_quote(chunk: str) -> bool:
+    """True when a quotation opened in ``chunk`` is still open at its end."""
+    return chunk.count("“") > chunk.count("”") or chunk.count('"') % 2 == 1
+
+
+def sentence_spans(paragraph: str) -> list[tuple[int, int]]:
+    """Sentence spans of one paragraph: nltk Punkt with known abbreviations, no data download.
+
+    Punkt splits inside quotations at ``... No one`` or ``?`` within a quote; a sentence that
+    leaves a quotation open is joined to the next, so a quoted statement stays in one sentence.
+    """
+    spans: list[tuple[int, int]] = []
+    for start, end in _punkt().span_tokenize(paragraph):
+        if spans and _open_quote(paragraph[spans[-1][0] : spans[-1][1]]):
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+    return spans
