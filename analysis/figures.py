@@ -151,11 +151,27 @@ if __name__ == "__main__":
         raise SystemExit("usage: python -m analysis.figures bundle")
 
 
-def table(frame: pd.DataFrame, table_id: str, *, precision: int = 2):
-    """A frame as an HTML table for the book: no index, cell text escaped, a stable element id.
+@dataclass(frozen=True, eq=False)
+class Table:
+    """A frame shown as an HTML table: no index, cell text escaped, stable element ids.
 
-    Article text is data, not markup, so it is escaped; the fixed id keeps the HTML identical
-    from run to run, which the strict notebook tests compare.
+    Article text is data, not markup, so it is escaped; fixed ids keep the HTML identical from
+    run to run, which the strict notebook tests compare.
     """
-    return (frame.style.hide(axis="index").format(precision=precision, escape="html")
-            .set_uuid(table_id))
+
+    frame: pd.DataFrame
+    table_id: str
+    precision: int = 2
+
+    def _repr_html_(self) -> str:
+        styler = (self.frame.style.hide(axis="index")
+                  .format(precision=self.precision, escape="html").set_uuid(self.table_id))
+        return styler.to_html()
+
+    def __repr__(self) -> str:
+        return f"Table {self.table_id!r}: {len(self.frame)} rows x {self.frame.shape[1]} columns"
+
+
+def table(frame: pd.DataFrame, table_id: str, *, precision: int = 2) -> Table:
+    """Show ``frame`` as a book table (see :class:`Table`)."""
+    return Table(frame, table_id, precision)
