@@ -75,14 +75,20 @@ class Cleaned:
                    "clean_end", "inserted"]
         return pd.DataFrame(rows, columns=columns)
 
-    def to_raw(self, pos: int) -> int:
-        """Map an offset in the clean text to the raw text (edited spans map to their start)."""
+    def to_raw(self, pos: int, *, end: bool = False) -> int:
+        """Map a clean-text offset to the raw text; edited spans map to their raw start.
+
+        With ``end=True`` the offset is the end of a span: it maps just past the raw character
+        of the span's last clean character, so trailing removed text is not included.
+        """
+        if end and pos > 0:
+            return self.to_raw(pos - 1) + 1
         start = 0
         for p in self.pieces:
-            end = start + len(p.text)
-            if pos < end or (pos == end and p is self.pieces[-1]):
+            stop = start + len(p.text)
+            if pos < stop:
                 return p.raw_start + (pos - start if p.kept else 0)
-            start = end
+            start = stop
         return len(self.raw)
 
 

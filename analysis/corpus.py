@@ -209,7 +209,7 @@ def _sentences(article_id: str, body: str, paras: list[dict],
             rows.append({
                 "article_id": article_id, "sentence_id": f"{article_id}-s{n:02d}",
                 "paragraph_id": para["paragraph_id"], "sentence": n, "start": s, "end": e,
-                "raw_start": cleaned.to_raw(s), "raw_end": cleaned.to_raw(e),
+                "raw_start": cleaned.to_raw(s), "raw_end": cleaned.to_raw(e, end=True),
                 "text": body[s:e], "n_words": len(text.words(body[s:e])),
             })
     return rows

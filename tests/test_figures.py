@@ -1,0 +1,83 @@
+"""The figure pipeline: themed charts, the three downloads, and the offline Vega bundle."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import altair as alt
+import pandas as pd
+import pytest
+
+from analysis import figures
+
+DATA = pd.DataFrame({"outlet": ["A", "B", "C"], "words": [3, 1, 2]})
+
+
+def chart() -> alt.Chart:
+    return alt.Chart(DATA).mark_bar().encode(x="words:Q", y="outlet:N", color="outlet:N")
+
+
+def test_publish_writes_png_svg_csv(tmp_path):
+    fig = figures.publish(chart(), "fig-test-bars", "Bars.", "Test data.", out_dir=tmp_path,
+                          glue=False)
+    png, svg, csv = (tmp_path / f"fig-test-bars.{ext}" for ext in ("png", "svg", "csv"))
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "<svg" in svg.read_text(encoding="utf-8")[:500]
+    pd.testing.assert_frame_equal(pd.read_csv(csv), DATA, check_dtype=False)
+    assert fig.files == (png, svg, csv)
+
+
+def test_theme_applied(tmp_path):
+    fig = figures.publish(chart(), "fig-test-theme", "Bars.", "Test data.", out_dir=tmp_path,
+                          glue=False)
+    assert fig.spec["config"]["range"]["category"] == list(figures.PALETTE)
+    assert fig.spec["config"]["font"] == figures.FONT
+
+
+def test_caption_carries_source_id_and_downloads(tmp_path):
+    fig = figures.publish(chart(), "fig-test-caption", "Bars <b>.", "Test & data.",
+                          out_dir=tmp_path, glue=False)
+    md = fig.caption_markdown()
+    assert "Source: Test &amp; data." in md and "fig-test-caption" in md
+    for ext in ("png", "svg", "csv"):
+        assert f'{figures.FIGURES_URL}/fig-test-caption.{ext}' in md
+
+
+@pytest.mark.parametrize("bad", ["Fig-1", "fig_lengths", "lengths", "fig-", "fig-a b"])
+def test_figure_id_must_be_stable_form(tmp_path, bad):
+    with pytest.raises(ValueError, match="figure id"):
+        figures.publish(chart(), bad, "c", "s", out_dir=tmp_path, glue=False)
+
+
+def test_caption_and_source_required(tmp_path):
+    with pytest.raises(ValueError, match="caption and source"):
+        figures.publish(chart(), "fig-x", " ", "s", out_dir=tmp_path, glue=False)
+
+
+def test_layered_chart_needs_its_data(tmp_path):
+    layered = chart() + alt.Chart(DATA.head(1)).mark_text().encode(x="words:Q", text="outlet:N")
+    with pytest.raises(ValueError, match="pass data="):
+        figures.publish(layered, "fig-layer", "c", "s", out_dir=tmp_path, glue=False)
+    figures.publish(layered, "fig-layer", "c", "s", data=DATA, out_dir=tmp_path, glue=False)
+
+
+def test_bundle_declares_versions_altair_asks_for(tmp_path):
+    path = figures.write_bundle(tmp_path / "bundle.js")
+    js = path.read_text(encoding="utf-8")
+    assert "window.vegaEmbed=" in js.replace(" ", "")
+    declared = re.search(r"window\.VEGA_DEBUG = Object\.assign\(.*?(\{.*\})\);", js).group(1)
+    for key, version in figures.altair_versions().items():
+        assert f'"{key}": "{version}"' in declared
+    html = chart().to_html(template="universal")
+    for lib, version in re.findall(r'maybeLoadScript\("([a-z-]+)", "([^"]+)"\)', html):
+        assert f'"{lib.replace("-", "")}_version": "{version}"' in declared
+
+
+def test_table_escapes_text_and_is_stable():
+    frame = pd.DataFrame({"text": ["<script>alert(1)</script>"], "n": [1.23456]})
+    first = figures.table(frame, "t1")._repr_html_()
+    assert "<script>alert" not in first and "&lt;script&gt;" in first
+    assert first == figures.table(frame, "t1")._repr_html_()
+    assert "1.23" in first and "1.2346" not in first
+    assert "0x" not in repr(figures.table(frame, "t1"))
