@@ -1,0 +1,223 @@
+"""analysis.quotes: quote pairing, kinds, attribution, scoring, and the real texts."""
+
+import re
+
+import pandas as pd
+import pytest
+
+from analysis import quotes
+from analysis.corpus import load_corpus
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return load_corpus()
+
+
+def spans(text):
+    return [(text[q.start:q.end], q.repair) for q in quotes.quote_spans(text)]
+
+
+# ----------------------------------------------------------------- pairing marks
+
+def test_curly_and_straight_quotes():
+    assert spans('He called it “brazen” and "absurd", then left.') == [("brazen", ""),
+                                                                       ("absurd", "")]
+
+
+def test_final_comma_is_cut_but_full_stop_kept():
+    text = '“We will act,” he said. "No one should doubt this."'
+    assert [t for t, _ in spans(text)] == ["We will act", "No one should doubt this."]
+
+
+def test_opening_mark_printed_as_closing_mark():
+    found = spans("”The two leaders will meet,” said Altun.")
+    assert found == [("The two leaders will meet", "opening mark printed as ”")]
+
+
+def test_quote_in_run_together_paragraph():
+    assert [t for t, _ in spans("at the border.“We will act,” Akar said.")] == ["We will act"]
+
+
+def test_quote_spanning_a_paragraph_break():
+    text = "“First part of it.\n\n“Second part,” he said."
+    (found,) = quotes.quote_spans(text)
+    assert text[found.start:found.end] == "First part of it.\n\n“Second part"
+
+
+def test_unclosed_quote_ends_at_its_paragraph():
+    text = "“Unclosed words here\n\nNext paragraph, and “another” one."
+    assert spans(text) == [("Unclosed words here", "closing mark missing at paragraph end"),
+                           ("another", "")]
+
+
+def test_missing_opening_mark_starts_after_colon():
+    assert spans('Akar said: We will act," he added.') == [("We will act",
+                                                            "opening mark missing")]
+
+
+def test_apostrophes_are_not_quotes():
+    assert spans("Syria’s ally and Turkey's army ’90s") == []
+
+
+# ----------------------------------------------------------------- kinds
+
+@pytest.mark.parametrize("quoted, comma, kind", [
+    ("terrorists", False, "phrase"),
+    ("despicable and brazen", False, "phrase"),
+    ("the need to do everything", False, "phrase"),
+    ("There could be Patriot support.", False, "statement"),
+    ("There's always room for dialogue", True, "statement"),
+    ("would be activated... No one should doubt this.", False, "statement"),
+    ("over 50 regime elements, five tanks and one howitzer destroyed", False, "statement"),
+    ("Operation Spring Shield", False, "phrase"),
+])
+def test_quote_kind(quoted, comma, kind):
+    assert quotes.quote_kind(quoted, comma) == kind
+
+
+# ----------------------------------------------------------------- attribution
+
+def attributed(text):
+    q, r = quotes.analyse_plain_text(text)
+    return q["speaker"].tolist(), list(zip(r["speaker"], r["cue"]))
+
+
+def test_speaker_before_and_after_the_cue():
+    assert attributed("“We stay,” Hulusi Akar told reporters.")[0] == ["Hulusi Akar"]
+    assert attributed("“We will meet,” said Fahrettin Altun.")[0] == ["Fahrettin Altun"]
+    assert attributed("Clashes went on, according to the Observatory.")[1] == [
+        ("Syrian Observatory for Human Rights", "according to")]
+
+
+def test_pronoun_and_title_resolve_to_the_person_named_before():
+    assert attributed("Akar spoke to reporters. “We stay,” he added.")[0] == ["Hulusi Akar"]
+    assert attributed("Lavrov arrived. The minister said talks went well.")[1] == [
+        ("Sergei Lavrov", "said")]
+    # The ministry named before any ministry: the one of the country named last.
+    assert attributed("Turkey blamed Damascus. Two were hurt, the defence ministry said.")[1][-1] \
+        == ("Turkish defence ministry", "said")
+
+
+def test_unresolvable_speakers_stay_unknown():
+    assert attributed("“We will win,” said Ivan Nobody.")[0] == [quotes.UNKNOWN]
+    assert attributed("“First part.\n\n“Second part,” he said.")[0] == [quotes.UNKNOWN]
+
+
+def test_relative_clause_and_participle():
+    assert attributed("Moscow, which backs Assad, urged Turkey to stop, saying it had proof.")[1] \
+        == [("Russian government", "urged")]
+
+
+def test_passive_verb_without_agent_is_not_attribution():
+    assert attributed("Two soldiers died in an airstrike blamed on Damascus.") == ([], [])
+
+
+def test_continued_statement_takes_previous_speaker():
+    speakers, _ = attributed('"There is a threat," Akar told CNN Turk. "There could be support."')
+    assert speakers == ["Hulusi Akar", "Hulusi Akar"]
+
+
+def test_framed_statement_is_not_reported_speech_but_paraphrase_is():
+    _, reported = attributed('"We stay," Akar told CNN Turk, adding talks would continue.')
+    assert reported == [("Hulusi Akar", "adding")]
+
+
+# ----------------------------------------------------------------- speakers table
+
+def write_speakers(tmp_path, rows):
+    frame = pd.DataFrame(rows, columns=list(quotes.SPEAKER_COLUMNS))
+    path = tmp_path / "speakers.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def row(name, aliases, kind="person"):
+    return [name, aliases, kind, "r", "s", "i", "s", "C", "s", "Side"]
+
+
+def test_speakers_table_checks(tmp_path):
+    with pytest.raises(quotes.QuotesError, match="names both"):
+        quotes.load_speakers(write_speakers(tmp_path, [row("A", "Ann;Smith"), row("B", "smith")]))
+    with pytest.raises(quotes.QuotesError, match="pronoun or title"):
+        quotes.load_speakers(write_speakers(tmp_path, [row("A", "Ann;the minister")]))
+    with pytest.raises(quotes.QuotesError, match="missing column"):
+        pd.DataFrame({"name": ["A"]}).to_csv(tmp_path / "bad.csv", index=False)
+        quotes.load_speakers(tmp_path / "bad.csv")
+
+
+def test_real_speakers_table_has_sources():
+    table = quotes.load_speakers()
+    assert (table["role_source"].str.strip() != "").all()
+    assert set(table["side"]) <= set(quotes.SIDE_ORDER)
+
+
+# ----------------------------------------------------------------- scoring
+
+def test_partial_matching_is_one_to_one():
+    gold = pd.DataFrame({"type": "direct", "article_id": "a", "start": [0, 20], "end": [10, 30],
+                         "speaker": "X", "kind": "statement"})
+    pred = pd.DataFrame({"article_id": ["a"], "start": [5], "end": [25], "speaker": ["X"],
+                         "kind": ["statement"]})
+    scores = quotes.score_quotes(pred, gold)
+    assert scores["partial_matched"] == 1 and scores["exact_matched"] == 0
+    assert scores["partial_precision"] == 1.0 and scores["partial_recall"] == 0.5
+
+
+def test_gold_text_must_be_in_its_sentence(corpus, tmp_path):
+    path = tmp_path / "gold.csv"
+    pd.DataFrame([{"type": "direct", "article_id": "afp", "sentence_ids": "afp-s01",
+                   "text": "not in this sentence", "kind": "phrase", "speaker": "unknown",
+                   "cue": "", "mention": "", "note": ""}]).to_csv(path, index=False)
+    with pytest.raises(quotes.QuotesError, match="not found"):
+        quotes.load_gold(corpus, path)
+
+
+# ----------------------------------------------------------------- the real texts
+
+def test_contract_columns_offsets_and_order(corpus):
+    q = quotes.find_quotes(corpus)
+    assert list(q.columns[:8]) == ["article_id", "quote_id", "start", "end", "text", "kind",
+                                   "speaker", "sentence_id"]
+    assert q["quote_id"].is_unique
+    for r in q.itertuples():
+        assert corpus.text(r.article_id)[r.start:r.end] == r.text
+    assert q.equals(quotes.find_quotes(corpus))
+    order = list(corpus.articles["id"])
+    assert list(q["article_id"].map(order.index)) == sorted(q["article_id"].map(order.index))
+
+
+def test_every_double_mark_in_the_texts_is_used(corpus):
+    q = quotes.find_quotes(corpus)
+    for aid in corpus.articles["id"]:
+        text = corpus.text(aid)
+        n_marks = len(re.findall(r'["“”]', text))
+        assert n_marks == 2 * (q["article_id"] == aid).sum(), aid
+
+
+def test_voa_damaged_opening_marks_are_repaired(corpus):
+    text = corpus.text("voa")
+    damaged = len(re.findall(r"(?:^|\n)”", text))
+    q = quotes.find_quotes(corpus)
+    assert damaged > 0
+    assert (q[q["article_id"] == "voa"]["repair"] != "").sum() == damaged
+
+
+def test_every_speaker_is_known_or_marked_unknown(corpus):
+    names = set(quotes.load_speakers()["name"]) | {quotes.UNKNOWN}
+    assert set(quotes.find_quotes(corpus)["speaker"]) <= names
+    assert set(quotes.find_reported(corpus)["speaker"]) <= names
+
+
+def test_against_hand_annotation(corpus):
+    gold = quotes.load_gold(corpus)
+    q = quotes.score_quotes(quotes.find_quotes(corpus), gold)
+    r = quotes.score_reported(quotes.find_reported(corpus), gold)
+    assert q["partial_f1"] >= 0.9 and q["speaker_accuracy"] >= 0.9
+    assert r["speaker_f1"] >= 0.85
+
+
+def test_share_of_voice_sums_to_one(corpus):
+    for frame in (quotes.share_by_side(corpus), quotes.share_by_speaker(corpus)):
+        sums = frame.groupby("article_id")["share"].sum()
+        assert sums.round(9).eq(1).all()
