@@ -6,7 +6,10 @@ can be highlighted in the original (and mapped back to the raw file through the 
 
 from __future__ import annotations
 
+import csv
+from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from nltk.tokenize import RegexpTokenizer
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
@@ -70,3 +73,57 @@ def sentence_spans(paragraph: str) -> list[tuple[int, int]]:
         else:
             spans.append((start, end))
     return spans
+
+
+# --- Matching forms (added for the reuse chapter) ----------------------------------------------
+
+SPELLING_TABLE = Path(__file__).resolve().parent.parent / "data" / "spelling" / "variants.csv"
+
+
+@dataclass(frozen=True)
+class Token:
+    """One word of a text: its surface form, offsets in that text, and its matching form."""
+
+    text: str
+    start: int
+    end: int
+    form: str
+
+
+@lru_cache(maxsize=4)
+def spelling_variants(path: Path | str | None = None) -> dict[str, str]:
+    """British form -> American form, from ``data/spelling/variants.csv`` (or ``path``).
+
+    Raises ``ValueError`` when the table lacks its columns or maps one form two ways.
+    """
+    path = Path(path) if path is not None else SPELLING_TABLE
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        if not {"british", "american"} <= set(reader.fieldnames or []):
+            raise ValueError(f"{path}: header must have 'british' and 'american' columns")
+        table: dict[str, str] = {}
+        for row in reader:
+            british, american = row["british"].strip().lower(), row["american"].strip().lower()
+            if not british or not american:
+                raise ValueError(f"{path}, row {reader.line_num}: empty form")
+            if table.get(british, american) != american:
+                raise ValueError(f"{path}, row {reader.line_num}: {british!r} mapped twice")
+            table[british] = american
+    return table
+
+
+def match_form(word: str, variants: dict[str, str] | None = None) -> str:
+    """The form words are matched on: case, quote and dash styles and spelling folded.
+
+    ``Defence``, ``defense`` and ``DEFENSE`` all give ``defense``; ``Syria’s`` gives
+    ``syria's``. ``variants`` maps British to American forms (default: the book's table).
+    """
+    folded = fold_chars(word).lower()
+    table = spelling_variants() if variants is None else variants
+    return table.get(folded, folded)
+
+
+def tokens(text: str, variants: dict[str, str] | None = None) -> list[Token]:
+    """The words of ``text`` with offsets into it and their matching forms."""
+    table = spelling_variants() if variants is None else variants
+    return [Token(text[s:e], s, e, match_form(text[s:e], table)) for s, e in word_spans(text)]

@@ -1,0 +1,1228 @@
+"""Who copied whom: shared passages between reports, the edits inside them, and direction.
+
+The method follows text-reuse tools such as passim, TextPAIR and WCopyfind, in three separate
+steps so that a large corpus can replace the all-pairs search with an index:
+
+1. :func:`candidates` finds, for every earlier/later pair of reports, the word n-grams they
+   share (the *seeds*), with an inverted index over matching forms.
+2. :func:`align` chains seeds that lie within ``max_gap`` words of each other in both texts,
+   widens each chain by ``pad`` words, aligns the two stretches word by word (``difflib``) and
+   keeps passages with at least ``min_words`` aligned words.
+3. :func:`passage_edits` classifies every difference inside a passage: spelling variant,
+   punctuation/quote style, function-word change, content substitution, insertion or deletion.
+
+Words are matched on :func:`analysis.text.match_form` (case, quote and dash styles and
+British/American spelling folded); every offset is a character offset into the clean text.
+Earlier publication is the source; when two reports share a date, the one carrying a wire-agency
+credit in the manifest is the source (:func:`publication_order`).
+"""
+
+from __future__ import annotations
+
+import bisect
+import difflib
+import html
+import itertools
+import random
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import altair as alt
+import numpy as np
+import pandas as pd
+from nltk.util import ngrams
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.metrics.pairwise import cosine_similarity
+
+from analysis import text as textlib
+from analysis.corpus import Corpus
+
+EDIT_KINDS = ("spelling", "punctuation", "function_word", "substitution", "insertion", "deletion")
+SUBSTANTIVE = ("substitution", "insertion", "deletion")
+EDIT_COLUMNS = ["source_id", "target_id", "kind", "old", "new", "source_sentence_id",
+                "target_sentence_id", "source_start", "source_end", "target_start", "target_end"]
+
+# Closed-class English words: articles, pronouns, prepositions, conjunctions, auxiliaries.
+# A change confined to these is a function-word change, not a change of content.
+FUNCTION_WORDS = frozenset("""
+a an the this that these those it its it's he him his she her hers they them their theirs we us
+our ours you your yours i me my mine who whom whose which what there here
+of in on at by for with from to into onto over under about above below after before between
+through during without within among against along across upon off out up down as than
+and or but nor so yet if because while although though whether also too either neither
+is are was were be been being am has have had having do does did will would shall should
+can could may might must not no one ones such own same other another each both all any some
+""".split())
+
+
+@dataclass(frozen=True)
+class Params:
+    """Alignment parameters; the defaults come from the calibration in the chapter.
+
+    - ``n``: seed size, in words: passages are found from shared word n-grams.
+    - ``max_gap``: largest run of unmatched words, in either text, between two chained seeds.
+    - ``min_words``: a passage needs at least this many aligned (identical) words.
+    - ``pad``: how far (words) an edge may move out to the next shared content word, so an edit
+      at a passage edge (one word changed before the first seed) is inside the passage.
+    """
+
+    n: int = 3
+    max_gap: int = 16
+    min_words: int = 8
+    pad: int = 3
+
+    def __post_init__(self) -> None:
+        if self.n < 1 or self.max_gap < 0 or self.min_words < 1 or self.pad < 0:
+            raise ValueError(f"bad reuse parameters: {self}")
+
+
+DEFAULT = Params()
+
+# Sentence labels (see :func:`sentence_labels`): a sentence is derived from its best source
+# sentence when it repeats a run of MIN_RUN aligned words of it, or MIN_SHARE of its own words.
+MIN_RUN = 8
+MIN_SHARE = 0.5
+# Article level (METER): share of a report's words aligned to earlier reports.
+METER_WHOLLY = 0.75
+METER_PARTIALLY = 0.10
+
+
+@dataclass(frozen=True)
+class Doc:
+    """One text prepared for matching: its words with offsets and matching forms."""
+
+    id: str
+    text: str
+    tokens: tuple[textlib.Token, ...]
+    sentence_of: tuple[int, ...] = field(repr=False, default=())
+
+    @property
+    def forms(self) -> tuple[str, ...]:
+        return tuple(t.form for t in self.tokens)
+
+
+def make_doc(doc_id: str, text: str) -> Doc:
+    """A :class:`Doc` from any text (an article, or a synthetic test text)."""
+    if not isinstance(text, str):
+        raise TypeError(f"text of {doc_id!r} must be a string, not {type(text).__name__}")
+    toks = tuple(textlib.tokens(text))
+    starts, pos = [], 0
+    for para in text.split("\n\n"):
+        starts.extend(pos + a for a, _ in textlib.sentence_spans(para))
+        pos += len(para) + 2
+    return Doc(doc_id, text, toks,
+               tuple(max(0, bisect.bisect_right(starts, t.start) - 1) for t in toks))
+
+
+def publication_order(corpus: Corpus) -> list[str]:
+    """Article ids, earliest first; on the same date, a wire-agency credit comes first."""
+    a = corpus.articles
+    key = pd.DataFrame({"id": a["id"], "date": a["date"],
+                        "wire": a["agency"].fillna("").str.strip().eq("").astype(int)})
+    return list(key.sort_values(["date", "wire", "id"], kind="stable")["id"])
+
+
+def documents(corpus: Corpus) -> dict[str, Doc]:
+    """Every article as a :class:`Doc`, in publication order."""
+    return {aid: make_doc(aid, corpus.text(aid)) for aid in publication_order(corpus)}
+
+
+def ordered_pairs(order: list[str]) -> list[tuple[str, str]]:
+    """(source, target) pairs where the source was published first."""
+    return [(order[i], order[j]) for j in range(len(order)) for i in range(j)]
+
+
+# --- Pairwise scores --------------------------------------------------------------------------
+
+def ngram_set(doc: Doc, n: int) -> set[tuple[str, ...]]:
+    return set(ngrams(doc.forms, n))
+
+
+def pair_scores(corpus: Corpus, n: int = 3) -> pd.DataFrame:
+    """Every ordered pair (a, b), a != b: containment of a in b, Jaccard, TF-IDF cosine.
+
+    Containment is asymmetric: the share of a's distinct word n-grams found in b (Broder 1997).
+    Jaccard (shared over union of n-gram sets) and the TF-IDF cosine of word forms are symmetric.
+    """
+    docs = documents(corpus)
+    ids = list(docs)
+    grams = {i: ngram_set(docs[i], n) for i in ids}
+    vec = TfidfVectorizer(analyzer=lambda forms: list(forms))
+    cos = cosine_similarity(vec.fit_transform([docs[i].forms for i in ids]))
+    rows = []
+    for (x, a), (y, b) in itertools.product(enumerate(ids), repeat=2):
+        if a == b:
+            continue
+        shared = len(grams[a] & grams[b])
+        rows.append({"a": a, "b": b, "shared_ngrams": shared,
+                     "containment": shared / len(grams[a]) if grams[a] else 0.0,
+                     "jaccard": shared / len(grams[a] | grams[b]) if grams[a] | grams[b]
+                     else 0.0,
+                     "cosine": float(cos[x, y])})
+    return pd.DataFrame(rows)
+
+
+# --- Step 1: candidates -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Candidate:
+    """A source/target pair and the positions (source word, target word) of shared n-grams."""
+
+    source_id: str
+    target_id: str
+    seeds: tuple[tuple[int, int], ...]
+
+
+def candidates(docs: dict[str, Doc], params: Params = DEFAULT,
+               pairs: list[tuple[str, str]] | None = None) -> list[Candidate]:
+    """Seeds for each (source, target) pair (default: every earlier/later pair of ``docs``).
+
+    One inverted index of n-grams over the sources; pairs sharing no n-gram are left out.
+    """
+    pairs = ordered_pairs(list(docs)) if pairs is None else pairs
+    for s, t in pairs:
+        if s not in docs or t not in docs:
+            raise KeyError(f"pair ({s!r}, {t!r}) names a document that is not given")
+    index: dict[tuple[str, ...], dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for sid in sorted({s for s, _ in pairs}):
+        for pos, gram in enumerate(ngrams(docs[sid].forms, params.n)):
+            index[gram][sid].append(pos)
+    out = []
+    for s, t in pairs:
+        seeds = [(i, j) for j, gram in enumerate(ngrams(docs[t].forms, params.n))
+                 for i in index.get(gram, {}).get(s, ())]
+        if seeds:
+            out.append(Candidate(s, t, tuple(sorted(seeds, key=lambda p: (p[1], p[0])))))
+    return out
+
+
+# --- Step 2: alignment ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Passage:
+    """A reused passage: word ranges and character offsets in both texts, and its alignment.
+
+    ``ops`` are ``difflib`` opcodes over word indices of the two documents (absolute indices).
+    ``identity`` is aligned words over the mean length of the two sides (1.0: same words).
+    """
+
+    source_id: str
+    target_id: str
+    source_words: tuple[int, int]
+    target_words: tuple[int, int]
+    source_start: int
+    source_end: int
+    target_start: int
+    target_end: int
+    n_matched: int
+    identity: float
+    ops: tuple[tuple[str, int, int, int, int], ...] = field(repr=False)
+
+    @property
+    def n_source_words(self) -> int:
+        return self.source_words[1] - self.source_words[0]
+
+    @property
+    def n_target_words(self) -> int:
+        return self.target_words[1] - self.target_words[0]
+
+
+def chain_seeds(seeds: tuple[tuple[int, int], ...] | list[tuple[int, int]],
+                params: Params = DEFAULT) -> list[list[tuple[int, int]]]:
+    """Group seeds into chains that advance in both texts with gaps of at most ``max_gap``."""
+    reach = params.n + params.max_gap
+    chains: list[list[tuple[int, int]]] = []
+    for i, j in sorted(seeds, key=lambda p: (p[1], p[0])):
+        best, best_cost = None, None
+        for chain in chains:
+            li, lj = chain[-1]
+            di, dj = i - li, j - lj
+            if 0 < di <= reach and 0 < dj <= reach:
+                cost = di + dj + abs(di - dj)
+                if best_cost is None or cost < best_cost:
+                    best, best_cost = chain, cost
+        if best is None:
+            chains.append([(i, j)])
+        else:
+            best.append((i, j))
+    return chains
+
+
+def _needleman_wunsch(a: tuple[str, ...], b: tuple[str, ...]) -> list[tuple[int, int] | None]:
+    """Global alignment of two short word sequences: the matched index pairs, in order.
+
+    Scores: match +2, substitution -1, gap -1, so a run of replaced words aligns as a
+    substitution and a shared word is matched where it costs the fewest gaps.
+    """
+    n, m = len(a), len(b)
+    score = np.zeros((n + 1, m + 1), dtype=np.int32)
+    score[:, 0] = -np.arange(n + 1)
+    score[0, :] = -np.arange(m + 1)
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            score[i, j] = max(score[i - 1, j - 1] + (2 if a[i - 1] == b[j - 1] else -1),
+                              score[i - 1, j] - 1, score[i, j - 1] - 1)
+    pairs, i, j = [], n, m
+    while i > 0 and j > 0:
+        if a[i - 1] == b[j - 1] and score[i, j] == score[i - 1, j - 1] + 2:
+            pairs.append((i - 1, j - 1))
+            i, j = i - 1, j - 1
+        elif score[i, j] == score[i - 1, j - 1] - 1:
+            i, j = i - 1, j - 1
+        elif score[i, j] == score[i - 1, j] - 1:
+            i -= 1
+        else:
+            j -= 1
+    return pairs[::-1]
+
+
+NW_MAX_CELLS = 40_000  # larger unanchored stretches keep difflib's matches
+
+
+def align_words(a: tuple[str, ...], b: tuple[str, ...]) -> list[tuple[str, int, int, int, int]]:
+    """Word-by-word alignment as opcodes (equal / replace / insert / delete).
+
+    ``difflib`` finds the shared runs of two or more words; the stretches between them are
+    aligned with Needleman-Wunsch, so a single shared word ("Syrian") is matched where it belongs
+    rather than at its first occurrence. Adjacent differences are merged into one opcode.
+    """
+    blocks = [blk for blk in difflib.SequenceMatcher(None, a, b, autojunk=False)
+              .get_matching_blocks() if blk.size >= 2]
+    matched: list[tuple[int, int]] = []
+    pi = pj = 0
+    for blk in blocks + [difflib.Match(len(a), len(b), 0)]:
+        ga, gb = a[pi:blk.a], b[pj:blk.b]
+        if ga and gb:
+            if len(ga) * len(gb) <= NW_MAX_CELLS:
+                inner = _needleman_wunsch(ga, gb)
+            else:
+                inner = [(x.a + k, x.b + k) for x in difflib.SequenceMatcher(
+                    None, ga, gb, autojunk=False).get_matching_blocks() for k in range(x.size)]
+            matched.extend((pi + x, pj + y) for x, y in inner)
+        matched.extend((blk.a + k, blk.b + k) for k in range(blk.size))
+        pi, pj = blk.a + blk.size, blk.b + blk.size
+    ops: list[tuple[str, int, int, int, int]] = []
+    pi = pj = 0
+    for x, y in matched + [(len(a), len(b))]:
+        if x > pi or y > pj:
+            tag = "replace" if x > pi and y > pj else "delete" if x > pi else "insert"
+            ops.append((tag, pi, x, pj, y))
+        if x < len(a):
+            if ops and ops[-1][0] == "equal":
+                ops[-1] = ("equal", ops[-1][1], x + 1, ops[-1][3], y + 1)
+            else:
+                ops.append(("equal", x, x + 1, y, y + 1))
+        pi, pj = x + 1, y + 1
+    return ops
+
+
+def _align_span(source: Doc, target: Doc, s0: int, s1: int, t0: int, t1: int,
+                params: Params, lead: tuple[int, int] | None = None,
+                tail: tuple[int, int] | None = None) -> Passage | None:
+    a, b = source.forms[s0:s1], target.forms[t0:t1]
+    ops = [(tag, i1 + s0, i2 + s0, j1 + t0, j2 + t0) for tag, i1, i2, j1, j2 in
+           align_words(a, b)]
+    _trim(ops, params)
+    if ops and lead is not None and (ops[0][1], ops[0][3]) == (s0, t0):
+        ops[:0] = [(tag, i1 + lead[0], i2 + lead[0], j1 + lead[1], j2 + lead[1]) for
+                   tag, i1, i2, j1, j2 in align_words(source.forms[lead[0]:s0],
+                                                      target.forms[lead[1]:t0])]
+    if ops and tail is not None and (ops[-1][2], ops[-1][4]) == (s1, t1):
+        ops.extend((tag, i1 + s1, i2 + s1, j1 + t1, j2 + t1) for tag, i1, i2, j1, j2 in
+                   align_words(source.forms[s1:tail[0] + 1], target.forms[t1:tail[1] + 1]))
+    matched = sum(op[2] - op[1] for op in ops if op[0] == "equal")
+    if matched < params.min_words:
+        return None
+    si, sj, ti, tj = ops[0][1], ops[-1][2], ops[0][3], ops[-1][4]
+    return Passage(source.id, target.id, (si, sj), (ti, tj),
+                   source.tokens[si].start, source.tokens[sj - 1].end,
+                   target.tokens[ti].start, target.tokens[tj - 1].end,
+                   matched, 2 * matched / ((sj - si) + (tj - ti)), tuple(ops))
+
+
+def _trim(ops: list[tuple[str, int, int, int, int]], params: Params) -> None:
+    """Drop differences at the ends, and an end run of fewer than ``n`` shared words cut off
+    from the rest by a difference longer than ``pad`` words (a stray repeated phrase)."""
+    def size(op):
+        return max(op[2] - op[1], op[4] - op[3])
+
+    changed = True
+    while changed:
+        changed = False
+        while ops and ops[0][0] != "equal":
+            ops.pop(0)
+        while ops and ops[-1][0] != "equal":
+            ops.pop()
+        if len(ops) > 2 and size(ops[0]) < params.n and size(ops[1]) > params.pad:
+            del ops[:2]
+            changed = True
+        if len(ops) > 2 and size(ops[-1]) < params.n and size(ops[-2]) > params.pad:
+            del ops[-2:]
+            changed = True
+
+
+def _sentence_edge(doc: Doc, i: int, step: int, pad: int) -> int:
+    """The first (step -1) or last (step +1) word of word i's sentence if within ``pad``."""
+    k = i
+    while 0 <= k + step < len(doc.tokens) and doc.sentence_of[k + step] == doc.sentence_of[i]:
+        k += step
+    return k if abs(k - i) <= pad else i
+
+
+def _extend(source: Doc, target: Doc, i: int, j: int, step: int, pad: int) -> tuple[int, int]:
+    """Move an edge (i, j) outward (``step`` -1: left, +1: right) to the nearest pair of equal
+    content words within ``pad`` words on both sides and in the same sentences, while any."""
+    while True:
+        best, best_cost = None, None
+        for di in range(1, pad + 1):
+            for dj in range(1, pad + 1):
+                a, b = i + step * di, j + step * dj
+                if not (0 <= a < len(source.tokens) and 0 <= b < len(target.tokens)):
+                    continue
+                if (source.sentence_of[a] != source.sentence_of[i]
+                        or target.sentence_of[b] != target.sentence_of[j]):
+                    continue  # an edge never moves into another sentence
+                form = source.tokens[a].form
+                if form == target.tokens[b].form and form not in FUNCTION_WORDS:
+                    cost = di + dj + abs(di - dj)
+                    if best_cost is None or cost < best_cost:
+                        best, best_cost = (a, b), cost
+        if best is None:
+            return i, j
+        i, j = best
+
+
+def align(source: Doc, target: Doc, candidate: Candidate,
+          params: Params = DEFAULT) -> list[Passage]:
+    """The passages of one candidate pair, aligned word by word, ordered by target position.
+
+    Each chain of seeds is widened to the nearest shared content word within ``pad`` words
+    (so that "Turkey said Thursday" / "Turkey announced Thursday" keeps its edited word), and
+    where two passages claim the same target words the one with more aligned words is kept.
+    """
+    if (candidate.source_id, candidate.target_id) != (source.id, target.id):
+        raise ValueError(f"candidate {candidate.source_id}->{candidate.target_id} does not "
+                         f"match documents {source.id}->{target.id}")
+    found = []
+    for chain in chain_seeds(candidate.seeds, params):
+        s0, t0 = _extend(source, target, min(i for i, _ in chain), min(j for _, j in chain),
+                         -1, params.pad)
+        s1, t1 = _extend(source, target, max(i for i, _ in chain) + params.n - 1,
+                         max(j for _, j in chain) + params.n - 1, 1, params.pad)
+        # A few differing words before the first shared word of both sentences (The minister
+        # also / He also) are an edit of the copied sentence: take them in.
+        e0s, e0t = _sentence_edge(source, s0, -1, params.pad), _sentence_edge(target, t0, -1,
+                                                                               params.pad)
+        e1s, e1t = _sentence_edge(source, s1, 1, params.pad), _sentence_edge(target, t1, 1,
+                                                                             params.pad)
+        lead = (e0s, e0t) if e0s < s0 and e0t < t0 else None
+        tail = (e1s, e1t) if e1s > s1 and e1t > t1 else None
+        passage = _align_span(source, target, s0, s1 + 1, t0, t1 + 1, params, lead, tail)
+        if passage is not None:
+            found.append(passage)
+    return sorted(_without_overlaps(found), key=lambda p: p.target_words)
+
+
+def _without_overlaps(passages: list[Passage]) -> list[Passage]:
+    """Greedy: most aligned words first; drop a passage if half its target words are taken."""
+    kept: list[Passage] = []
+    for p in sorted(passages, key=lambda p: (-p.n_matched, -p.identity, p.target_words,
+                                             p.source_id)):
+        overlap = sum(max(0, min(p.target_words[1], q.target_words[1])
+                          - max(p.target_words[0], q.target_words[0])) for q in kept)
+        if overlap * 2 <= p.n_target_words:
+            kept.append(p)
+    return kept
+
+
+def find_passages(docs: dict[str, Doc], params: Params = DEFAULT,
+                  pairs: list[tuple[str, str]] | None = None) -> list[Passage]:
+    """Candidates then alignment, for every pair (default: every earlier/later pair)."""
+    out = []
+    for cand in candidates(docs, params, pairs):
+        out.extend(align(docs[cand.source_id], docs[cand.target_id], cand, params))
+    return out
+
+
+def passages(corpus: Corpus, params: Params = DEFAULT) -> list[Passage]:
+    """All reused passages between earlier and later reports of ``corpus``."""
+    return find_passages(documents(corpus), params)
+
+
+def primary_passages(found: list[Passage]) -> list[Passage]:
+    """Per target, the passages from the closest source: where sources overlap, most words win.
+
+    When a later report copies a report that itself copied the wire, both pairs produce a
+    passage over the same target words; the version with more aligned words is the one copied.
+    """
+    by_target: dict[str, list[Passage]] = defaultdict(list)
+    for p in found:
+        by_target[p.target_id].append(p)
+    out = []
+    for tid in by_target:
+        out.extend(sorted(_without_overlaps(by_target[tid]),
+                          key=lambda p: (p.target_words, p.source_id)))
+    return out
+
+
+def passage_table(found: list[Passage], docs: dict[str, Doc]) -> pd.DataFrame:
+    """One row per passage: both articles, offsets, word counts, identity share."""
+    return pd.DataFrame([{
+        "source": p.source_id, "target": p.target_id,
+        "source_start": p.source_start, "source_end": p.source_end,
+        "target_start": p.target_start, "target_end": p.target_end,
+        "source_words": p.n_source_words, "target_words": p.n_target_words,
+        "aligned_words": p.n_matched, "identity": round(p.identity, 3),
+        "opening": docs[p.target_id].text[p.target_start:p.target_end][:60] + "…",
+    } for p in found], columns=["source", "target", "source_start", "source_end", "target_start",
+                                "target_end", "source_words", "target_words", "aligned_words",
+                                "identity", "opening"])
+
+
+# --- Step 3: edits ----------------------------------------------------------------------------
+
+def _surface(tok: textlib.Token) -> str:
+    return textlib.fold_chars(tok.text).lower()
+
+
+def _span(doc: Doc, i: int, j: int) -> tuple[int, int]:
+    """Character span of words i..j-1; for an empty range, the end of the word before i."""
+    if j > i:
+        return doc.tokens[i].start, doc.tokens[j - 1].end
+    pos = doc.tokens[i - 1].end if i > 0 else doc.tokens[0].start
+    return pos, pos
+
+
+def _gap(doc: Doc, i: int) -> tuple[int, int]:
+    """Characters between word i and word i + 1."""
+    return doc.tokens[i].end, doc.tokens[i + 1].start
+
+
+def _norm_gap(s: str) -> str:
+    return " ".join(s.split())
+
+
+def passage_edits(p: Passage, source: Doc, target: Doc) -> list[dict]:
+    """Every difference inside passage ``p``, classified (see :data:`EDIT_KINDS`)."""
+    out = []
+
+    def add(kind: str, ss: tuple[int, int], ts: tuple[int, int]) -> None:
+        out.append({"source_id": source.id, "target_id": target.id, "kind": kind,
+                    "old": source.text[ss[0]:ss[1]], "new": target.text[ts[0]:ts[1]],
+                    "source_start": ss[0], "source_end": ss[1],
+                    "target_start": ts[0], "target_end": ts[1]})
+
+    for tag, i1, i2, j1, j2 in p.ops:
+        if tag == "equal":
+            for k in range(i2 - i1):
+                si, tj = source.tokens[i1 + k], target.tokens[j1 + k]
+                if _surface(si) != _surface(tj):
+                    add("spelling", (si.start, si.end), (tj.start, tj.end))
+                if k + 1 < i2 - i1:
+                    sg, tg = _gap(source, i1 + k), _gap(target, j1 + k)
+                    if _norm_gap(source.text[sg[0]:sg[1]]) != _norm_gap(target.text[tg[0]:tg[1]]):
+                        add("punctuation", sg, tg)
+            continue
+        forms = source.forms[i1:i2] + target.forms[j1:j2]
+        if all(f in FUNCTION_WORDS for f in forms):
+            kind = "function_word"
+        else:
+            kind = {"replace": "substitution", "insert": "insertion", "delete": "deletion"}[tag]
+        add(kind, _span(source, i1, i2), _span(target, j1, j2))
+    return out
+
+
+def _sentence_finder(corpus: Corpus):
+    s = corpus.sentences
+    table = {aid: (list(g["start"]), list(g["sentence_id"])) for aid, g in s.groupby("article_id")}
+
+    def find(article_id: str, pos: int) -> str:
+        starts, ids = table[article_id]
+        return ids[max(0, bisect.bisect_right(starts, pos) - 1)]
+    return find
+
+
+def edits_frame(corpus: Corpus, found: list[Passage], docs: dict[str, Doc]) -> pd.DataFrame:
+    """Edits of the given passages with the sentence each side falls in (EDIT_COLUMNS)."""
+    find = _sentence_finder(corpus)
+    rows = []
+    for p in found:
+        for e in passage_edits(p, docs[p.source_id], docs[p.target_id]):
+            e["source_sentence_id"] = find(e["source_id"], e["source_start"])
+            e["target_sentence_id"] = find(e["target_id"], e["target_start"])
+            rows.append(e)
+    order = {aid: k for k, aid in enumerate(docs)}
+    frame = pd.DataFrame(rows, columns=EDIT_COLUMNS)
+    if frame.empty:
+        return frame
+    frame = frame.sort_values(["target_id", "target_start", "source_start"],
+                              key=lambda c: c.map(order) if c.name == "target_id" else c,
+                              kind="stable")
+    return frame.reset_index(drop=True)
+
+
+def copied_edits(corpus: Corpus, params: Params = DEFAULT) -> pd.DataFrame:
+    """One row per edit inside copied passages, each passage taken from its closest source.
+
+    Columns: ``source_id, target_id, kind, old, new, source_sentence_id, target_sentence_id,
+    source_start, source_end, target_start, target_end`` (offsets in the clean texts; for an
+    insertion the source span is the empty position just after the source word it follows,
+    and for a deletion the target span likewise). ``kind`` is one of :data:`EDIT_KINDS`.
+    """
+    docs = documents(corpus)
+    return edits_frame(corpus, primary_passages(find_passages(docs, params)), docs)
+
+
+def substantive_edits(edits: pd.DataFrame) -> pd.DataFrame:
+    """The content edits (substitution, insertion, deletion) for the reader, with places."""
+    e = edits[edits["kind"].isin(SUBSTANTIVE)]
+    return pd.DataFrame({
+        "source": e["source_sentence_id"], "target": e["target_sentence_id"], "kind": e["kind"],
+        "old": e["old"].replace("", "—"), "new": e["new"].replace("", "—"),
+        "source chars": e["source_start"].astype(str) + "–" + e["source_end"].astype(str),
+        "target chars": e["target_start"].astype(str) + "–" + e["target_end"].astype(str),
+    }).reset_index(drop=True)
+
+
+# --- Sentences and articles -------------------------------------------------------------------
+
+def _word_sentences(corpus: Corpus, doc: Doc) -> list[str]:
+    find = _sentence_finder(corpus)
+    return [find(doc.id, t.start) for t in doc.tokens]
+
+
+def sentence_labels(corpus: Corpus, params: Params = DEFAULT,
+                    found: list[Passage] | None = None) -> pd.DataFrame:
+    """For every sentence of every report but the first: best earlier source sentence, label.
+
+    The best source sentence is the one with most words aligned to the sentence in any passage
+    (ties: the closer version, i.e. higher identity, then the later source). The sentence is
+    *derived* if it repeats a run of :data:`MIN_RUN` aligned words of that sentence or
+    :data:`MIN_SHARE` of its own words; *verbatim* if derived and every word on both sides is
+    aligned; else *edited*. Not derived: *new*.
+    """
+    docs = documents(corpus)
+    found = find_passages(docs, params) if found is None else found
+    sent_of = {aid: _word_sentences(corpus, d) for aid, d in docs.items()}
+    length = corpus.sentences.set_index("sentence_id")["n_words"].to_dict()
+    pairs: dict[str, dict[str, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
+    for p in found:
+        for tag, i1, i2, j1, j2 in p.ops:
+            if tag == "equal":
+                for k in range(i2 - i1):
+                    ts, ss = sent_of[p.target_id][j1 + k], sent_of[p.source_id][i1 + k]
+                    pairs[ts][ss].append((i1 + k, j1 + k))
+    order = {aid: k for k, aid in enumerate(docs)}
+    rows = []
+    for sent in corpus.sentences.itertuples():
+        if order[sent.article_id] == 0:
+            continue
+        best, best_key, m, run = "", None, 0, 0
+        for src, links in pairs.get(sent.sentence_id, {}).items():
+            links = sorted(set(links))
+            count = len({j for _, j in links})
+            ident = 2 * count / (length[src] + sent.n_words)
+            key = (count, ident, order[src.rsplit("-s", 1)[0]])
+            if best_key is None or key > best_key:
+                best, best_key, m = src, key, count
+                run = _longest_run(links)
+        derived = run >= MIN_RUN or m >= MIN_SHARE * sent.n_words
+        if not derived:
+            label = "new"
+        elif m == sent.n_words == length[best]:
+            label = "verbatim"
+        else:
+            label = "edited"
+        rows.append({"sentence_id": sent.sentence_id, "article_id": sent.article_id,
+                     "n_words": sent.n_words, "source_sentence_id": best if derived else "",
+                     "aligned_words": m if derived else 0, "longest_run": run, "label": label})
+    return pd.DataFrame(rows)
+
+
+def _longest_run(links: list[tuple[int, int]]) -> int:
+    best = cur = 0
+    prev = None
+    for i, j in links:
+        cur = cur + 1 if prev is not None and (i, j) == (prev[0] + 1, prev[1] + 1) else 1
+        best, prev = max(best, cur), (i, j)
+    return best
+
+
+def composition(labels: pd.DataFrame, corpus: Corpus) -> pd.DataFrame:
+    """Words of each later report: verbatim (aligned), edited (changed, in derived sentences),
+    original (in new sentences); with the METER class from the share of derived words."""
+    rows = []
+    names = corpus.articles.set_index("id")["label"]
+    for aid, g in labels.groupby("article_id", sort=False):
+        derived = g["label"] != "new"
+        verbatim = int(g["aligned_words"].sum())
+        edited = int(g.loc[derived, "n_words"].sum()) - verbatim
+        total = int(g["n_words"].sum())
+        share = verbatim / total
+        meter = ("wholly derived" if share >= METER_WHOLLY else
+                 "partially derived" if share >= METER_PARTIALLY else "non-derived")
+        rows.append({"article_id": aid, "label": names[aid], "words": total,
+                     "verbatim": verbatim, "edited": edited, "original": total - verbatim - edited,
+                     "derived_share": round(share, 3), "meter": meter})
+    return pd.DataFrame(rows)
+
+
+def evaluate(labels: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
+    """Precision, recall and F1 of sentence labels against the hand annotation, per label,
+    for 'derived' (verbatim or edited) and for the source sentence of derived sentences."""
+    m = gold.merge(labels, on="sentence_id", suffixes=("_gold", "_pred"), validate="1:1")
+    if len(m) != len(gold):
+        raise ValueError("annotation names sentences the corpus does not have")
+    rows = []
+    tests = {lab: (m["label_gold"] == lab, m["label_pred"] == lab)
+             for lab in ("verbatim", "edited", "new")}
+    tests["derived"] = (m["label_gold"] != "new", m["label_pred"] != "new")
+    same_src = m["source_sentence_id_gold"].fillna("") == m["source_sentence_id_pred"]
+    tests["derived, right source"] = (m["label_gold"] != "new",
+                                      (m["label_pred"] != "new") & same_src)
+    for name, (g, p) in tests.items():
+        tp = int((g & p).sum()) if name != "derived, right source" else int((g & p).sum())
+        prec = tp / int(p.sum()) if p.sum() else float("nan")
+        rec = tp / int(g.sum()) if g.sum() else float("nan")
+        f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+        rows.append({"label": name, "annotated": int(g.sum()), "predicted": int(p.sum()),
+                     "correct": tp, "precision": prec, "recall": rec, "f1": f1})
+    return pd.DataFrame(rows)
+
+
+def read_annotations(path=None) -> pd.DataFrame:
+    """The hand annotation ``data/annotations/reuse/sentences.csv``."""
+    from analysis.corpus import PACKAGE_DATA
+
+    path = path or PACKAGE_DATA / "annotations" / "reuse" / "sentences.csv"
+    gold = pd.read_csv(path, dtype=str, keep_default_na=False)
+    bad = set(gold["label"]) - {"verbatim", "edited", "new"}
+    if bad:
+        raise ValueError(f"{path}: unknown labels {sorted(bad)}")
+    return gold
+
+
+# --- Direction ----------------------------------------------------------------------------------
+
+def _aligned_map(found: list[Passage], source_id: str, target_id: str) -> dict[int, int]:
+    """Target word index -> source word index, over the equal words of one pair's passages."""
+    out: dict[int, int] = {}
+    for p in found:
+        if (p.source_id, p.target_id) == (source_id, target_id):
+            for tag, i1, i2, j1, _ in p.ops:
+                if tag == "equal":
+                    out.update({j1 + k: i1 + k for k in range(i2 - i1)})
+    return out
+
+
+def _runs(doc: Doc, idx: list[int], limit: int = 2) -> str:
+    """The first ``limit`` runs of consecutive word indices, as quoted text."""
+    runs: list[list[int]] = []
+    for j in sorted(idx):
+        if runs and j == runs[-1][-1] + 1:
+            runs[-1].append(j)
+        else:
+            runs.append([j])
+    runs = sorted(runs, key=lambda r: (-len(r), r[0]))[:limit]
+    return "; ".join(f"“{doc.text[doc.tokens[r[0]].start:doc.tokens[r[-1]].end]}”"
+                     for r in sorted(runs))
+
+
+def common_source(corpus: Corpus, found: list[Passage] | None = None,
+                  params: Params = DEFAULT) -> pd.DataFrame:
+    """Where a report shares wording with two earlier ones, which did it copy?
+
+    For each target and each earlier pair (earlier, later) that both have passages in it:
+    words it shares with both; words only the earlier or only the later one has (the later
+    one's additions, e.g. a clause the wire lacks); and, at shared words spelled differently
+    by the two (defence/defense), whose spelling it carries. Carrying the later report's
+    additions or spellings means it copied that report, not the common (wire) version.
+    """
+    docs = documents(corpus)
+    found = find_passages(docs, params) if found is None else found
+    order = list(docs)
+    pairs = {(p.source_id, p.target_id) for p in found}
+    rows = []
+    for t in order:
+        for a, b in ordered_pairs(order[:order.index(t)]):
+            if not {(a, t), (b, t)} <= pairs:
+                continue
+            ja, jb = _aligned_map(found, a, t), _aligned_map(found, b, t)
+            both = sorted(set(ja) & set(jb))
+            as_a = [j for j in both if _surface(docs[t].tokens[j]) == _surface(
+                docs[a].tokens[ja[j]]) != _surface(docs[b].tokens[jb[j]])]
+            as_b = [j for j in both if _surface(docs[t].tokens[j]) == _surface(
+                docs[b].tokens[jb[j]]) != _surface(docs[a].tokens[ja[j]])]
+            only_a, only_b = sorted(set(ja) - set(jb)), sorted(set(jb) - set(ja))
+            if (only_b or as_b) and not (only_a or as_a):
+                verdict = f"{t} copied {b}, not {a} directly"
+            elif (only_a or as_a) and not (only_b or as_b):
+                verdict = f"{t} copied {a} directly, not through {b}"
+            elif only_a or only_b or as_a or as_b:
+                verdict = f"{t} drew on both {a} and {b}"
+            else:
+                verdict = f"undecided: {t} shares only wording common to {a} and {b}"
+            rows.append({
+                "target": t, "earlier": a, "later": b, "shared_with_both": len(both),
+                "only_in_earlier": len(only_a), "only_in_later": len(only_b),
+                "spelled_as_earlier": len(as_a), "spelled_as_later": len(as_b),
+                "later_only_example": _runs(docs[t], only_b),
+                "spelling_example": ", ".join(sorted({
+                    f"{docs[t].tokens[j].text} ({b}) / {docs[a].tokens[ja[j]].text} ({a})"
+                    for j in as_b})),
+                "verdict": verdict})
+    return pd.DataFrame(rows)
+
+
+def common_source_table(common: pd.DataFrame) -> pd.DataFrame:
+    """:func:`common_source` for the reader: one column per case, one row per measure."""
+    out = common.astype(str).T.reset_index()
+    out.columns = ["measure"] + [f"case {k + 1}" for k in range(len(common))]
+    out["measure"] = out["measure"].str.replace("_", " ")
+    return out
+
+
+def pair_directions(corpus: Corpus, primary: list[Passage]) -> pd.DataFrame:
+    """Each copying pair: source, target, dates, how direction was decided, shared words."""
+    a = corpus.articles.set_index("id")
+    rows = []
+    for (s, t), group in itertools.groupby(primary, key=lambda p: (p.source_id, p.target_id)):
+        group = list(group)
+        if a.loc[s, "date"] < a.loc[t, "date"]:
+            basis = "earlier publication date"
+        else:
+            basis = (f"same date; {s} carries the wire credit ({a.loc[s, 'agency']}), "
+                     f"{t} does not")
+        rows.append({"source": s, "target": t, "source date": f"{a.loc[s, 'date']:%Y-%m-%d}",
+                     "target date": f"{a.loc[t, 'date']:%Y-%m-%d}", "direction basis": basis,
+                     "passages": len(group), "aligned words": sum(p.n_matched for p in group)})
+    out = pd.DataFrame(rows)
+    order = {aid: k for k, aid in enumerate(publication_order(corpus))}
+    return out.sort_values(["target", "source"], key=lambda c: c.map(order)).reset_index(
+        drop=True)
+
+
+def spelling_profile(corpus: Corpus) -> pd.DataFrame:
+    """British and American forms from the variants table used by each report."""
+    table = textlib.spelling_variants()
+    american = set(table.values())
+    rows = []
+    for aid, doc in documents(corpus).items():
+        brit = [t.text for t in doc.tokens if _surface(t) in table]
+        amer = [t.text for t in doc.tokens if _surface(t) in american]
+        rows.append({"article": aid, "british": len(brit), "american": len(amer),
+                     "british forms": ", ".join(sorted({w.lower() for w in brit})),
+                     "american forms": ", ".join(sorted({w.lower() for w in amer}))})
+    return pd.DataFrame(rows)
+
+
+# --- Side-by-side view --------------------------------------------------------------------------
+
+STYLES = {
+    "substitution": ("background:#ffe08a", "background:#ffe08a"),
+    "insertion": ("", "background:#bfe8c4"),
+    "deletion": ("background:#f6c4c0;text-decoration:line-through", ""),
+    "function_word": ("background:#e4e4e4", "background:#e4e4e4"),
+    "spelling": ("border-bottom:2px dotted #0072B2", "border-bottom:2px dotted #0072B2"),
+    "punctuation": ("", ""),
+}
+LEGEND = ("substitution", "insertion", "deletion", "function_word", "spelling")
+
+
+def _highlight(text: str, start: int, end: int, marks: list[tuple[int, int, str]]) -> str:
+    out, pos = [], start
+    for s, e, style in sorted(marks):
+        if e <= s or not style or s < pos:
+            continue
+        out.append(html.escape(text[pos:s]))
+        out.append(f'<span style="{style}">{html.escape(text[s:e])}</span>')
+        pos = e
+    out.append(html.escape(text[pos:end]))
+    return "".join(out).replace("\n", "<br>")
+
+
+@dataclass(frozen=True, eq=False)
+class PassageView:
+    """Aligned passages side by side, edits highlighted; article text is escaped."""
+
+    rows: tuple[tuple[str, str, str, str, str], ...]  # title, source html, target html, ids
+
+    def _repr_html_(self) -> str:
+        legend = " ".join(
+            f'<span style="{STYLES[k][1] or STYLES[k][0]};padding:0 3px">{k.replace("_", " ")}'
+            f"</span>" for k in LEGEND)
+        parts = [f'<div class="ws-passages"><p style="font-size:0.9em">Marked: {legend}. '
+                 "Left: the earlier report; right: the later one.</p>"]
+        for title, left, right, sid, tid in self.rows:
+            parts.append(
+                '<table style="width:100%;table-layout:fixed;border-collapse:collapse;'
+                'margin-bottom:1.2em;font-size:0.9em;line-height:1.5">'
+                f'<caption style="text-align:left;font-weight:bold">{html.escape(title)}</caption>'
+                f'<tr><th style="width:50%;text-align:left">{html.escape(sid)}</th>'
+                f'<th style="text-align:left">{html.escape(tid)}</th></tr>'
+                f'<tr><td style="vertical-align:top;padding:4px 8px;border:1px solid #ddd">{left}'
+                f'</td><td style="vertical-align:top;padding:4px 8px;border:1px solid #ddd">'
+                f"{right}</td></tr></table>")
+        parts.append("</div>")
+        return "".join(parts)
+
+    def __repr__(self) -> str:
+        return f"PassageView: {len(self.rows)} passages"
+
+
+def side_by_side(corpus: Corpus, shown: list[Passage]) -> PassageView:
+    """A :class:`PassageView` of ``shown`` passages."""
+    docs = documents(corpus)
+    find = _sentence_finder(corpus)
+    rows = []
+    for p in shown:
+        src, tgt = docs[p.source_id], docs[p.target_id]
+        edits = passage_edits(p, src, tgt)
+        left = _highlight(src.text, p.source_start, p.source_end,
+                          [(e["source_start"], e["source_end"], STYLES[e["kind"]][0])
+                           for e in edits])
+        right = _highlight(tgt.text, p.target_start, p.target_end,
+                           [(e["target_start"], e["target_end"], STYLES[e["kind"]][1])
+                            for e in edits])
+        n_sub = sum(e["kind"] in SUBSTANTIVE for e in edits)
+        title = (f"{p.source_id} → {p.target_id}: {p.n_matched} aligned words, identity "
+                 f"{p.identity:.2f}, {n_sub} content edits")
+        sid = (f"{p.source_id} {find(p.source_id, p.source_start)}–"
+               f"{find(p.source_id, p.source_end - 1)}")
+        tid = (f"{p.target_id} {find(p.target_id, p.target_start)}–"
+               f"{find(p.target_id, p.target_end - 1)}")
+        rows.append((title, left, right, sid, tid))
+    return PassageView(tuple(rows))
+
+
+# --- Synthetic check and calibration --------------------------------------------------------------
+
+SYNTHETIC_KINDS = ("substitution", "insertion", "deletion", "reordering", "mixed")
+
+
+def plant_edits(words: list[str], rate: float, kind: str, vocab: list[str],
+                rng: random.Random) -> list[str]:
+    """``words`` with each word edited with probability ``rate`` (seeded ``rng``).
+
+    substitution: replaced by a word from ``vocab``; insertion: a ``vocab`` word added after
+    it; deletion: dropped; reordering: swapped with the next word; mixed: one of the four.
+    """
+    if kind not in SYNTHETIC_KINDS:
+        raise ValueError(f"unknown edit kind {kind!r}; one of {SYNTHETIC_KINDS}")
+    if not 0 <= rate <= 1:
+        raise ValueError(f"edit rate must be between 0 and 1, not {rate}")
+    out, k = [], 0
+    while k < len(words):
+        w = words[k]
+        if rng.random() >= rate:
+            out.append(w)
+            k += 1
+            continue
+        op = rng.choice(SYNTHETIC_KINDS[:4]) if kind == "mixed" else kind
+        if op == "substitution":
+            out.append(rng.choice(vocab))
+        elif op == "insertion":
+            out.extend([w, rng.choice(vocab)])
+        elif op == "reordering" and k + 1 < len(words):
+            out.extend([words[k + 1], w])
+            k += 1
+        elif op == "reordering":
+            out.append(w)
+        k += 1
+    return out
+
+
+def _trial(source: Doc, host: str, vocab: list[str], rate: float, kind: str,
+           rng: random.Random, params: Params, n_sentences: int = 3) -> tuple[bool, float, int]:
+    """Plant one edited copy of consecutive source sentences in ``host``; did we find it?"""
+    sents = sorted(set(source.sentence_of))
+    first = rng.randrange(0, len(sents) - n_sentences + 1)
+    picked = [t.text for t, s in zip(source.tokens, source.sentence_of)
+              if first <= s < first + n_sentences]
+    copy = " ".join(plant_edits(picked, rate, kind, vocab, rng)) + "."
+    paras = host.split("\n\n")
+    cut = rng.randrange(1, len(paras))
+    before = "\n\n".join(paras[:cut]) + "\n\n"
+    target = make_doc("planted", before + copy + "\n\n" + "\n\n".join(paras[cut:]))
+    lo = len(textlib.word_spans(before))
+    hi = lo + len(textlib.word_spans(copy))
+    got = find_passages({source.id: source, "planted": target}, params,
+                        pairs=[(source.id, "planted")])
+    covered = set()
+    spurious = 0
+    for p in got:
+        inside = set(range(*p.target_words)) & set(range(lo, hi))
+        covered |= inside
+        spurious += len(inside) * 2 < p.n_target_words
+    share = len(covered) / (hi - lo) if hi > lo else 0.0
+    return share >= 0.5, share, spurious
+
+
+def synthetic_check(corpus: Corpus, rates: tuple[float, ...] = (0.0, 0.1, 0.2, 0.3, 0.4,
+                    0.5, 0.6, 0.7), kinds: tuple[str, ...] = SYNTHETIC_KINDS,
+                    trials: int = 30, seed: int = 2020, params: Params = DEFAULT,
+                    source_id: str = "afp", host_id: str = "voa",
+                    vocab_id: str = "anon-004") -> pd.DataFrame:
+    """Passage recall against edit rate: copies of three consecutive real sentences of
+    ``source_id``, edited at a controlled rate, planted in the text of ``host_id`` (a report
+    that shares no passage with the source); substitutes come from ``vocab_id``'s words.
+
+    A planted copy counts as found when detected passages cover half its words or more.
+    """
+    docs = documents(corpus)
+    source, host = docs[source_id], corpus.text(host_id)
+    vocab = sorted({t.text for t in docs[vocab_id].tokens})
+    rows = []
+    for kind in kinds:
+        for rate in rates:
+            rng = random.Random(f"{seed}-{kind}-{rate}")
+            res = [_trial(source, host, vocab, rate, kind, rng, params) for _ in range(trials)]
+            rows.append({"kind": kind, "rate": rate, "trials": trials,
+                         "found": sum(r[0] for r in res),
+                         "recall": sum(r[0] for r in res) / trials,
+                         "coverage": float(np.mean([r[1] for r in res])),
+                         "spurious": sum(r[2] for r in res)})
+    return pd.DataFrame(rows)
+
+
+def calibration(corpus: Corpus, ns: tuple[int, ...] = (2, 3, 4, 5),
+                gaps: tuple[int, ...] = (0, 4, 8, 12, 16, 20, 24),
+                rates: tuple[float, ...] = (0.2, 0.3, 0.4), trials: int = 15,
+                seed: int = 7) -> pd.DataFrame:
+    """For each seed size ``n`` and ``max_gap``: synthetic recall and coverage (share of the
+    planted words inside a detected passage; mixed edits at ``rates``)
+    and spurious passages on the real pairs whose target shares nothing with the source
+    (every pair into voa and anon-004: passages there are false by the hand annotation)."""
+    docs = documents(corpus)
+    null_pairs = [(s, t) for s, t in ordered_pairs(list(docs)) if t in ("voa", "anon-004")]
+    rows = []
+    for n in ns:
+        for gap in gaps:
+            p = Params(n=n, max_gap=gap, min_words=DEFAULT.min_words, pad=DEFAULT.pad)
+            syn = synthetic_check(corpus, rates=rates, kinds=("mixed",), trials=trials,
+                                  seed=seed, params=p)
+            null = find_passages(docs, p, pairs=null_pairs)
+            rows.append({"n": n, "max_gap": gap,
+                         "recall": float((syn["found"].sum()) / syn["trials"].sum()),
+                         "coverage": float(syn["coverage"].mean()),
+                         "false_passages": len(null)})
+    return pd.DataFrame(rows)
+
+
+# --- Charts -----------------------------------------------------------------------------------
+
+def containment_chart(scores: pd.DataFrame, corpus: Corpus) -> alt.Chart:
+    """Heatmap: share of each row report's word trigrams found in each column report."""
+    order = publication_order(corpus)
+    base = alt.Chart(scores).encode(
+        x=alt.X("b:N", title="… found in this report", sort=order,
+                axis=alt.Axis(labelAngle=0, orient="top")),
+        y=alt.Y("a:N", title="Share of this report's trigrams …", sort=order))
+    rect = base.mark_rect(stroke="white").encode(
+        color=alt.Color("containment:Q", title="Containment",
+                        scale=alt.Scale(scheme="blues", domain=[0, 1])),
+        tooltip=["a:N", "b:N", alt.Tooltip("containment:Q", format=".1%"),
+                 alt.Tooltip("jaccard:Q", format=".3f"), alt.Tooltip("cosine:Q", format=".2f")])
+    text = base.mark_text(fontSize=12).encode(
+        text=alt.Text("containment:Q", format=".0%"),
+        color=alt.condition("datum.containment > 0.4", alt.value("white"), alt.value("#222")))
+    return (rect + text).properties(width=400, height=260)
+
+
+def map_data(corpus: Corpus, primary: list[Passage]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Nodes (reports by publication date, one lane each) and links (aligned words)."""
+    a = corpus.articles.set_index("id")
+    order = publication_order(corpus)
+    nodes = pd.DataFrame({"id": order, "label": [a.loc[i, "label"] for i in order],
+                          "date": [a.loc[i, "date"] for i in order],
+                          "lane": list(range(len(order), 0, -1))})
+    lane, date = nodes.set_index("id")["lane"], nodes.set_index("id")["date"]
+    links = pd.DataFrame([{"source": s, "target": t, "words": sum(p.n_matched for p in g)}
+                          for (s, t), g in itertools.groupby(
+                              primary, key=lambda p: (p.source_id, p.target_id))])
+    if links.empty:
+        links = pd.DataFrame(columns=["source", "target", "words"])
+    links["date"], links["date2"] = links["source"].map(date), links["target"].map(date)
+    links["lane"], links["lane2"] = links["source"].map(lane), links["target"].map(lane)
+    return nodes, links
+
+
+def reuse_map_chart(corpus: Corpus, primary: list[Passage]) -> alt.LayerChart:
+    """Reports placed by publication date; a link from source to copier, width = words."""
+    nodes, links = map_data(corpus, primary)
+    pad = pd.Timedelta(days=1)
+    x = alt.X("date:T", title="Publication date",
+              scale=alt.Scale(domain=[(nodes["date"].min() - pad).isoformat(),
+                                      (nodes["date"].max() + pad * 2).isoformat()]),
+              axis=alt.Axis(format="%d %b", labelAngle=0, tickCount="day"))
+    y = alt.Y("lane:Q", axis=None, scale=alt.Scale(domain=[0.5, len(nodes) + 0.5]))
+    edges = alt.Chart(links).mark_rule(color="#E69F00", opacity=0.8).encode(
+        x=x, y=y, x2="date2:T", y2="lane2:Q",
+        strokeWidth=alt.StrokeWidth("words:Q", title="Aligned words",
+                                    scale=alt.Scale(range=[2, 12])),
+        tooltip=["source:N", "target:N", "words:Q"])
+    points = alt.Chart(nodes).mark_point(filled=True, size=160, color="#0072B2",
+                                         opacity=1).encode(x=x, y=y, tooltip=["label:N",
+                                                                             "date:T"])
+    names = alt.Chart(nodes).mark_text(align="left", dx=10, fontSize=12).encode(
+        x=x, y=y, text="label:N")
+    return (edges + points + names).properties(width=560, height=220)
+
+
+def composition_chart(comp: pd.DataFrame) -> alt.Chart:
+    """Each later report's words: verbatim copy, edited (inside copied sentences), original."""
+    long = comp.melt(id_vars=["label"], value_vars=["verbatim", "edited", "original"],
+                     var_name="part", value_name="count")
+    parts = ["verbatim", "edited", "original"]
+    long["order"] = long["part"].map({p: k for k, p in enumerate(parts)})
+    return alt.Chart(long).mark_bar().encode(
+        x=alt.X("count:Q", title="Words"),
+        y=alt.Y("label:N", title=None, sort=list(comp["label"])),
+        color=alt.Color("part:N", title="Words that are",
+                        scale=alt.Scale(domain=parts, range=["#0072B2", "#E69F00", "#cccccc"])),
+        order=alt.Order("order:Q"),
+        tooltip=["label:N", "part:N", "count:Q"],
+    ).properties(width=520, height=150)
+
+
+def synthetic_chart(syn: pd.DataFrame) -> alt.Chart:
+    """Passage recall against the share of words edited, one line per kind of edit."""
+    return alt.Chart(syn).mark_line(point=True).encode(
+        x=alt.X("rate:Q", title="Share of copied words edited", axis=alt.Axis(format="%")),
+        y=alt.Y("recall:Q", title="Planted passages found", axis=alt.Axis(format="%"),
+                scale=alt.Scale(domain=[0, 1])),
+        color=alt.Color("kind:N", title="Edit", sort=list(SYNTHETIC_KINDS)),
+        tooltip=["kind:N", "rate:Q", "found:Q", "trials:Q",
+                 alt.Tooltip("coverage:Q", format=".2f")],
+    ).properties(width=520, height=260)
+
+
+def calibration_chart(cal: pd.DataFrame) -> alt.HConcatChart:
+    """Planted words recovered and false passages on unrelated real pairs, by n and max_gap."""
+    base = alt.Chart(cal).mark_line(point=True).encode(
+        x=alt.X("max_gap:Q", title="max_gap (words)"),
+        color=alt.Color("n:O", title="Seed n-gram size n"))
+    rec = base.encode(y=alt.Y("coverage:Q", title="Planted words recovered (mixed edits)",
+                              axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])))
+    false = base.encode(y=alt.Y("false_passages:Q", title="Passages on unrelated pairs"))
+    return alt.hconcat(rec.properties(width=250, height=220),
+                       false.properties(width=250, height=220))
+
+
+# --- Everything the chapter states ------------------------------------------------------------
+
+@dataclass(frozen=True, eq=False)
+class Results:
+    """All results of the chapter, computed once."""
+
+    docs: dict[str, Doc]
+    found: list[Passage]
+    primary: list[Passage]
+    scores: pd.DataFrame
+    edits: pd.DataFrame
+    labels: pd.DataFrame
+    composition: pd.DataFrame
+    evaluation: pd.DataFrame
+    common: pd.DataFrame
+    directions: pd.DataFrame
+    spelling: pd.DataFrame
+
+
+def analyse(corpus: Corpus, params: Params = DEFAULT) -> Results:
+    """Run the whole method on ``corpus`` (passages, edits, labels, scores, direction)."""
+    docs = documents(corpus)
+    found = find_passages(docs, params)
+    primary = primary_passages(found)
+    labels = sentence_labels(corpus, params, found)
+    return Results(docs, found, primary, pair_scores(corpus, params.n),
+                   edits_frame(corpus, primary, docs), labels, composition(labels, corpus),
+                   evaluate(labels, read_annotations()), common_source(corpus, found),
+                   pair_directions(corpus, primary), spelling_profile(corpus))
+
+
+def _pct(x: float) -> str:
+    return f"{x:.0%}"
+
+
+def key_numbers(res: Results, corpus: Corpus, syn: pd.DataFrame | None = None,
+                cal: pd.DataFrame | None = None) -> dict[str, object]:
+    """The numbers the chapter's prose states, by glue name (synthetic and calibration
+    results too, when given)."""
+    sc = res.scores.set_index(["a", "b"])
+    comp = res.composition.set_index("article_id")
+    ev = res.evaluation.set_index("label")
+    e = res.edits
+    lab = res.labels
+    sub = e[e["kind"].isin(SUBSTANTIVE)]
+    cs = res.common.iloc[0] if len(res.common) else None
+    out: dict[str, object] = {
+        "p_n": DEFAULT.n, "p_max_gap": DEFAULT.max_gap, "p_min_words": DEFAULT.min_words,
+        "p_pad": DEFAULT.pad, "min_run": MIN_RUN, "min_share": _pct(MIN_SHARE),
+        "meter_wholly": _pct(METER_WHOLLY), "meter_partially": _pct(METER_PARTIALLY),
+        "n_passages": len(res.primary), "n_passages_all": len(res.found),
+        "n_pairs_copying": int(res.directions.shape[0]),
+        "afp_in_toi": _pct(sc.loc[("afp", "toi"), "containment"]),
+        "toi_in_afp": _pct(sc.loc[("toi", "afp"), "containment"]),
+        "toi_in_anon3": _pct(sc.loc[("toi", "anon-003"), "containment"]),
+        "anon3_in_toi": _pct(sc.loc[("anon-003", "toi"), "containment"]),
+        "anon3_in_afp": _pct(sc.loc[("anon-003", "afp"), "containment"]),
+        "max_other_containment": _pct(sc.loc[[k for k in sc.index if "voa" in k or
+                                              "anon-004" in k], "containment"].max()),
+        "max_cosine_unrelated": f"{sc.loc[[k for k in sc.index if 'anon-004' in k], 'cosine'].max():.2f}",
+        "n_edits": len(e), "n_substantive": len(sub),
+        "n_substitutions": int((e["kind"] == "substitution").sum()),
+        "n_insertions": int((e["kind"] == "insertion").sum()),
+        "n_deletions": int((e["kind"] == "deletion").sum()),
+        "n_spelling": int((e["kind"] == "spelling").sum()),
+        "n_punct": int((e["kind"] == "punctuation").sum()),
+        "n_function": int((e["kind"] == "function_word").sum()),
+        "n_sub_anon3": int((sub["target_id"] == "anon-003").sum()),
+        "n_sub_toi": int((sub["target_id"] == "toi").sum()),
+        "n_verbatim": int((lab["label"] == "verbatim").sum()),
+        "n_edited": int((lab["label"] == "edited").sum()),
+        "n_new": int((lab["label"] == "new").sum()),
+        "n_labelled": len(lab),
+    }
+    for aid, key in (("toi", "toi"), ("anon-003", "anon3"), ("voa", "voa"),
+                     ("anon-004", "anon4")):
+        out[f"share_{key}"] = _pct(comp.loc[aid, "derived_share"])
+        out[f"meter_{key}"] = comp.loc[aid, "meter"]
+        out[f"verbatim_{key}"] = int(comp.loc[aid, "verbatim"])
+        out[f"words_{key}"] = int(comp.loc[aid, "words"])
+    for name, key in (("verbatim", "verbatim"), ("edited", "edited"), ("new", "new"),
+                      ("derived", "derived"), ("derived, right source", "source")):
+        for metric in ("precision", "recall", "f1"):
+            out[f"{metric}_{key}"] = f"{ev.loc[name, metric]:.2f}"
+        out[f"annotated_{key}"] = int(ev.loc[name, "annotated"])
+    if cs is not None:
+        out.update({"cs_both": int(cs["shared_with_both"]),
+                    "cs_only_later": int(cs["only_in_later"]),
+                    "cs_only_earlier": int(cs["only_in_earlier"]),
+                    "cs_spelled_later": int(cs["spelled_as_later"]),
+                    "cs_spelled_earlier": int(cs["spelled_as_earlier"])})
+    if syn is not None:
+        r = syn.set_index(["kind", "rate"])["recall"]
+        top = syn["rate"].max()
+        worst = syn[syn["rate"] == top].sort_values(["recall", "kind"]).iloc[0]
+        out.update({"syn_trials": int(syn["trials"].iloc[0]), "syn_top_rate": _pct(top),
+                    "syn_mixed_30": _pct(r[("mixed", 0.3)]),
+                    "syn_mixed_50": _pct(r[("mixed", 0.5)]),
+                    "syn_worst_kind": worst["kind"], "syn_worst_recall": _pct(worst["recall"]),
+                    "syn_perfect_upto": _pct(max(rate for rate in sorted(syn["rate"].unique())
+                                                 if (syn[syn["rate"] <= rate]["recall"] == 1)
+                                                 .all())),
+                    "syn_spurious": int(syn["spurious"].sum())})
+    if cal is not None:
+        c = cal.set_index(["n", "max_gap"])
+        chosen = c.loc[(DEFAULT.n, DEFAULT.max_gap)]
+        out.update({"cal_coverage": _pct(chosen["coverage"]),
+                    "cal_false": int(chosen["false_passages"]),
+                    "cal_coverage_gap0": _pct(c.loc[(DEFAULT.n, 0), "coverage"]),
+                    "cal_false_n2": int(c.loc[2, "false_passages"].max()),
+                    "cal_false_max": int(cal["false_passages"].max())})
+    sp = res.spelling.set_index("article")
+    out["afp_british"], out["afp_american"] = int(sp.loc["afp", "british"]), int(
+        sp.loc["afp", "american"])
+    out["toi_british"], out["toi_american"] = int(sp.loc["toi", "british"]), int(
+        sp.loc["toi", "american"])
+    return out
