@@ -12,6 +12,7 @@ import importlib
 import statistics
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,7 +24,9 @@ def timed(command: list[str]) -> float:
     return time.perf_counter() - start
 
 
-def median_ms(fn, repeats: int = 20) -> float:
+def median_ms(fn: Callable[[], object], repeats: int = 20) -> float:
+    """Median wall time of ``fn()`` in milliseconds over ``repeats`` runs (after one warm-up)."""
+    fn()
     runs = []
     for _ in range(repeats):
         start = time.perf_counter()

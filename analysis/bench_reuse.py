@@ -9,23 +9,10 @@ generator. Target for (1): under one second.
 from __future__ import annotations
 
 import random
-import statistics
-import time
-from collections.abc import Callable
 
 from analysis import reuse
+from analysis.bench import median_ms
 from analysis.corpus import load_corpus
-
-
-def median_ms(fn: Callable[[], object], repeats: int) -> float:
-    """Median wall time of ``fn()`` in milliseconds over ``repeats`` runs (after one warm-up)."""
-    fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def synthetic_pair(n_words: int = 1000, rate: float = 0.1, seed: int = 1) -> tuple[str, str]:
