@@ -915,17 +915,28 @@ def timeline_events(corpus: Corpus) -> pd.DataFrame:
                            kind="stable").reset_index(drop=True)
 
 
-def timeline_chart(events: pd.DataFrame, corpus: Corpus) -> alt.Chart:
+def event_links(events: pd.DataFrame, table_id: str) -> list[str]:
+    """In-page links from each event to its row in :func:`events_table` shown with ``table_id``.
+
+    The book's tables (``figures.table``) give each cell the stable id
+    ``T_<table id>_row<r>_col<c>``, so row ``r`` of the events table is an anchor.
+    """
+    return [f"#T_{table_id}_row{r}_col0" for r in range(len(events))]
+
+
+def timeline_chart(events: pd.DataFrame, corpus: Corpus,
+                   link_table: str | None = None) -> alt.Chart:
     """Dated events by report: one point each, shaped and coloured by type, side by side within
-    a report's row; a grey bar marks the publication date. The tooltip names the sentence
-    (listed in the table under the chart)."""
+    a report's row; a grey bar marks the publication date. The tooltip names the sentence;
+    with ``link_table``, clicking a point jumps to its sentence in the events table."""
     order = list(corpus.articles["label"])
     types = list(EVENT_TYPES) + ["report published"]
     pubs = pd.DataFrame({"report": corpus.articles["label"], "date": corpus.articles["date"],
                          "event": "report published", "sentence_id": "",
                          "time_expression": "(publication date)"})
-    data = pd.concat([events[["report", "date", "event", "sentence_id", "time_expression"]],
-                      pubs], ignore_index=True)
+    points = events[["report", "date", "event", "sentence_id", "time_expression"]].copy()
+    points["link"] = event_links(events, link_table) if link_table else ""
+    data = pd.concat([points, pubs.assign(link="")], ignore_index=True)
     pad = pd.Timedelta(days=1)
     domain = [(data["date"].min() - pad).isoformat(), (data["date"].max() + pad).isoformat()]
     shapes = ["circle", "square", "triangle-up", "cross", "diamond", "triangle-right",
@@ -942,6 +953,7 @@ def timeline_chart(events: pd.DataFrame, corpus: Corpus) -> alt.Chart:
         shape=alt.Shape("event:N", title="Event", scale=alt.Scale(domain=types, range=shapes)),
         tooltip=["sentence_id:N", "report:N", alt.Tooltip("date:T", format="%a %d %b %Y"),
                  "event:N", "time_expression:N"],
+        href=alt.Href("link:N"),
     ).properties(width=620, height=420)
 
 

@@ -72,8 +72,9 @@ class Figure:
 
 
 def setup() -> None:
-    """Notebook set-up: Altair emits HTML (which MyST-NB renders) and keeps all rows."""
-    alt.renderers.enable("html")
+    """Notebook set-up: Altair emits HTML (which MyST-NB renders), links open in the same page,
+    and all rows are kept."""
+    alt.renderers.enable("html", embed_options={"loader": {"target": "_self"}})
     alt.data_transformers.disable_max_rows()
 
 

@@ -125,3 +125,14 @@ def test_figure_downloads_exist():
             assert target.stat().st_size > 0, f"{href} is empty"
             links += 1
     assert links >= 3, "no figure download links found in the built book"
+
+
+def test_chart_links_land_on_the_page():
+    """Charts that link points to table rows (``#T_<table>_row<r>_col0``) link to real anchors."""
+    checked = 0
+    for page_path in chapter_pages():
+        html = page_path.read_text(encoding="utf-8")
+        for anchor in set(re.findall(r'"#(T_[A-Za-z0-9_-]+)"', html)):
+            assert f'id="{anchor}"' in html, f"{page_path.name}: chart links to missing #{anchor}"
+            checked += 1
+    assert checked, "no chart links to table rows found (the timeline should have some)"
