@@ -166,7 +166,8 @@ class Table:
 
     def _repr_html_(self) -> str:
         styler = (self.frame.style.hide(axis="index")
-                  .format(precision=self.precision, escape="html").set_uuid(self.table_id))
+                  .format(precision=self.precision, escape="html")
+                  .format_index(escape="html", axis=1).set_uuid(self.table_id))
         return styler.to_html()
 
     def __repr__(self) -> str:

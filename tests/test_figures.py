@@ -81,3 +81,10 @@ def test_table_escapes_text_and_is_stable():
     assert first == figures.table(frame, "t1")._repr_html_()
     assert "1.23" in first and "1.2346" not in first
     assert "0x" not in repr(figures.table(frame, "t1"))
+
+
+def test_table_escapes_column_headers():
+    """Headers can come from data (e.g. manifest labels), so they are escaped too."""
+    frame = pd.DataFrame({"<b>Outlet & Co</b>": [1]})
+    html = figures.table(frame, "t2")._repr_html_()
+    assert "<b>Outlet" not in html and "&lt;b&gt;Outlet &amp; Co&lt;/b&gt;" in html
