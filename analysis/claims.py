@@ -427,6 +427,13 @@ def attributions(sentence: str) -> list[tuple[int, str]]:
 # Time
 # --------------------------------------------------------------------------------------------
 
+# A count of days, weeks or months in ``the past three days``: digits or number words only, so
+# ``the past few days`` (which has no resolvable length) is not a time expression.
+_ONE_TO_NINE = "|".join(w for w in UNITS if 0 < UNITS[w] < 10)
+_ONE_TO_NINETEEN = sorted((w for w in UNITS if UNITS[w] > 0), key=lambda w: (-len(w), w))
+_COUNT_WORD_RE = (rf"(?:{'|'.join(TENS)})(?:[\s-](?:{_ONE_TO_NINE}))?"
+                  rf"|{'|'.join(_ONE_TO_NINETEEN)}|dozen")
+
 _TIME = re.compile(
     rf"(?P<weekday>\b(?:(?:earlier|later|late|early)\s+(?:on\s+)?|on\s+|by\s+)?"
     rf"(?:{'|'.join(WEEKDAYS)})\b)"
@@ -436,9 +443,22 @@ _TIME = re.compile(
     rf"|(?P<date>\b(?:{_MONTH_RE})\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{_MONTH_RE})\b)"
     rf"|(?P<year>\bin\s+(?:19|20)\d\d\b)"
     rf"|(?P<recent>\bin\s+recent\s+(?:weeks|days|months)\b)"
-    rf"|(?P<lastn>\b(?:in\s+)?the\s+(?:last|past)\s+\w+\s+(?:months|weeks|days)\b)",
+    rf"|(?P<lastn>\b(?:in\s+)?the\s+(?:last|past)\s+(?:\d+|{_COUNT_WORD_RE})\s+"
+    rf"(?:months|weeks|days)\b)",
     re.I,
 )
+
+
+def _nearest_date(month: int, day: int, pub: pd.Timestamp) -> pd.Timestamp | None:
+    """The date ``month``/``day`` nearest to ``pub`` in the year before, of or after it (ties go to
+    the earlier date); ``None`` when the day exists in none of those years."""
+    found = []
+    for year in (pub.year - 1, pub.year, pub.year + 1):
+        try:
+            found.append(pd.Timestamp(year, month, day))
+        except ValueError:
+            continue
+    return min(found, key=lambda d: (abs(d - pub), d)) if found else None
 
 
 def resolve_time(expression: str, published: pd.Timestamp) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -446,8 +466,11 @@ def resolve_time(expression: str, published: pd.Timestamp) -> tuple[pd.Timestamp
 
     A week-day is the latest such day on or before publication (``by Saturday``: the next one on
     or after); ``this month`` runs to publication, ``earlier this month`` to the day before;
-    ``since December`` starts on the latest 1 December before publication. Raises
-    ``ValueError`` for an expression it cannot resolve.
+    ``since December`` starts on the latest 1 December before publication; a date without a
+    year (``December 28``, ``March 5``) is the one nearest to publication, so a report of
+    3 January reads ``December 28`` in the previous year and a report of 1 March reads ``March 5``
+    as four days ahead. Raises ``ValueError`` for an expression it cannot resolve, including an
+    impossible day (``February 30``).
     """
     pub = pd.Timestamp(published).normalize()
     e = re.sub(r"\s+", " ", textmod.fold_chars(expression).strip().lower())
@@ -479,7 +502,10 @@ def resolve_time(expression: str, published: pd.Timestamp) -> tuple[pd.Timestamp
         return pd.Timestamp(year, month, first), pub
     if m := re.fullmatch(rf"({_MONTH_RE}) (\d{{1,2}})|(\d{{1,2}}) ({_MONTH_RE})", e):
         name, dd = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
-        d = pd.Timestamp(pub.year, MONTHS.index(name) + 1, int(dd))
+        d = _nearest_date(MONTHS.index(name) + 1, int(dd), pub)
+        if d is None:
+            raise ValueError(f"cannot resolve time expression {expression!r}: "
+                             f"{name.capitalize()} has no day {int(dd)}")
         return d, d
     if m := re.fullmatch(r"in ((?:19|20)\d\d)", e):
         y = int(m.group(1))
@@ -488,7 +514,7 @@ def resolve_time(expression: str, published: pd.Timestamp) -> tuple[pd.Timestamp
         back = {"days": pd.Timedelta(days=7), "weeks": pd.Timedelta(days=21),
                 "months": pd.DateOffset(months=3)}[m.group(1)]
         return pub - back, pub
-    if m := re.fullmatch(r"(?:in )?the (?:last|past) (\w+) (months|weeks|days)", e):
+    if m := re.fullmatch(r"(?:in )?the (?:last|past) (.+) (months|weeks|days)", e):
         try:
             n = int(parse_number(m.group(1)))
         except ValueError:
@@ -499,10 +525,25 @@ def resolve_time(expression: str, published: pd.Timestamp) -> tuple[pd.Timestamp
     raise ValueError(f"cannot resolve time expression {expression!r}")
 
 
-def time_expressions(sentence: str) -> list[tuple[int, int, str]]:
-    """(start, end, text) of each time expression in ``sentence`` that can be resolved."""
-    return [(m.start(), m.end(), sentence[m.start():m.end()])
-            for m in _TIME.finditer(textmod.fold_chars(sentence))]
+def time_expressions(sentence: str, published: pd.Timestamp | None = None
+                     ) -> list[tuple[int, int, str]]:
+    """(start, end, text) of each time expression in ``sentence`` that can be resolved.
+
+    An expression that :func:`resolve_time` rejects against ``published`` (an impossible day
+    such as ``February 30``) is left out, so one odd phrase never stops a whole extraction.
+    Without ``published`` it is checked against the last day of a leap year (2000-12-31), where
+    every day that exists in some year resolves.
+    """
+    pub = pd.Timestamp("2000-12-31") if published is None else pd.Timestamp(published)
+    out = []
+    for m in _TIME.finditer(textmod.fold_chars(sentence)):
+        expr = sentence[m.start():m.end()]
+        try:
+            resolve_time(expr, pub)
+        except ValueError:
+            continue
+        out.append((m.start(), m.end(), expr))
+    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -543,7 +584,7 @@ def sentence_claims(sentence: str, published: pd.Timestamp,
     rows: list[dict] = []
     folded = textmod.fold_chars(sentence)
     quantities = find_quantities(sentence)
-    times = time_expressions(sentence)
+    times = time_expressions(sentence, published)
     speakers = attributions(sentence)
     for q in quantities:
         after = folded[q.end:]
@@ -890,7 +931,7 @@ def timeline_events(corpus: Corpus) -> pd.DataFrame:
     for s in corpus.sentences.itertuples():
         pub = labels.loc[s.article_id, "date"]
         folded = textmod.fold_chars(s.text)
-        for start, end, expr in time_expressions(s.text):
+        for start, end, expr in time_expressions(s.text, pub):
             d0, d1 = resolve_time(expr, pub)
             if d0 != d1:
                 continue
@@ -969,19 +1010,45 @@ ANNOTATION_COLUMNS = ["article_id", "sentence_id", "surface", "value", "low", "h
 def load_annotations(path: Path | str | None = None, corpus: Corpus | None = None) -> pd.DataFrame:
     """The hand annotation, with each surface located in its sentence (clean-text offsets).
 
-    Raises ``ValueError`` when a column is missing, a sentence id is unknown or a surface is not
-    found exactly once in its sentence.
+    Raises ``ValueError`` naming the file (and the row, counted as in a spreadsheet: the header
+    is row 1) when a column is missing, ``value``/``low``/``high`` is neither empty nor a number,
+    ``exact`` is not ``True``/``False``, a date is not ``YYYY-MM-DD``, a sentence id is unknown or
+    a surface is not found exactly once in its sentence.
     """
     path = Path(path) if path is not None else ANNOTATIONS
     a = pd.read_csv(path, dtype=str, keep_default_na=False)
     missing = [c for c in ANNOTATION_COLUMNS if c not in a.columns]
     if missing:
         raise ValueError(f"{path}: missing columns {missing}")
-    for col in ("value", "low", "high"):
-        a[col] = pd.to_numeric(a[col].replace("", None)).astype(float)
-    a["exact"] = a["exact"].map({"True": True, "False": False})
-    for col in ("date_start", "date_end"):
-        a[col] = pd.to_datetime(a[col])
+    numbers: dict[str, list[float]] = {"value": [], "low": [], "high": []}
+    exact, dates = [], {"date_start": [], "date_end": []}
+    for i, r in enumerate(a.to_dict("records")):
+        where = f"{path}, row {i + 2}"
+        for col, out in numbers.items():
+            v = r[col].strip()
+            try:
+                x = float(v) if v else math.nan
+            except ValueError:
+                x = math.inf
+            if v and not math.isfinite(x):
+                raise ValueError(f"{where}: {col} {r[col]!r} is not a number")
+            out.append(x)
+        if r["exact"] not in ("True", "False"):
+            raise ValueError(f"{where}: exact {r['exact']!r} is not True or False")
+        exact.append(r["exact"] == "True")
+        for col, out in dates.items():
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", r[col]):
+                raise ValueError(f"{where}: {col} {r[col]!r} is not a date (YYYY-MM-DD)")
+            try:
+                out.append(pd.Timestamp(r[col]))
+            except ValueError:
+                raise ValueError(f"{where}: {col} {r[col]!r} is not a date (YYYY-MM-DD)") \
+                    from None
+    for col, values in numbers.items():
+        a[col] = pd.Series(values, index=a.index, dtype=float)
+    a["exact"] = pd.Series(exact, index=a.index, dtype=bool)
+    for col, values in dates.items():
+        a[col] = pd.Series(values, index=a.index, dtype="datetime64[us]")
     if corpus is not None:
         sents = corpus.sentences.set_index("sentence_id")
         starts, ends = [], []

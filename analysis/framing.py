@@ -89,26 +89,36 @@ def _normal(surface: str) -> str:
     return " ".join(tx.fold_chars(surface).lower().split())
 
 
-def make_lexicon(entries: pd.DataFrame) -> Lexicon:
-    """Check lexicon rows and compile their matcher; bad rows raise :class:`FramingError`."""
-    _require(entries, ("group", "label", "surface"), "lexicon")
-    entries = entries.fillna("").astype(str).copy()
+def make_lexicon(entries: pd.DataFrame, source: str = "lexicon") -> Lexicon:
+    """Check lexicon rows and compile their matcher; bad rows raise :class:`FramingError`.
+
+    ``source`` (the file name) starts every error message; rows are numbered as in the CSV
+    file, the header being row 1.
+    """
+    _require(entries, ("group", "label", "surface"), source)
+    entries = entries.fillna("").astype(str).reset_index(drop=True)
     entries["surface"] = entries["surface"].map(_normal)
-    if (entries[["group", "label", "surface"]] == "").any().any():
-        raise FramingError("lexicon: empty group, label or surface")
-    bad = sorted(set(entries["group"]) - set(GROUPS))
-    if bad:
-        raise FramingError(f"lexicon: unknown group(s) {bad}; use {list(GROUPS)}")
-    dup = entries["surface"][entries["surface"].duplicated()]
-    if len(dup):
-        raise FramingError(f"lexicon: surface form(s) listed twice: {sorted(set(dup))}")
-    two = entries.groupby("label")["group"].nunique()
-    if (two > 1).any():
-        raise FramingError(f"lexicon: label(s) in two groups: {sorted(two[two > 1].index)}")
+    first_surface: dict[str, int] = {}
+    label_group: dict[str, tuple[str, int]] = {}
+    for i, row in enumerate(entries[["group", "label", "surface"]].to_dict("records"), start=2):
+        where = f"{source}, row {i}"
+        for col in ("group", "label", "surface"):
+            if not row[col].strip():
+                raise FramingError(f"{where}: field '{col}' is empty")
+        if row["group"] not in GROUPS:
+            raise FramingError(f"{where}: unknown group {row['group']!r}; use {list(GROUPS)}")
+        if row["surface"] in first_surface:
+            raise FramingError(f"{where}: surface form {row['surface']!r} listed twice "
+                               f"(first in row {first_surface[row['surface']]})")
+        first_surface[row["surface"]] = i
+        group, seen = label_group.setdefault(row["label"], (row["group"], i))
+        if group != row["group"]:
+            raise FramingError(f"{where}: label {row['label']!r} in two groups: "
+                               f"{row['group']!r} here, {group!r} in row {seen}")
     forms = sorted(entries["surface"], key=lambda s: (-len(s), s))
     alternatives = "|".join(r"\s+".join(map(re.escape, f.split())) for f in forms)
     pattern = re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])")
-    return Lexicon(entries.reset_index(drop=True), pattern)
+    return Lexicon(entries, pattern)
 
 
 def load_lexicon(path: Path | str | None = None) -> Lexicon:
@@ -116,7 +126,7 @@ def load_lexicon(path: Path | str | None = None) -> Lexicon:
     path = Path(path) if path is not None else LEXICON_PATH
     if not path.is_file():
         raise FramingError(f"{path}: lexicon file not found")
-    return make_lexicon(pd.read_csv(path, dtype=str, keep_default_na=False))
+    return make_lexicon(pd.read_csv(path, dtype=str, keep_default_na=False), source=str(path))
 
 
 def find_labels(text: str, lexicon: Lexicon) -> pd.DataFrame:
@@ -265,17 +275,54 @@ def group_table(corpus: Corpus, counts: pd.DataFrame) -> pd.DataFrame:
 # Validation against the hand annotation
 
 
-def load_gold(path: Path | str | None = None) -> pd.DataFrame:
-    """The hand annotation ``data/annotations/framing/labels_gold.csv`` (or ``path``), checked."""
+def load_gold(path: Path | str | None = None, *, corpus: Corpus | None = None,
+              lexicon: Lexicon | None = None) -> pd.DataFrame:
+    """The hand annotation ``data/annotations/framing/labels_gold.csv`` (or ``path``), checked.
+
+    Every row needs its fields, an ``occurrence`` of 1 or more, a known voice and group. With
+    ``corpus``: the sentence must be one of its article and hold the surface form at least
+    ``occurrence`` times. With ``lexicon``: the label must be a lexicon label of that group.
+    Errors name the file and row (the header is row 1).
+    """
     path = Path(path) if path is not None else GOLD_PATH
     if not path.is_file():
         raise FramingError(f"{path}: annotation file not found")
     gold = pd.read_csv(path, dtype=str, keep_default_na=False)
     _require(gold, GOLD_COLUMNS, f"{path}")
-    if not set(gold["voice"]) <= set(VOICES) or not set(gold["group"]) <= set(GROUPS):
-        raise FramingError(f"{path}: voice must be own/quoted and group one of {list(GROUPS)}")
-    gold["occurrence"] = gold["occurrence"].astype("int64")
-    return gold
+    sentences = corpus.sentences.set_index("sentence_id") if corpus is not None else None
+    groups = lexicon.groups if lexicon is not None else None
+    for i, row in enumerate(gold[list(GOLD_COLUMNS)].to_dict("records"), start=2):
+        where = f"{path}, row {i}"
+        for col in GOLD_COLUMNS:
+            if not row[col].strip():
+                raise FramingError(f"{where}: field '{col}' is empty")
+        occurrence = row["occurrence"].strip()
+        if not occurrence.isdigit() or int(occurrence) < 1:
+            raise FramingError(f"{where}: occurrence {row['occurrence']!r} is not a whole "
+                               "number of 1 or more")
+        if row["voice"] not in VOICES:
+            raise FramingError(f"{where}: voice {row['voice']!r} is not one of {list(VOICES)}")
+        if row["group"] not in GROUPS:
+            raise FramingError(f"{where}: group {row['group']!r} is not one of {list(GROUPS)}")
+        if sentences is not None:
+            sid = row["sentence_id"]
+            if sid not in sentences.index:
+                raise FramingError(f"{where}: sentence {sid!r} is not in the corpus")
+            if sentences.loc[sid, "article_id"] != row["article_id"]:
+                raise FramingError(f"{where}: sentence {sid!r} is not in {row['article_id']!r}")
+            n = tx.fold_chars(sentences.loc[sid, "text"]).lower().count(
+                tx.fold_chars(row["surface"]).lower())
+            if n < int(occurrence):
+                raise FramingError(f"{where}: {row['surface']!r} occurs {n} time(s) in {sid}, "
+                                   f"so occurrence {occurrence} is not there")
+        if groups is not None:
+            if row["label"] not in groups:
+                raise FramingError(f"{where}: label {row['label']!r} is not in the lexicon")
+            if groups[row["label"]] != row["group"]:
+                raise FramingError(f"{where}: label {row['label']!r} is in group "
+                                   f"{groups[row['label']]!r} in the lexicon, not "
+                                   f"{row['group']!r}")
+    return gold.assign(occurrence=gold["occurrence"].str.strip().astype("int64"))
 
 
 @dataclass(frozen=True)
@@ -609,7 +656,7 @@ def analyse(corpus: Corpus, quotes: pd.DataFrame, reuse_edits: pd.DataFrame,
     ``reuse_edits`` from ``analysis.reuse.copied_edits``; lexicon and annotation from ``data/``."""
     lexicon = lexicon if lexicon is not None else load_lexicon()
     uses = label_uses(corpus, lexicon, quotes)
-    ev = evaluate(uses, gold if gold is not None else load_gold())
+    ev = evaluate(uses, gold if gold is not None else load_gold(corpus=corpus, lexicon=lexicon))
     key = keyness(corpus)
     label_key = label_keyness(corpus, uses)
     edits = framing_edits(corpus, lexicon, reuse_edits)

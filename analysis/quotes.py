@@ -13,8 +13,9 @@ Three steps, all on the clean text (offsets are clean-text offsets, like everywh
    ``data/speakers/speakers.csv``; pronouns and titles (``he``, ``the minister``, ``the ministry``)
    resolve to the last speaker mentioned before them with a matching role.
 3. :func:`find_quotes` gives each quotation the cue that frames it, or the cue nearest to it in
-   its sentence, or (for a statement with no cue) the speaker of the quotation it continues;
-   otherwise the speaker is ``unknown``, which stays visible in every table.
+   its sentence, or (for a statement with no cue) the speaker of the quotation it continues in
+   the same or the next paragraph; otherwise the speaker is ``unknown``, which stays visible in
+   every table.
 
 :func:`score_quotes` and :func:`score_reported` measure all of this against the hand annotation
 in ``data/annotations/quotes/`` (matching rules in its README).
@@ -72,6 +73,8 @@ DESCRIPTORS = {
 STATEMENT_MIN_WORDS = 8
 MAX_SUBJECT_GAP_WORDS = 3
 MAX_FRAME_WORDS = 8
+# A statement with no cue continues the previous quotation at most this many paragraphs later.
+MAX_CONTINUE_PARAGRAPHS = 1
 
 
 class QuotesError(ValueError):
@@ -460,6 +463,8 @@ def _frames(cue: Cue, q: QuoteSpan, text: str) -> bool:
 
 def _article_quotes(speech: ArticleSpeech, text: str, sentences: pd.DataFrame) -> list[dict]:
     rows, previous = [], None
+    para_of = sentences.set_index("sentence_id")["paragraph_id"]
+    para_number = {p: i for i, p in enumerate(dict.fromkeys(sentences["paragraph_id"]))}
     for n, q in enumerate(speech.quotes, start=1):
         sid = _sentence_of(q.open_mark if q.open_mark >= 0 else q.start, sentences)
         last_sid = _sentence_of(max(q.end - 1, q.start), sentences)
@@ -474,9 +479,10 @@ def _article_quotes(speech: ArticleSpeech, text: str, sentences: pd.DataFrame) -
             chosen = before[-1] if before else cues[0]
             how = "same sentence"
         if chosen is None and kind == "statement" and previous is not None:
-            para = sentences.set_index("sentence_id")["paragraph_id"]
-            gap_paras = {para[previous["sentence_id"]], para[sid]}
-            if len(gap_paras) <= 2 and previous["speaker"] != UNKNOWN:
+            # A cue-less statement continues the previous quotation only in the same paragraph
+            # or the next one; further on, the speaker may have changed.
+            gap = para_number[para_of[sid]] - para_number[para_of[previous["sentence_id"]]]
+            if 0 <= gap <= MAX_CONTINUE_PARAGRAPHS and previous["speaker"] != UNKNOWN:
                 speaker, cue, mention, how = (previous["speaker"], previous["cue"],
                                               previous["mention"], "continues previous quote")
         if chosen is not None:

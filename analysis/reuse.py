@@ -144,7 +144,11 @@ def pair_scores(corpus: Corpus, n: int = 3) -> pd.DataFrame:
     Containment is asymmetric: the share of a's distinct word n-grams found in b (Broder 1997).
     Jaccard (shared over union of n-gram sets) and the TF-IDF cosine of word forms are symmetric.
     """
-    docs = documents(corpus)
+    return doc_scores(documents(corpus), n)
+
+
+def doc_scores(docs: dict[str, Doc], n: int = 3) -> pd.DataFrame:
+    """:func:`pair_scores` over any documents (e.g. constructed test texts)."""
     ids = list(docs)
     grams = {i: ngram_set(docs[i], n) for i in ids}
     vec = TfidfVectorizer(analyzer=lambda forms: list(forms))
@@ -613,6 +617,7 @@ def sentence_labels(corpus: Corpus, params: Params = DEFAULT,
                     ts, ss = sent_of[p.target_id][j1 + k], sent_of[p.source_id][i1 + k]
                     pairs[ts][ss].append((i1 + k, j1 + k))
     order = {aid: k for k, aid in enumerate(docs)}
+    article_of = corpus.sentences.set_index("sentence_id")["article_id"].to_dict()
     rows = []
     for sent in corpus.sentences.itertuples():
         if order[sent.article_id] == 0:
@@ -622,7 +627,7 @@ def sentence_labels(corpus: Corpus, params: Params = DEFAULT,
             links = sorted(set(links))
             count = len({j for _, j in links})
             ident = 2 * count / (length[src] + sent.n_words)
-            key = (count, ident, order[src.rsplit("-s", 1)[0]])
+            key = (count, ident, order[article_of[src]])
             if best_key is None or key > best_key:
                 best, best_key, m = src, key, count
                 run = _longest_run(links)
@@ -658,7 +663,7 @@ def composition(labels: pd.DataFrame, corpus: Corpus) -> pd.DataFrame:
         verbatim = int(g["aligned_words"].sum())
         edited = int(g.loc[derived, "n_words"].sum()) - verbatim
         total = int(g["n_words"].sum())
-        share = verbatim / total
+        share = verbatim / total if total else 0.0
         meter = ("wholly derived" if share >= METER_WHOLLY else
                  "partially derived" if share >= METER_PARTIALLY else "non-derived")
         rows.append({"article_id": aid, "label": names[aid], "words": total,
@@ -670,9 +675,15 @@ def composition(labels: pd.DataFrame, corpus: Corpus) -> pd.DataFrame:
 def evaluate(labels: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
     """Precision, recall and F1 of sentence labels against the hand annotation, per label,
     for 'derived' (verbatim or edited) and for the source sentence of derived sentences."""
+    for name, frame in (("annotation", gold), ("labels", labels)):
+        dup = frame.loc[frame["sentence_id"].duplicated(), "sentence_id"]
+        if len(dup):
+            raise ValueError(f"{name} lists sentences more than once: {sorted(set(dup))}")
+    unknown = sorted(set(gold["sentence_id"]) - set(labels["sentence_id"]))
+    if unknown:
+        raise ValueError(f"annotation names sentences that have no label (not in the corpus, "
+                         f"or in its first report): {unknown}")
     m = gold.merge(labels, on="sentence_id", suffixes=("_gold", "_pred"), validate="1:1")
-    if len(m) != len(gold):
-        raise ValueError("annotation names sentences the corpus does not have")
     rows = []
     tests = {lab: (m["label_gold"] == lab, m["label_pred"] == lab)
              for lab in ("verbatim", "edited", "new")}
@@ -681,7 +692,7 @@ def evaluate(labels: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
     tests["derived, right source"] = (m["label_gold"] != "new",
                                       (m["label_pred"] != "new") & same_src)
     for name, (g, p) in tests.items():
-        tp = int((g & p).sum()) if name != "derived, right source" else int((g & p).sum())
+        tp = int((g & p).sum())
         prec = tp / int(p.sum()) if p.sum() else float("nan")
         rec = tp / int(g.sum()) if g.sum() else float("nan")
         f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
@@ -690,15 +701,39 @@ def evaluate(labels: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+ANNOTATION_COLUMNS = ("sentence_id", "source_sentence_id", "label")
+LABELS = ("verbatim", "edited", "new")
+
+
 def read_annotations(path=None) -> pd.DataFrame:
-    """The hand annotation ``data/annotations/reuse/sentences.csv``."""
+    """The hand annotation ``data/annotations/reuse/sentences.csv``.
+
+    Raises ``ValueError`` naming the file (and the row, counting the header as row 1) when a
+    column is missing, a sentence id is empty or repeated, a label is unknown, or a derived
+    sentence lacks its source sentence (or a new one has one).
+    """
     from analysis.corpus import PACKAGE_DATA
 
     path = path or PACKAGE_DATA / "annotations" / "reuse" / "sentences.csv"
     gold = pd.read_csv(path, dtype=str, keep_default_na=False)
-    bad = set(gold["label"]) - {"verbatim", "edited", "new"}
-    if bad:
-        raise ValueError(f"{path}: unknown labels {sorted(bad)}")
+    missing = [c for c in ANNOTATION_COLUMNS if c not in gold.columns]
+    if missing:
+        raise ValueError(f"{path}: missing column(s) {missing}; the header must have "
+                         f"{list(ANNOTATION_COLUMNS)}")
+    seen: dict[str, int] = {}
+    for k, rec in enumerate(gold[list(ANNOTATION_COLUMNS)].to_dict("records")):
+        row, sid, src, label = k + 2, rec["sentence_id"], rec["source_sentence_id"], rec["label"]
+        if not sid.strip():
+            raise ValueError(f"{path}, row {row}: empty sentence_id")
+        if sid in seen:
+            raise ValueError(f"{path}, row {row}: sentence {sid!r} already annotated in row "
+                             f"{seen[sid]}")
+        seen[sid] = row
+        if label not in LABELS:
+            raise ValueError(f"{path}, row {row}: unknown label {label!r}; one of {LABELS}")
+        if (label == "new") == bool(src.strip()):
+            raise ValueError(f"{path}, row {row}: a {label!r} sentence must "
+                             f"{'not ' if label == 'new' else ''}name a source_sentence_id")
     return gold
 
 
@@ -782,17 +817,48 @@ def common_source_table(common: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _by_pair(found: list[Passage]) -> dict[tuple[str, str], list[Passage]]:
+    """Passages grouped by (source, target), pairs in order of first appearance.
+
+    A target's passages are ordered by target position, so passages from two sources can
+    interleave: grouping must not depend on adjacent rows.
+    """
+    out: dict[tuple[str, str], list[Passage]] = defaultdict(list)
+    for p in found:
+        out[(p.source_id, p.target_id)].append(p)
+    return dict(out)
+
+
+def _credit(value: object) -> str:
+    """A manifest agency credit as text ('' when there is none)."""
+    return "" if pd.isna(value) else str(value).strip()
+
+
+def direction_basis(articles: pd.DataFrame, source: str, target: str) -> str:
+    """Why ``source`` counts as earlier than ``target`` (``articles`` indexed by id).
+
+    Dates first; on a shared date a wire credit carried by the source alone; otherwise the
+    order is only the tie-break of :func:`publication_order` (by id), and the note says so.
+    """
+    ds, dt = articles.loc[source, "date"], articles.loc[target, "date"]
+    if ds < dt:
+        return "earlier publication date"
+    if ds > dt:
+        return f"none: {source} was published after {target}"
+    cs, ct = _credit(articles.loc[source, "agency"]), _credit(articles.loc[target, "agency"])
+    if cs and not ct:
+        return f"same date; {source} carries the wire credit ({cs}), {target} does not"
+    both = f"both carry a wire credit ({cs}, {ct})" if cs and ct else (
+        f"only {target} carries a wire credit ({ct})" if ct else "neither carries a wire credit")
+    return f"same date and {both}: order by id only (a tie-break, not evidence)"
+
+
 def pair_directions(corpus: Corpus, primary: list[Passage]) -> pd.DataFrame:
     """Each copying pair: source, target, dates, how direction was decided, shared words."""
     a = corpus.articles.set_index("id")
     rows = []
-    for (s, t), group in itertools.groupby(primary, key=lambda p: (p.source_id, p.target_id)):
-        group = list(group)
-        if a.loc[s, "date"] < a.loc[t, "date"]:
-            basis = "earlier publication date"
-        else:
-            basis = (f"same date; {s} carries the wire credit ({a.loc[s, 'agency']}), "
-                     f"{t} does not")
+    for (s, t), group in _by_pair(primary).items():
+        basis = direction_basis(a, s, t)
         rows.append({"source": s, "target": t, "source date": f"{a.loc[s, 'date']:%Y-%m-%d}",
                      "target date": f"{a.loc[t, 'date']:%Y-%m-%d}", "direction basis": basis,
                      "passages": len(group), "aligned words": sum(p.n_matched for p in group)})
@@ -872,8 +938,23 @@ class PassageView:
 
 def side_by_side(corpus: Corpus, shown: list[Passage]) -> PassageView:
     """A :class:`PassageView` of ``shown`` passages."""
-    docs = documents(corpus)
-    find = _sentence_finder(corpus)
+    return passage_view(shown, documents(corpus), _sentence_finder(corpus))
+
+
+def _doc_sentence_finder(docs: dict[str, Doc]):
+    """Sentence labels (``<id> sentence <k>``) from the documents alone, for texts outside
+    the corpus."""
+    def find(doc_id: str, pos: int) -> str:
+        doc = docs[doc_id]
+        k = max(0, bisect.bisect_right([t.start for t in doc.tokens], pos) - 1)
+        return f"sentence {doc.sentence_of[k] + 1 if doc.sentence_of else 1}"
+    return find
+
+
+def passage_view(shown: list[Passage], docs: dict[str, Doc], find=None) -> PassageView:
+    """A :class:`PassageView` of ``shown`` passages of ``docs``; ``find(doc_id, offset)``
+    names the sentence at an offset (default: counted in the documents themselves)."""
+    find = _doc_sentence_finder(docs) if find is None else find
     rows = []
     for p in shown:
         src, tgt = docs[p.source_id], docs[p.target_id]
@@ -1038,8 +1119,7 @@ def map_data(corpus: Corpus, primary: list[Passage]) -> tuple[pd.DataFrame, pd.D
                           "lane": list(range(len(order), 0, -1))})
     lane, date = nodes.set_index("id")["lane"], nodes.set_index("id")["date"]
     links = pd.DataFrame([{"source": s, "target": t, "words": sum(p.n_matched for p in g)}
-                          for (s, t), g in itertools.groupby(
-                              primary, key=lambda p: (p.source_id, p.target_id))])
+                          for (s, t), g in _by_pair(primary).items()])
     if links.empty:
         links = pd.DataFrame(columns=["source", "target", "words"])
     links["date"], links["date2"] = links["source"].map(date), links["target"].map(date)

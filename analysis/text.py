@@ -7,9 +7,11 @@ can be highlighted in the original (and mapped back to the raw file through the 
 from __future__ import annotations
 
 import csv
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
 
 from nltk.tokenize import RegexpTokenizer
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
@@ -91,10 +93,12 @@ class Token:
 
 
 @lru_cache(maxsize=4)
-def spelling_variants(path: Path | str | None = None) -> dict[str, str]:
+def spelling_variants(path: Path | str | None = None) -> Mapping[str, str]:
     """British form -> American form, from ``data/spelling/variants.csv`` (or ``path``).
 
-    Raises ``ValueError`` when the table lacks its columns or maps one form two ways.
+    The table is cached and shared, so it is returned read-only (a ``MappingProxyType``).
+    Raises ``ValueError`` naming the file and row when the table lacks its columns, a row has
+    too few or too many fields or an empty form, or one form is mapped two ways.
     """
     path = Path(path) if path is not None else SPELLING_TABLE
     with path.open(encoding="utf-8", newline="") as fh:
@@ -103,16 +107,21 @@ def spelling_variants(path: Path | str | None = None) -> dict[str, str]:
             raise ValueError(f"{path}: header must have 'british' and 'american' columns")
         table: dict[str, str] = {}
         for row in reader:
+            where = f"{path}, row {reader.line_num}"
+            if None in row:
+                raise ValueError(f"{where}: more fields than the header has")
+            if row["british"] is None or row["american"] is None:
+                raise ValueError(f"{where}: too few fields (needs 'british' and 'american')")
             british, american = row["british"].strip().lower(), row["american"].strip().lower()
             if not british or not american:
-                raise ValueError(f"{path}, row {reader.line_num}: empty form")
+                raise ValueError(f"{where}: empty form")
             if table.get(british, american) != american:
-                raise ValueError(f"{path}, row {reader.line_num}: {british!r} mapped twice")
+                raise ValueError(f"{where}: {british!r} mapped twice")
             table[british] = american
-    return table
+    return MappingProxyType(table)
 
 
-def match_form(word: str, variants: dict[str, str] | None = None) -> str:
+def match_form(word: str, variants: Mapping[str, str] | None = None) -> str:
     """The form words are matched on: case, quote and dash styles and spelling folded.
 
     ``Defence``, ``defense`` and ``DEFENSE`` all give ``defense``; ``Syria’s`` gives
@@ -123,7 +132,7 @@ def match_form(word: str, variants: dict[str, str] | None = None) -> str:
     return table.get(folded, folded)
 
 
-def tokens(text: str, variants: dict[str, str] | None = None) -> list[Token]:
+def tokens(text: str, variants: Mapping[str, str] | None = None) -> list[Token]:
     """The words of ``text`` with offsets into it and their matching forms."""
     table = spelling_variants() if variants is None else variants
     return [Token(text[s:e], s, e, match_form(text[s:e], table)) for s, e in word_spans(text)]

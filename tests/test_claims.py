@@ -276,6 +276,80 @@ def test_unresolvable_time_raises():
         C.resolve_time("soon", pd.Timestamp("2020-02-20"))
 
 
+@pytest.mark.parametrize("expr, published, day", [
+    # a date without a year is the one nearest to publication, in either direction
+    ("December 28", "2020-01-03", "2019-12-28"),   # six days back, across new year
+    ("28 December", "2020-01-03", "2019-12-28"),
+    ("January 2", "2019-12-30", "2020-01-02"),     # three days ahead, across new year
+    ("March 5", "2020-03-01", "2020-03-05"),       # four days ahead, same year
+    ("February 27", "2020-03-01", "2020-02-27"),
+    ("29 February", "2020-03-01", "2020-02-29"),   # leap day in a leap year
+])
+def test_dates_take_the_year_nearest_to_publication(expr, published, day):
+    assert C.resolve_time(expr, pd.Timestamp(published)) == (pd.Timestamp(day),
+                                                             pd.Timestamp(day))
+
+
+@pytest.mark.parametrize("expr", ["February 30", "31 April", "June 0", "December 45"])
+def test_impossible_day_raises_naming_the_expression(expr):
+    with pytest.raises(ValueError, match=expr):
+        C.resolve_time(expr, pd.Timestamp("2020-02-20"))
+
+
+@pytest.mark.parametrize("expr, days", [
+    ("the past 3 days", 3), ("in the last ten days", 10), ("the past twenty-one days", 21),
+    ("the last twenty one days", 21), ("in the past dozen days", 12),
+])
+def test_last_n_days_with_digits_and_number_words(expr, days):
+    pub = pd.Timestamp("2020-02-20")
+    sentence = f"Troops advanced {expr}."
+    found = C.time_expressions(sentence, pub)
+    assert [t[2] for t in found] == [expr]
+    assert C.resolve_time(expr, pub) == (pub - pd.Timedelta(days=days), pub)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Fighting killed 20 soldiers in the past few days.",
+    "Fighting killed 20 soldiers in the last several weeks.",
+    "Fighting killed 20 soldiers on February 30.",
+])
+def test_unresolvable_phrases_are_not_time_expressions(sentence):
+    pub = pd.Timestamp("2020-02-20")
+    assert C.time_expressions(sentence, pub) == []
+    assert C.time_expressions(sentence) == []
+    rows = C.sentence_claims(sentence, pub)   # used to raise ValueError
+    assert [(r["value"], r["counted"], r["date_start"], r["date_basis"]) for r in rows] == \
+        [(20, "soldiers", pub, "publication date")]
+
+
+def test_resolvable_expressions_are_still_found_beside_unresolvable_ones():
+    s = "In the past few days, and again on Thursday, 12 soldiers were killed."
+    assert [t[2] for t in C.time_expressions(s, pd.Timestamp("2020-02-28"))] == ["on Thursday"]
+
+
+def _tiny_corpus(sentences: list[str], published: str = "2020-02-20"):
+    rows, pos = [], 0
+    for i, text in enumerate(sentences, start=1):
+        rows.append({"article_id": "x", "sentence_id": f"x-s{i:02d}", "paragraph_id": "x-p01",
+                     "sentence": i, "start": pos, "end": pos + len(text), "text": text})
+        pos += len(text) + 1
+    articles = pd.DataFrame({"id": ["x"], "label": ["X"], "date": [pd.Timestamp(published)],
+                             "date_basis": ["dateline"]})
+    return SimpleNamespace(articles=articles, sentences=pd.DataFrame(rows))
+
+
+def test_extraction_and_timeline_survive_unresolvable_phrases():
+    tiny = _tiny_corpus(["Shelling killed 20 soldiers in the past few days.",
+                         "An air strike on February 30 and another on Tuesday killed 4 civilians."])
+    got = C.extract_claims(tiny)
+    assert list(got["value"]) == [20, 4]
+    assert list(got["date_basis"]) == ["publication date", "expression"]
+    assert got["date_start"].iloc[1] == pd.Timestamp("2020-02-18")   # Tuesday before Thu 20th
+    ev = C.timeline_events(tiny)
+    assert list(ev["time_expression"]) == ["on Tuesday"]
+    assert list(ev["date"]) == [pd.Timestamp("2020-02-18")]
+
+
 # --- the real texts ------------------------------------------------------------------------
 
 def test_offsets_point_at_the_surface_in_the_clean_text(corpus, extracted):
@@ -400,6 +474,43 @@ def test_bad_annotation_files_raise(tmp_path, corpus):
     bad.to_csv(tmp_path / "b.csv", index=False)
     with pytest.raises(ValueError, match="not found exactly once"):
         C.load_annotations(tmp_path / "b.csv", corpus=corpus)
+
+
+@pytest.mark.parametrize("row, col, bad, message", [
+    (0, "value", "lots", "value 'lots' is not a number"),
+    (3, "low", "1O", "low '1O' is not a number"),
+    (5, "high", "nan", "high 'nan' is not a number"),
+    (1, "exact", "yes", "exact 'yes' is not True or False"),
+    (7, "exact", "", "exact '' is not True or False"),
+    (2, "date_start", "2020-02-30", "date_start '2020-02-30' is not a date"),
+    (4, "date_end", "20/02/2020", "date_end '20/02/2020' is not a date"),
+    (6, "date_end", "", "date_end '' is not a date"),
+])
+def test_bad_annotation_fields_name_file_and_row(tmp_path, row, col, bad, message):
+    good = pd.read_csv(C.ANNOTATIONS, dtype=str, keep_default_na=False)
+    bad_frame = good.copy()
+    bad_frame.loc[row, col] = bad
+    path = tmp_path / "bad.csv"
+    bad_frame.to_csv(path, index=False)
+    # the header is row 1 of the file, so frame row 0 is file row 2
+    with pytest.raises(ValueError) as err:
+        C.load_annotations(path)
+    assert str(err.value) == f"{path}, row {row + 2}: {message}" + \
+        (" (YYYY-MM-DD)" if "date" in col else "")
+
+
+def test_annotation_fields_are_typed(tmp_path):
+    rows = pd.read_csv(C.ANNOTATIONS, dtype=str, keep_default_na=False).iloc[:2].copy()
+    rows["value"], rows["low"], rows["high"] = ["5", ""], ["", "14"], ["", ""]
+    rows["exact"] = ["True", "False"]
+    rows["date_start"] = ["2019-12-28", "2020-02-29"]
+    rows["date_end"] = ["2020-01-03", "2020-03-01"]
+    rows.to_csv(tmp_path / "ok.csv", index=False)
+    a = C.load_annotations(tmp_path / "ok.csv")
+    assert a["value"].iloc[0] == 5.0 and pd.isna(a["value"].iloc[1])
+    assert pd.isna(a["low"].iloc[0]) and a["low"].iloc[1] == 14.0
+    assert list(a["exact"]) == [True, False] and a["exact"].dtype == bool
+    assert list(a["date_start"]) == [pd.Timestamp("2019-12-28"), pd.Timestamp("2020-02-29")]
 
 
 def test_evaluate_counts_extra_and_missed_claims(corpus, extracted):

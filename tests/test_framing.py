@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -61,6 +62,24 @@ def test_bad_lexicon_is_rejected(rows, message):
 def test_lexicon_without_surface_column_is_rejected():
     with pytest.raises(fr.FramingError, match="surface"):
         fr.make_lexicon(pd.DataFrame({"group": ["state"], "label": ["regime"]}))
+
+
+def test_lexicon_file_errors_name_file_and_row(tmp_path):
+    path = tmp_path / "labels.csv"
+    rows = [("state", "regime", "regime"), ("opposition", "rebels", "rebels"),
+            ("state", "regime", "Regime ")]
+    pd.DataFrame(rows, columns=["group", "label", "surface"]).to_csv(path, index=False)
+    with pytest.raises(fr.FramingError,
+                       match=rf"^{re.escape(str(path))}, row 4: .*listed twice.*row 2"):
+        fr.load_lexicon(path)
+    rows[2] = ("opposition", "regime", "pro-regime")
+    pd.DataFrame(rows, columns=["group", "label", "surface"]).to_csv(path, index=False)
+    with pytest.raises(fr.FramingError, match=r", row 4: label 'regime' in two groups"):
+        fr.load_lexicon(path)
+    rows[2] = ("act", "", "strike")
+    pd.DataFrame(rows, columns=["group", "label", "surface"]).to_csv(path, index=False)
+    with pytest.raises(fr.FramingError, match=r", row 4: field 'label' is empty"):
+        fr.load_lexicon(path)
 
 
 def test_missing_lexicon_file(tmp_path):
@@ -157,6 +176,45 @@ def test_every_annotated_use_is_in_its_sentence(corpus):
     for r in gold.itertuples():
         folded = tx.fold_chars(sent[r.sentence_id]).lower()
         assert folded.count(tx.fold_chars(r.surface).lower()) >= r.occurrence, r
+
+
+def test_real_annotation_passes_the_corpus_and_lexicon_checks(corpus, lexicon):
+    gold = fr.load_gold(corpus=corpus, lexicon=lexicon)
+    assert len(gold) > 0 and gold["occurrence"].dtype == "int64"
+
+
+# One good row, taken from the AFP text: afp-s02 "... against Turkish-backed rebels ..."
+GOOD_ROW = {"article_id": "afp", "sentence_id": "afp-s02", "surface": "rebels",
+            "occurrence": "1", "label": "rebels", "group": "opposition", "voice": "own",
+            "note": ""}
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"occurrence": "x"}, "occurrence 'x' is not a whole number"),
+    ({"occurrence": "0"}, "occurrence '0' is not a whole number"),
+    ({"voice": "theirs"}, "voice 'theirs'"),
+    ({"group": "actors"}, "group 'actors'"),
+    ({"surface": " "}, "field 'surface' is empty"),
+    ({"sentence_id": "afp-s99"}, "sentence 'afp-s99' is not in the corpus"),
+    ({"sentence_id": "toi-s02"}, "sentence 'toi-s02' is not in 'afp'"),
+    ({"occurrence": "2"}, "'rebels' occurs 1 time"),
+    ({"surface": "terrorists", "label": "terrorists"}, "'terrorists' occurs 0 time"),
+    ({"label": "freedom fighters"}, "label 'freedom fighters' is not in the lexicon"),
+    ({"label": "regime"}, "label 'regime' is in group 'state'"),
+])
+def test_bad_annotation_rows_name_file_and_row(tmp_path, corpus, lexicon, change, message):
+    path = tmp_path / "gold.csv"
+    pd.DataFrame([GOOD_ROW, GOOD_ROW | change]).to_csv(path, index=False)
+    with pytest.raises(fr.FramingError, match=rf"^{re.escape(str(path))}, row 3: .*"
+                                              + re.escape(message)):
+        fr.load_gold(path, corpus=corpus, lexicon=lexicon)
+
+
+def test_good_annotation_rows_load(tmp_path, corpus, lexicon):
+    path = tmp_path / "gold.csv"
+    pd.DataFrame([GOOD_ROW]).to_csv(path, index=False)
+    gold = fr.load_gold(path, corpus=corpus, lexicon=lexicon)
+    assert gold.loc[0, "occurrence"] == 1
 
 
 def _frame(rows):

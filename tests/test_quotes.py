@@ -118,6 +118,16 @@ def test_continued_statement_takes_previous_speaker():
     assert speakers == ["Hulusi Akar", "Hulusi Akar"]
 
 
+def test_continuation_reaches_the_next_paragraph_only():
+    framed = '"There is a threat," Akar told CNN Turk.'
+    later = '"There could be support for all of us."'
+    assert attributed(f"{framed}\n\n{later}")[0] == ["Hulusi Akar", "Hulusi Akar"]
+    gap = "Troops moved towards the border on Friday."
+    assert attributed(f"{framed}\n\n{gap}\n\n{later}")[0] == ["Hulusi Akar", quotes.UNKNOWN]
+    far = "\n\n".join([framed, gap, gap, gap, later])
+    assert attributed(far)[0] == ["Hulusi Akar", quotes.UNKNOWN]
+
+
 def test_framed_statement_is_not_reported_speech_but_paraphrase_is():
     _, reported = attributed('"We stay," Akar told CNN Turk, adding talks would continue.')
     assert reported == [("Hulusi Akar", "adding")]
@@ -175,16 +185,67 @@ def test_gold_text_must_be_in_its_sentence(corpus, tmp_path):
 
 # ----------------------------------------------------------------- the real texts
 
-def test_contract_columns_offsets_and_order(corpus):
+def test_contract_columns_and_order(corpus):
     q = quotes.find_quotes(corpus)
     assert list(q.columns[:8]) == ["article_id", "quote_id", "start", "end", "text", "kind",
                                    "speaker", "sentence_id"]
     assert q["quote_id"].is_unique
-    for r in q.itertuples():
-        assert corpus.text(r.article_id)[r.start:r.end] == r.text
-    assert q.equals(quotes.find_quotes(corpus))
     order = list(corpus.articles["id"])
     assert list(q["article_id"].map(order.index)) == sorted(q["article_id"].map(order.index))
+
+
+def test_offsets_sit_between_the_quote_marks(corpus):
+    # Checked against the marks in the text, not against text sliced from the same offsets: the
+    # character before a quotation is its opening mark (unless the repair says it was lost), the
+    # one after it its closing mark or the comma cut before it (unless the mark is missing).
+    q = quotes.find_quotes(corpus)
+    for r in q.itertuples():
+        text = corpus.text(r.article_id)
+        if "opening mark missing" not in r.repair:
+            assert text[r.start - 1] in '"“”', r.quote_id
+        if "closing mark missing" not in r.repair:
+            after = text[r.end:r.end + 2]
+            assert after[0] in '"“”' or (after[0] == "," and after[1] in '"“”'), r.quote_id
+
+
+# Read by hand from data/raw/000_a10c8cf77992f20a.txt (AFP): the words between the marks (a
+# comma before the closing mark is cut), the kind and the speaker the sentence names.
+AFP_QUOTES = [
+    ("We have no intentions of a face-off with Russia", "statement", "Hulusi Akar"),
+    ("There is the threat of air strikes, missiles against our country", "statement",
+     "Hulusi Akar"),
+    ("There could be Patriot support.", "statement", "Hulusi Akar"),  # continues, no cue
+    ("We are a partner in the programme, not a customer", "statement", "Hulusi Akar"),  # he
+    ("supporting terrorists", "phrase", "Russian government"),
+    ("We urge the Turkish side, in order to avoid incidents, to cease support of the actions of "
+     "terrorists and handing them arms", "statement", "Russian defence ministry"),
+    ("There has been a little more convergence in the last meetings, but we are not at the "
+     "point we wish to be", "statement", "Mevlut Cavusoglu"),
+]
+
+
+@pytest.mark.parametrize("quoted, kind, speaker", AFP_QUOTES)
+def test_hand_read_afp_quotations(corpus, quoted, kind, speaker):
+    text = corpus.text("afp")
+    q = quotes.find_quotes(corpus)
+    start = text.index(quoted)
+    hit = q[(q["article_id"] == "afp") & (q["start"] == start)]
+    assert len(hit) == 1, quoted
+    row = hit.iloc[0]
+    assert row["end"] == start + len(quoted)
+    assert (row["kind"], row["speaker"]) == (kind, speaker)
+
+
+def test_cached_results_are_copies_and_recomputing_agrees(corpus):
+    q = quotes.find_quotes(corpus)
+    first_speaker = q.loc[0, "speaker"]
+    q.loc[0, "speaker"] = "changed by the caller"
+    q.loc[:, "text"] = ""
+    again = quotes.find_quotes(corpus)
+    assert again.loc[0, "speaker"] == first_speaker and (again["text"] != "").all()
+    quotes._analyse.cache_clear()
+    fresh = quotes.find_quotes(corpus)
+    pd.testing.assert_frame_equal(fresh, again)
 
 
 def test_every_double_mark_in_the_texts_is_used(corpus):

@@ -1,7 +1,9 @@
 """Tests of analysis.reuse on constructed texts and on the five reports."""
 
+import dataclasses
 from functools import lru_cache
 
+import pandas as pd
 import pytest
 
 from analysis import reuse
@@ -90,18 +92,57 @@ def test_containment_is_asymmetric_and_bounded():
     s = results().scores.set_index(["a", "b"])
     assert s["containment"].between(0, 1).all()
     assert s.loc[("toi", "afp"), "containment"] > s.loc[("afp", "toi"), "containment"]
-    assert s.loc[("toi", "afp"), "jaccard"] == s.loc[("afp", "toi"), "jaccard"]
 
 
-def test_copied_edits_contract_and_offsets():
+def test_scores_on_constructed_texts_match_hand_counts():
+    # Trigrams of x: {a b c, b c d, c d e}; of y: {a b c, b c f, c f g, f g h}; one shared.
+    docs = {"x": reuse.make_doc("x", "A b c d e."), "y": reuse.make_doc("y", "a b c f g h.")}
+    s = reuse.doc_scores(docs, n=3).set_index(["a", "b"])
+    assert s.loc[("x", "y"), "shared_ngrams"] == 1
+    assert s.loc[("x", "y"), "containment"] == pytest.approx(1 / 3)
+    assert s.loc[("y", "x"), "containment"] == pytest.approx(1 / 4)
+    assert s.loc[("x", "y"), "jaccard"] == pytest.approx(1 / 6)  # union: 3 + 4 - 1
+
+
+def test_copied_edits_contract_and_sentences():
     c = corpus()
     e = reuse.copied_edits(c)
     assert list(e.columns) == reuse.EDIT_COLUMNS
     assert set(e["kind"]) <= set(reuse.EDIT_KINDS)
+    sent = c.sentences.set_index("sentence_id")
     for row in e.itertuples():
-        assert c.text(row.source_id)[row.source_start:row.source_end] == row.old
-        assert c.text(row.target_id)[row.target_start:row.target_end] == row.new
-        assert row.source_sentence_id.startswith(row.source_id + "-s")
+        for side in ("source", "target"):
+            s = sent.loc[getattr(row, f"{side}_sentence_id")]
+            assert s["article_id"] == getattr(row, f"{side}_id")
+            assert s["start"] <= getattr(row, f"{side}_start") <= s["end"]
+
+
+@pytest.mark.parametrize("source, target, kind, old, new", [
+    ("toi", "anon-003", "substitution", "rebel-held", "militant-held"),
+    ("afp", "toi", "spelling", "criticised", "criticized"),
+])
+def test_known_edits_sit_where_the_words_are(source, target, kind, old, new):
+    # Each of these words occurs once in its text, so str.find places it independently.
+    c = corpus()
+    e = reuse.copied_edits(c)
+    row = e[(e["kind"] == kind) & (e["old"] == old) & (e["new"] == new)]
+    assert len(row) == 1
+    row = row.iloc[0]
+    assert (row["source_id"], row["target_id"]) == (source, target)
+    s0, t0 = c.text(source).find(old), c.text(target).find(new)
+    assert (row["source_start"], row["source_end"]) == (s0, s0 + len(old))
+    assert (row["target_start"], row["target_end"]) == (t0, t0 + len(new))
+
+
+def test_the_inserted_clause_sits_after_offensive():
+    c = corpus()
+    e = reuse.copied_edits(c)
+    row = e[(e["kind"] == "insertion") & (e["new"] == "against terrorists")].iloc[0]
+    t0 = c.text("anon-003").find("against terrorists")
+    assert (row["target_start"], row["target_end"]) == (t0, t0 + len("against terrorists"))
+    # In toi the clause is missing: "over Syria’s offensive near the two ..."
+    s0 = c.text("toi").find("over Syria’s offensive near") + len("over Syria’s offensive")
+    assert (row["source_start"], row["source_end"]) == (s0, s0)
 
 
 def test_the_label_swaps_in_anon_003_are_found_with_toi_as_source():
@@ -145,15 +186,127 @@ def test_synthetic_check_is_deterministic_and_finds_unedited_copies():
     assert one.set_index("rate").loc[0.0, "recall"] == 1.0
 
 
-def test_side_by_side_escapes_article_text():
-    text = "Officials said <script>alert(1)</script> the rebels attacked the town of Saraqeb today."
-    docs = {"s": reuse.make_doc("s", text), "t": reuse.make_doc("t", text)}
+def test_passage_view_escapes_markup_inside_edited_spans():
+    target = SOURCE.replace("Syrian rebels had", 'Syrian militants & "<script>x</script>" '
+                            'fighters had').replace("northern town", "<b>northern</b> town")
+    docs = {"s": reuse.make_doc("s", SOURCE), "t": reuse.make_doc("t", target)}
     found = reuse.find_passages(docs, pairs=[("s", "t")])
-    rows = []
-    for p in found:
-        left = reuse._highlight(text, p.source_start, p.source_end, [])
-        rows.append(left)
-    assert rows and all("<script>" not in r and "&lt;script&gt;" in r for r in rows)
+    assert len(found) == 1
+    view = reuse.passage_view(found, docs)
+    page = view._repr_html_()
+    assert repr(view) == "PassageView: 1 passages"
+    assert "<script" not in page and "<b>" not in page
+    # The substituted span, highlighted and escaped: quote, ampersand and tags all as text.
+    sub = reuse.STYLES["substitution"][1]
+    assert (f'<span style="{sub}">militants &amp; &quot;&lt;script&gt;x&lt;/script&gt;&quot; '
+            'fighters</span>' in page)
+    # "b" of the tags is an inserted word: marked, its angle brackets escaped around the mark.
+    ins = reuse.STYLES["insertion"][1]
+    assert f'&lt;<span style="{ins}">b</span>&gt;northern&lt;/<span style="{ins}">b</span>' in page
+
+
+def test_side_by_side_on_the_reports():
     view = reuse.side_by_side(corpus(), results().primary)
     assert repr(view) == f"PassageView: {len(results().primary)} passages"
-    assert "<script" not in view._repr_html_()
+    assert "against terrorists</span>" in view._repr_html_()
+
+
+def fake_passage(source: str, target: str, t0: int, matched: int) -> reuse.Passage:
+    return reuse.Passage(source, target, (0, matched), (t0, t0 + matched), 0, 1, 0, 1,
+                         matched, 1.0, (("equal", 0, matched, t0, t0 + matched),))
+
+
+def test_interleaved_sources_of_one_target_are_grouped_per_pair():
+    # anon-003 copies afp, then toi, then afp again (ordered by target position).
+    primary = [fake_passage("afp", "anon-003", 0, 10), fake_passage("toi", "anon-003", 20, 7),
+               fake_passage("afp", "anon-003", 40, 5)]
+    d = reuse.pair_directions(corpus(), primary).set_index(["source", "target"])
+    assert len(d) == 2
+    assert d.loc[("afp", "anon-003"), "passages"] == 2
+    assert d.loc[("afp", "anon-003"), "aligned words"] == 15
+    assert d.loc[("toi", "anon-003"), "aligned words"] == 7
+    _, links = reuse.map_data(corpus(), primary)
+    assert sorted(zip(links["source"], links["words"])) == [("afp", 15), ("toi", 7)]
+
+
+def test_direction_note_says_when_the_order_is_only_a_tie_break():
+    day = pd.Timestamp("2020-02-20")
+    arts = pd.DataFrame({"id": ["a", "b", "c", "d"], "date": [day, day, day, day],
+                         "agency": ["AFP", float("nan"), "", "Reuters"]}).set_index("id")
+    assert reuse.direction_basis(arts, "a", "b") == (
+        "same date; a carries the wire credit (AFP), b does not")
+    neither = reuse.direction_basis(arts, "b", "c")
+    assert "neither carries a wire credit" in neither and "tie-break" in neither
+    assert "nan" not in neither and "carries the wire credit" not in neither
+    both = reuse.direction_basis(arts, "a", "d")
+    assert "both carry a wire credit (AFP, Reuters)" in both and "tie-break" in both
+    arts.loc["d", "date"] = pd.Timestamp("2020-02-21")
+    assert reuse.direction_basis(arts, "b", "d") == "earlier publication date"
+    d = results().directions.set_index(["source", "target"])
+    assert d.loc[("afp", "toi"), "direction basis"].startswith("same date; afp carries the "
+                                                               "wire credit (AFP)")
+
+
+def test_labels_do_not_depend_on_the_form_of_sentence_ids():
+    c = corpus()
+    rename = {sid: f"S{k}" for k, sid in enumerate(c.sentences["sentence_id"])}
+    odd = dataclasses.replace(c, sentences=c.sentences.assign(
+        sentence_id=c.sentences["sentence_id"].map(rename)))
+    got = reuse.sentence_labels(odd, found=results().found)
+    want = results().labels.assign(
+        sentence_id=lambda f: f["sentence_id"].map(rename),
+        source_sentence_id=lambda f: f["source_sentence_id"].map(lambda s: rename.get(s, s)))
+    pd.testing.assert_frame_equal(got, want)
+
+
+def test_composition_of_a_report_without_words():
+    labels = pd.DataFrame({"sentence_id": ["toi-s01"], "article_id": ["toi"], "n_words": [0],
+                           "source_sentence_id": [""], "aligned_words": [0], "longest_run": [0],
+                           "label": ["new"]})
+    row = reuse.composition(labels, corpus()).iloc[0]
+    assert (row["words"], row["derived_share"], row["meter"]) == (0, 0.0, "non-derived")
+
+
+ANNOTATION_HEADER = "sentence_id,source_sentence_id,label,note\n"
+
+
+@pytest.mark.parametrize("body, message", [
+    ("sentence_id,source_sentence_id,note\ntoi-s01,afp-s01,x\n", r"missing column.*'label'"),
+    (ANNOTATION_HEADER + "toi-s01,afp-s01,edited,\ntoi-s02,,copied,\n",
+     r"row 3: unknown label 'copied'"),
+    (ANNOTATION_HEADER + "toi-s01,afp-s01,edited,\ntoi-s01,,new,\n",
+     r"row 3: sentence 'toi-s01' already annotated in row 2"),
+    (ANNOTATION_HEADER + "toi-s01,,edited,\n", r"row 2: a 'edited' sentence must name"),
+    (ANNOTATION_HEADER + "toi-s01,afp-s01,new,\n", r"row 2: a 'new' sentence must not name"),
+    (ANNOTATION_HEADER + ",,new,\n", r"row 2: empty sentence_id"),
+])
+def test_bad_annotations_name_file_and_row(tmp_path, body, message):
+    path = tmp_path / "gold.csv"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(ValueError, match=r"gold\.csv.*" + message):
+        reuse.read_annotations(path)
+
+
+def test_evaluate_names_sentences_it_cannot_score():
+    gold = reuse.read_annotations()
+    extra = pd.DataFrame({"sentence_id": ["toi-s99", "afp-s01"], "source_sentence_id": ["", ""],
+                          "label": ["new", "new"], "note": ["", ""]})
+    with pytest.raises(ValueError, match=r"\['afp-s01', 'toi-s99'\]"):
+        reuse.evaluate(results().labels, pd.concat([gold, extra]))
+    with pytest.raises(ValueError, match="more than once.*toi-s01"):
+        reuse.evaluate(results().labels, pd.concat([gold, gold[gold["sentence_id"] == "toi-s01"]]))
+
+
+def test_evaluation_counts_on_constructed_labels():
+    gold = pd.DataFrame({"sentence_id": ["x1", "x2", "x3", "x4"],
+                         "source_sentence_id": ["a1", "a2", "", ""],
+                         "label": ["verbatim", "edited", "new", "new"]})
+    pred = pd.DataFrame({"sentence_id": ["x1", "x2", "x3", "x4"],
+                         "source_sentence_id": ["a1", "a9", "a3", ""],
+                         "label": ["verbatim", "edited", "edited", "new"]})
+    ev = reuse.evaluate(pred, gold).set_index("label")
+    # derived: gold {x1, x2}, predicted {x1, x2, x3}; right source only x1.
+    assert ev.loc["derived", ["annotated", "predicted", "correct"]].tolist() == [2, 3, 2]
+    assert ev.loc["derived, right source", ["predicted", "correct"]].tolist() == [1, 1]
+    assert ev.loc["derived, right source", "recall"] == pytest.approx(0.5)
+    assert ev.loc["new", ["precision", "recall"]].tolist() == [1.0, 0.5]

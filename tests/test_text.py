@@ -18,13 +18,23 @@ def test_custom_variant_table_is_used():
     assert text.match_form("colour", {"colour": "color"}) == "color"
 
 
-def test_tokens_carry_offsets_into_the_clean_text():
-    corpus = load_corpus()
-    for aid in corpus.articles["id"]:
-        body = corpus.text(aid)
-        toks = text.tokens(body)
-        assert [t.text for t in toks] == text.words(body)
-        assert all(body[t.start:t.end] == t.text for t in toks)
+def test_tokens_carry_offsets_and_forms_counted_by_hand():
+    # Offsets counted by hand: "The"=0-3, "Defence"=4-11, "ministry’s"=12-22, "S-400"=23-28,
+    # "deal"=29-33, then ", " and "worth"=35-40, "2.5"=41-44, "billion"=45-52.
+    got = text.tokens("The Defence ministry’s S-400 deal, worth 2.5 billion.")
+    assert got == [
+        text.Token("The", 0, 3, "the"), text.Token("Defence", 4, 11, "defense"),
+        text.Token("ministry’s", 12, 22, "ministry's"), text.Token("S-400", 23, 28, "s-400"),
+        text.Token("deal", 29, 33, "deal"), text.Token("worth", 35, 40, "worth"),
+        text.Token("2.5", 41, 44, "2.5"), text.Token("billion", 45, 52, "billion"),
+    ]
+
+
+def test_tokens_on_a_report_find_a_known_word_where_str_find_does():
+    body = load_corpus().text("afp")
+    pos = body.find("criticised")  # the only occurrence in the wire copy
+    hits = [t for t in text.tokens(body) if t.start == pos]
+    assert hits == [text.Token("criticised", pos, pos + len("criticised"), "criticized")]
 
 
 def test_table_holds_every_pair_seen_in_the_reports():
@@ -43,3 +53,28 @@ def test_bad_variant_tables_are_refused(tmp_path):
     twice.write_text("british,american\ncolour,color\ncolour,colr\n", encoding="utf-8")
     with pytest.raises(ValueError, match="mapped twice"):
         text.spelling_variants(twice)
+
+
+def test_cached_table_is_read_only():
+    table = text.spelling_variants()
+    with pytest.raises(TypeError):
+        table["defence"] = "changed"
+    with pytest.raises(TypeError):
+        del table["defence"]
+    assert text.spelling_variants()["defence"] == "defense"
+    assert text.match_form("Defence") == "defense"
+
+
+def test_short_and_long_rows_name_file_and_row(tmp_path):
+    short = tmp_path / "short.csv"
+    short.write_text("british,american\ncolour,color\nfavour\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"short\.csv, row 3: too few fields"):
+        text.spelling_variants(short)
+    long = tmp_path / "long.csv"
+    long.write_text("british,american\ncolour,color,colr\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"long\.csv, row 2: more fields"):
+        text.spelling_variants(long)
+    empty = tmp_path / "empty.csv"
+    empty.write_text("british,american\ncolour,color\n ,color\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"empty\.csv, row 3: empty form"):
+        text.spelling_variants(empty)
