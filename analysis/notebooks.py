@@ -17,8 +17,10 @@ def execute(path: Path | str, timeout: int = 600) -> None:
     """Execute one notebook with its own folder as working directory and save it."""
     path = Path(path).resolve()
     nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, timeout=timeout, kernel_name="python3",
+    NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
                    resources={"metadata": {"path": str(path.parent)}}).execute()
+    for cell in nb.cells:  # drop timings left by earlier runs: they only make diffs noisy
+        cell.metadata.pop("execution", None)
     nbformat.write(nb, path)
 
 
