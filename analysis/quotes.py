@@ -83,15 +83,21 @@ class QuotesError(ValueError):
 
 # --------------------------------------------------------------------------------- speakers
 
+def _read_table(path: Path, columns, what: str) -> pd.DataFrame:
+    """A hand-made CSV as strings, refusing a missing file or missing columns by name."""
+    if not path.is_file():
+        raise QuotesError(f"{path}: {what} not found")
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise QuotesError(f"{path}: missing column(s) {', '.join(missing)}")
+    return table
+
+
 def load_speakers(path: Path | str | None = None) -> pd.DataFrame:
     """The hand-made speakers table, checked: required columns, unique names and aliases."""
     path = Path(path) if path is not None else SPEAKERS_CSV
-    if not path.is_file():
-        raise QuotesError(f"{path}: speakers table not found")
-    table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = [c for c in SPEAKER_COLUMNS if c not in table.columns]
-    if missing:
-        raise QuotesError(f"{path}: missing column(s) {', '.join(missing)}")
+    table = _read_table(path, SPEAKER_COLUMNS, "speakers table")
     for i, row in table.iterrows():
         for col in ("name", "aliases", "kind", "side"):
             if not row[col].strip():
@@ -586,12 +592,7 @@ def load_gold(corpus: Corpus, path: Path | str | None = None) -> pd.DataFrame:
     there, an unknown sentence id or a speaker missing from the speakers table is an error.
     """
     path = Path(path) if path is not None else GOLD_CSV
-    if not path.is_file():
-        raise QuotesError(f"{path}: annotation file not found")
-    gold = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = [c for c in GOLD_COLUMNS if c not in gold.columns]
-    if missing:
-        raise QuotesError(f"{path}: missing column(s) {', '.join(missing)}")
+    gold = _read_table(path, GOLD_COLUMNS, "annotation file")
     sents = corpus.sentences.set_index("sentence_id")
     names = set(load_speakers()["name"]) | {UNKNOWN}
     starts, ends = [], []
