@@ -17,7 +17,7 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 	touch $(STAMP)
 
 bundle: $(STAMP)
-	$(PY) -m analysis.figures bundle
+	$(PY) -m analysis.present.publish bundle
 
 book: bundle
 	@# Figures are written when a chapter runs: without them, run the chapters again.

@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import cleaning, text
+from analysis.text import AnalysisError
 
 PACKAGE_DATA = Path(__file__).resolve().parent.parent / "data"
 CORPUS_ENV = "WIRESPIN_CORPUS"
@@ -30,18 +31,8 @@ _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-class CorpusError(ValueError):
+class CorpusError(AnalysisError):
     """Bad corpus input; the message names the file and, where it applies, the row and field."""
-
-    def __init__(self, message: str, *, file: Path | str, row: int | None = None,
-                 field: str | None = None):
-        where = str(file)
-        if row is not None:
-            where += f", row {row}"
-        if field is not None:
-            where += f", field '{field}'"
-        super().__init__(f"{where}: {message}")
-        self.file, self.row, self.field = str(file), row, field
 
 
 @dataclass(frozen=True, eq=False)

@@ -13,8 +13,70 @@ from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 
+import pandas as pd
 from nltk.tokenize import RegexpTokenizer
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+
+
+class AnalysisError(ValueError):
+    """Base of every input error the package raises: says which file, row and field is bad.
+
+    ``row`` is the line number in the file (the header is row 1), so an analyst can open the
+    file and go straight to it.
+    """
+
+    def __init__(self, message: str, *, file: Path | str, row: int | None = None,
+                 field: str | None = None):
+        where = str(file)
+        if row is not None:
+            where += f", row {row}"
+        if field is not None:
+            where += f", field '{field}'"
+        super().__init__(f"{where}: {message}")
+        self.file, self.row, self.field, self.reason = str(file), row, field, message
+
+
+class TableError(AnalysisError):
+    """A hand-made or annotation CSV table that cannot be read as documented."""
+
+
+def read_table(path: Path | str, columns: tuple[str, ...] | list[str], *,
+               required: tuple[str, ...] | list[str] = (), error: type[AnalysisError] = TableError,
+               ) -> pd.DataFrame:
+    """Read a tidy CSV table whose header must hold ``columns``; every cell is a stripped string.
+
+    Raises ``error`` (a subclass of :class:`AnalysisError`) naming the file, row and field when
+    the file is absent, a column is missing, a row has more or fewer fields than the header, or a
+    ``required`` field is empty. Extra columns are kept. A leading UTF-8 byte-order mark (as
+    spreadsheets write) is ignored. The frame has a ``_row`` column with each record's line.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise error("table not found", file=path)
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh)
+        header = [h.strip() for h in (reader.fieldnames or [])]
+        reader.fieldnames = header
+        for name in columns:
+            if name not in header:
+                raise error("required column missing from the header", file=path, row=1,
+                            field=name)
+        rows = []
+        for record in reader:
+            line = reader.line_num
+            if None in record:
+                raise error(f"more fields than the header's {len(header)}", file=path, row=line)
+            missing = [k for k, v in record.items() if v is None]
+            if missing:
+                raise error("fewer fields than the header", file=path, row=line,
+                            field=missing[0])
+            record = {k: v.strip() for k, v in record.items()}
+            for name in required:
+                if not record.get(name):
+                    raise error("required field is empty", file=path, row=line, field=name)
+            record["_row"] = line
+            rows.append(record)
+    return pd.DataFrame(rows, columns=[*header, "_row"])
 
 # Words: digit groups ("900,000", "3.6"), and letter runs joined by hyphens or apostrophes
 # ("S-400", "Syria's", "Syria’s", "al-Assad"). Punctuation is not a word.

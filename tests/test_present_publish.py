@@ -9,7 +9,7 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from analysis import figures
+from analysis.present import publish as figures
 
 DATA = pd.DataFrame({"outlet": ["A", "B", "C"], "words": [3, 1, 2]})
 

@@ -1,6 +1,6 @@
 """The corpus chapter's tables: audit summaries that add up and name every step's kind."""
 
-from analysis import overview
+from analysis.present import corpus as overview
 from analysis.cleaning import STEPS
 from analysis.corpus import load_corpus
 

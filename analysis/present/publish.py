@@ -5,7 +5,7 @@
 into the built site), and glues the interactive chart under the figure id and its caption under
 ``<id>-caption``, for a ``{glue:figure}`` with ``:name: <id>`` that prose can ``{numref}``.
 
-Charts render with no network: ``python -m analysis.figures bundle`` writes one JavaScript file
+Charts render with no network: ``python -m analysis.present.publish bundle`` writes one JavaScript file
 with Vega, Vega-Lite and Vega-Embed (from vl-convert) into ``_static/``, ending with the
 ``VEGA_DEBUG`` line that tells Altair's HTML output the libraries are already loaded.
 """
@@ -23,31 +23,16 @@ import altair as alt
 import pandas as pd
 import vl_convert as vlc
 
-ROOT = Path(__file__).resolve().parent.parent
+from analysis.present.theme import FONT, PALETTE, THEME, setup, themed  # noqa: F401
+
+ROOT = Path(__file__).resolve().parent.parent.parent
 STATIC = ROOT / "_static"
 FIGURES = STATIC / "figures"
 BUNDLE = STATIC / "vega-bundle.js"
 FIGURES_URL = "../_static/figures"  # from a chapter page in book/ to the site's _static
 
-# Okabe & Ito (2008), "Color Universal Design": distinguishable with common colour-vision
-# deficiencies. Black is left out of the categorical range; it is the text colour.
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
-           "#999999")
-FONT = "Liberation Sans, Helvetica, Arial, sans-serif"
 _FIG_ID = re.compile(r"^fig-[a-z0-9]+(?:-[a-z0-9]+)*$")
-
-THEME = {
-    "font": FONT,
-    "background": "white",
-    "view": {"stroke": None},
-    "range": {"category": list(PALETTE)},
-    "axis": {"labelFontSize": 12, "titleFontSize": 13, "titleFontWeight": "normal",
-             "labelColor": "#222", "titleColor": "#222", "gridColor": "#e6e6e6"},
-    "legend": {"labelFontSize": 12, "titleFontSize": 13, "titleFontWeight": "normal"},
-    "header": {"labelFontSize": 12, "titleFontSize": 13},
-    "title": {"fontSize": 14, "anchor": "start", "fontWeight": "normal"},
-    "text": {"fontSize": 12},
-}
+_TAB_ID = re.compile(r"^tab-[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 @dataclass(frozen=True)
@@ -69,18 +54,6 @@ class Figure:
         )
         return (f"{self.caption} <span class=\"ws-source\">Source: {html.escape(self.source)}."
                 f" Figure id <code>{self.id}</code>. Download: {links}.</span>")
-
-
-def setup() -> None:
-    """Notebook set-up: Altair emits HTML (which MyST-NB renders), links open in the same page,
-    and all rows are kept."""
-    alt.renderers.enable("html", embed_options={"loader": {"target": "_self"}})
-    alt.data_transformers.disable_max_rows()
-
-
-def themed(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    """The chart with the book's theme applied as its top-level config."""
-    return chart.properties(config=alt.Config(**THEME))
 
 
 def _plotted_data(chart: alt.TopLevelMixin, data: pd.DataFrame | None) -> pd.DataFrame:
@@ -145,30 +118,35 @@ def write_bundle(path: Path = BUNDLE) -> Path:
     return path
 
 
-if __name__ == "__main__":
-    if sys.argv[1:] == ["bundle"]:
-        print(f"wrote {write_bundle()}")
-    else:
-        raise SystemExit("usage: python -m analysis.figures bundle")
 
 
 @dataclass(frozen=True, eq=False)
 class Table:
     """A frame shown as an HTML table: no index, cell text escaped, stable element ids.
 
-    Article text is data, not markup, so it is escaped; fixed ids keep the HTML identical from
-    run to run, which the strict notebook tests compare.
+    Article text is data, not markup, so it is escaped, and so are column headers; fixed ids keep
+    the HTML identical from run to run, which the strict notebook tests compare. With ``show``
+    set, the first ``show`` rows are shown and the whole table sits behind a fold below them.
     """
 
     frame: pd.DataFrame
     table_id: str
     precision: int = 2
+    show: int | None = None
+
+    def _html(self, frame: pd.DataFrame, uid: str) -> str:
+        styler = (frame.style.hide(axis="index")
+                  .format(precision=self.precision, escape="html")
+                  .format_index(escape="html", axis=1).set_uuid(uid))
+        return styler.to_html()
 
     def _repr_html_(self) -> str:
-        styler = (self.frame.style.hide(axis="index")
-                  .format(precision=self.precision, escape="html")
-                  .format_index(escape="html", axis=1).set_uuid(self.table_id))
-        return styler.to_html()
+        if self.show is None or len(self.frame) <= self.show:
+            return self._html(self.frame, self.table_id)
+        head = self._html(self.frame.head(self.show), f"{self.table_id}-head")
+        full = self._html(self.frame, self.table_id)
+        return (f'{head}<details class="ws-fold"><summary>All {len(self.frame)} rows</summary>'
+                f"{full}</details>")
 
     def __repr__(self) -> str:
         return f"Table {self.table_id!r}: {len(self.frame)} rows x {self.frame.shape[1]} columns"
@@ -177,3 +155,71 @@ class Table:
 def table(frame: pd.DataFrame, table_id: str, *, precision: int = 2) -> Table:
     """Show ``frame`` as a book table (see :class:`Table`)."""
     return Table(frame, table_id, precision)
+
+
+@dataclass(frozen=True)
+class PublishedTable:
+    """A published table: id, caption, source line, the full data and the CSV written."""
+
+    id: str
+    caption: str
+    source: str
+    data: pd.DataFrame
+    shown: Table
+    files: tuple[Path, ...]
+
+    def caption_markdown(self) -> str:
+        """Caption, source line and the CSV download, as MyST Markdown with inline HTML."""
+        link = f'<a href="{FIGURES_URL}/{self.id}.csv" download>CSV</a>'
+        return (f"{html.escape(self.caption)} <span class=\"ws-source\">Source: "
+                f"{html.escape(self.source)}. Table id <code>{self.id}</code>. Download: {link}."
+                "</span>")
+
+
+def publish_table(frame: pd.DataFrame, tab_id: str, caption: str, source: str, *,
+                  columns: dict[str, str] | None = None, show: int | None = None,
+                  precision: int = 2, out_dir: Path | None = None,
+                  glue: bool = True) -> PublishedTable:
+    """Write ``frame`` as ``<tab_id>.csv`` and glue it, with a caption, for a ``{glue:figure}``.
+
+    ``tab_id`` is the stable id (``tab-`` then lower-case words joined by hyphens). The CSV
+    holds every row and the frame's own column names (tidy, for re-use); the page shows the
+    columns named in ``columns`` (field -> readable header, in that order; default: all, as
+    they are), the first ``show`` rows first and the full table behind a fold. Sorting the key
+    rows first is the caller's job. In the chapter, use
+
+    ``:::{glue:figure} tab-x`` / ``:name: tab-x`` / ``{glue:md}`tab-x-caption``` / ``:::``
+
+    and the book's Sphinx extension numbers it as a table ("Table 3.2"), not as a figure.
+    """
+    if not _TAB_ID.match(tab_id):
+        raise ValueError(f"table id {tab_id!r} must look like 'tab-words-joined-by-hyphens'")
+    if not caption.strip() or not source.strip():
+        raise ValueError(f"table {tab_id}: caption and source line are required")
+    if columns is not None:
+        missing = [c for c in columns if c not in frame.columns]
+        if missing:
+            raise ValueError(f"table {tab_id}: no column(s) {missing} in the frame")
+        shown_frame = frame[list(columns)].rename(columns=columns)
+    else:
+        shown_frame = frame
+    out = Path(out_dir) if out_dir is not None else FIGURES
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"{tab_id}.csv"
+    frame.to_csv(path, index=False)
+    shown = Table(shown_frame.reset_index(drop=True), tab_id, precision, show)
+    published = PublishedTable(tab_id, caption.strip(), source.strip(), frame, shown, (path,))
+    if glue:
+        from IPython.display import Markdown
+        from myst_nb import glue as nb_glue
+
+        nb_glue(tab_id, shown, display=False)
+        nb_glue(f"{tab_id}-caption", Markdown(published.caption_markdown()), display=False)
+    return published
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["bundle"]:
+        print(f"wrote {write_bundle()}")
+    else:
+        raise SystemExit("usage: python -m analysis.present.publish bundle")
