@@ -28,13 +28,24 @@ def _caption_title(node: nodes.Element) -> str:
     return ""
 
 
+ABSENT_CLASS = "ws-absent"  # analysis.present.publish.absent glues this marker
+
+
+def _is_absent(node: nodes.Element) -> bool:
+    return any(ABSENT_CLASS in raw.astext() for raw in node.findall(nodes.raw))
+
+
 class NumberTables(SphinxTransform):
-    """Figures whose id starts with ``tab-`` become :class:`table_figure` nodes."""
+    """Figures whose id starts with ``tab-`` become :class:`table_figure` nodes; figures and
+    tables glued as absent (no data for this corpus) are dropped before anything is numbered."""
 
     default_priority = 200  # after MyST-NB has put the glued output in place, before numbering
 
     def apply(self, **kwargs) -> None:
         for node in list(self.document.findall(nodes.figure)):
+            if _is_absent(node):
+                node.parent.remove(node)
+                continue
             if type(node) is nodes.figure and any(i.startswith(TABLE_PREFIX)
                                                   for i in node["ids"] + node["names"]):
                 new = table_figure(node.rawsource, *node.children, **node.attributes)

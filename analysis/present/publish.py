@@ -218,6 +218,34 @@ def publish_table(frame: pd.DataFrame, tab_id: str, caption: str, source: str, *
     return published
 
 
+ABSENT_CLASS = "ws-absent"
+
+
+class _Absent:
+    """Glued in place of a figure or table the corpus has no data for (see :func:`absent`)."""
+
+    def _repr_html_(self) -> str:
+        return f'<p class="{ABSENT_CLASS}"></p>'
+
+    def __repr__(self) -> str:
+        return "(not shown for this corpus)"
+
+
+def absent(item_id: str, *, glue: bool = True) -> None:
+    """Glue ``item_id`` (and its caption) as absent: the book's Sphinx extension then drops the
+    whole ``{glue:figure}`` block, so a chapter can keep the directive for a figure or table
+    that only some corpora have (a validation table where the corpus has no annotations).
+    Prose that mentions it must be conditional too (glue it with ``{glue:md}``)."""
+    if not (_FIG_ID.match(item_id) or _TAB_ID.match(item_id)):
+        raise ValueError(f"id {item_id!r} must start with 'fig-' or 'tab-'")
+    if glue:
+        from IPython.display import Markdown
+        from myst_nb import glue as nb_glue
+
+        nb_glue(item_id, _Absent(), display=False)
+        nb_glue(f"{item_id}-caption", Markdown(""), display=False)
+
+
 if __name__ == "__main__":
     if sys.argv[1:] == ["bundle"]:
         print(f"wrote {write_bundle()}")
