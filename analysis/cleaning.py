@@ -10,8 +10,12 @@ the raw text and the mapping between their offsets are always derivable from one
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cached_property
+from itertools import accumulate
 
 import pandas as pd
 
@@ -42,20 +46,40 @@ class CleaningStep:
     find: Callable[[str, Mapping[str, str]], Iterable[Span]]
 
 
+# Encodings whose decoded text is the file's bytes read as UTF-8: no "decode" row in the audit.
+UTF8 = ("utf-8", "ascii")
+
+
 @dataclass(frozen=True)
 class Cleaned:
-    """The result of cleaning one text: pieces, and the derived clean text."""
+    """The result of cleaning one text: pieces, and the derived clean text.
+
+    ``encoding`` is how the file's bytes were decoded into ``raw``; a file that was not UTF-8
+    gets a first audit row (step ``decode``) saying so, and ``raw.encode(encoding)`` gives back
+    its bytes.
+    """
 
     raw: str
     pieces: tuple[Piece, ...]
+    encoding: str = "utf-8"
 
-    @property
+    @cached_property
     def text(self) -> str:
         return "".join(p.text for p in self.pieces)
+
+    @cached_property
+    def _clean_ends(self) -> list[int]:
+        """Clean-text offset where each piece ends (for a binary search in :meth:`to_raw`)."""
+        return list(accumulate(len(p.text) for p in self.pieces))
 
     def edits(self) -> pd.DataFrame:
         """One row per change: raw and clean offsets, what was there, what replaced it, and why."""
         rows, pos = [], 0
+        if self.encoding not in UTF8:
+            rows.append({"step": "decode", "reason": f"file is not UTF-8: bytes decoded as "
+                         f"{self.encoding} (encode the raw text with it to get the file back)",
+                         "raw_start": 0, "raw_end": 0, "removed": "", "clean_start": 0,
+                         "clean_end": 0, "inserted": ""})
         for p in self.pieces:
             if not p.kept:
                 rows.append(
@@ -83,13 +107,12 @@ class Cleaned:
         """
         if end and pos > 0:
             return self.to_raw(pos - 1) + 1
-        start = 0
-        for p in self.pieces:
-            stop = start + len(p.text)
-            if pos < stop:
-                return p.raw_start + (pos - start if p.kept else 0)
-            start = stop
-        return len(self.raw)
+        ends = self._clean_ends
+        i = bisect_right(ends, pos)  # the first piece that ends after ``pos`` holds it
+        if i == len(ends):
+            return len(self.raw)
+        p = self.pieces[i]
+        return p.raw_start + (pos - (ends[i] - len(p.text)) if p.kept else 0)
 
 
 def rebuild_raw(clean_text: str, edits: pd.DataFrame) -> str:
@@ -163,16 +186,60 @@ def apply_step(cleaned: Cleaned, step: CleaningStep, meta: Mapping[str, str]) ->
     for (s1, e1, _), (s2, _, _) in zip(spans, spans[1:]):
         if s2 < e1:
             raise ValueError(f"cleaning step {step.name!r} produced overlapping spans")
-    pieces = list(cleaned.pieces)
+    pieces = _replace_all(list(cleaned.pieces), spans, step.name, step.reason)
+    return replace(cleaned, pieces=tuple(pieces))
+
+
+def _replace_all(pieces: list[Piece], spans: list[Span], step: str, reason: str) -> list[Piece]:
+    """Apply sorted, non-overlapping ``spans`` right to left, as :func:`_replace` would one by
+    one over the whole list, but hand it only the few pieces around each span.
+
+    ``left`` holds the pieces wholly before the span (their offsets are unchanged), ``done`` the
+    pieces already processed; each span takes from them the pieces it may touch plus one
+    neighbour on each side (what an insertion at a boundary takes its raw offset from). The work
+    is linear in pieces and spans, where calling :func:`_replace` per span is quadratic.
+    """
+    left = pieces
+    left_end = sum(len(p.text) for p in left)  # clean offset where ``done`` starts
+    done: deque[Piece] = deque()
     for start, end, new in reversed(spans):
-        pieces = _replace(pieces, start, end, new, step.name, step.reason)
-    return Cleaned(cleaned.raw, tuple(pieces))
+        while done and left_end + len(done[0].text) <= start:  # wholly before: back to left
+            left.append(done.popleft())
+            left_end += len(left[-1].text)
+        window: list[Piece] = []
+        while left and left_end > start:  # ends after the span starts: may be touched
+            window.append(left.pop())
+            left_end -= len(window[-1].text)
+        window.reverse()
+        pos = left_end + sum(len(p.text) for p in window)
+        while done and pos < end:
+            window.append(done.popleft())
+            pos += len(window[-1].text)
+        if done:
+            window.append(done.popleft())
+        offset = left_end
+        context = left.pop() if left else None
+        if context is not None:
+            offset -= len(context.text)
+            window.insert(0, context)
+        result = _replace(window, start - offset, end - offset, new, step, reason)
+        if context is not None:
+            if result[0] is not context:  # pragma: no cover - _replace keeps pieces before
+                raise AssertionError("piece before a span was changed")
+            left.append(context)
+            result = result[1:]
+        done.extendleft(reversed(result))
+    left.extend(done)
+    return left
 
 
 def clean(raw: str, meta: Mapping[str, str] | None = None,
-          steps: Iterable[CleaningStep] | None = None) -> Cleaned:
-    """Clean one raw text with ``steps`` (default: :data:`STEPS`), recording every change."""
-    cleaned = Cleaned(raw, (Piece(0, len(raw), raw),) if raw else ())
+          steps: Iterable[CleaningStep] | None = None, *, encoding: str = "utf-8") -> Cleaned:
+    """Clean one raw text with ``steps`` (default: :data:`STEPS`), recording every change.
+
+    ``encoding`` records how the file was decoded (see :class:`Cleaned`).
+    """
+    cleaned = Cleaned(raw, (Piece(0, len(raw), raw),) if raw else (), encoding)
     for step in STEPS if steps is None else steps:
         cleaned = apply_step(cleaned, step, meta or {})
     return cleaned
@@ -208,10 +275,17 @@ _NBSP = re.compile(r"[ \t]*\u00a0[ \t\u00a0]*")
 def _nbsp(text: str, meta: Mapping[str, str]) -> Iterable[Span]:
     spans = []
     for m in _NBSP.finditer(text):
-        before, after = text[: m.start()], text[m.end() :]
-        between_sentences = re.search(r"[.!?\"”]$", before) and re.match(r"[A-Z“\"]", after)
+        # A sentence end just before (``$`` also allowed one final newline) and a capital or
+        # opening quote just after; looked at locally, so the step stays linear in the text.
+        before = text[max(m.start() - 2, 0) : m.start()]
+        between_sentences = (_SENTENCE_END.search(before)
+                             and _SENTENCE_START.match(text, m.end()))
         spans.append((m.start(), m.end(), "\n\n" if between_sentences else " "))
     return spans
+
+
+_SENTENCE_END = re.compile(r"[.!?\"”]\n?\Z")
+_SENTENCE_START = re.compile(r"[A-Z“\"]")
 
 
 _RUN_TOGETHER = re.compile(r"(?<=[a-z0-9)])[.!?](?P<q>[\"”“]?)(?=[A-Z])|(?<=[a-z0-9)])[.!?](?=“)")
@@ -225,14 +299,18 @@ def _run_together(text: str, meta: Mapping[str, str]) -> Iterable[Span]:
     of double quote marks before it on the line it opens a quote, so the break goes before it.
     """
     spans = []
+    pos, marks = 0, 0  # quote marks on the current line up to ``pos``, kept as the scan goes
     for m in _RUN_TOGETHER.finditer(text):
         mark = m.group("q") or ""
         if not mark:
             spans.append((m.end(), m.end(), "\n\n"))
             continue
-        line = text[text.rfind("\n", 0, m.start()) + 1 : m.start()]
-        opens = sum(line.count(c) for c in "\"“”") % 2 == 0
-        at = m.end() - 1 if opens else m.end()
+        newline = text.rfind("\n", pos, m.start())
+        if newline >= 0:
+            pos, marks = newline + 1, 0
+        marks += sum(text.count(c, pos, m.start()) for c in "\"“”")
+        pos = m.start()
+        at = m.end() - 1 if marks % 2 == 0 else m.end()
         spans.append((at, at, "\n\n"))
     return spans
 
@@ -252,6 +330,12 @@ def _whitespace(text: str, meta: Mapping[str, str]) -> Iterable[Span]:
 
 
 STEPS: tuple[CleaningStep, ...] = (
+    CleaningStep("byte_order_mark", "byte-order mark (U+FEFF) written by the editor",
+                 _regex("\ufeff")),
+    CleaningStep("line_endings", "Windows (CR LF) or old Mac (CR) line ending made a newline",
+                 _regex(r"\r\n?", "\n")),
+    CleaningStep("control_characters", "NUL or other control character (not text)",
+                 _regex("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+")),
     CleaningStep("metadata_prefix", "scraper metadata prefix (date kept in the manifest)",
                  _regex(r"\A\s*date[ \t]+\d{4}-\d{2}-\d{2}[ \t]+")),
     CleaningStep("headline", "headline line (kept in the manifest)", _headline),
