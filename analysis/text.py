@@ -6,7 +6,9 @@ can be highlighted in the original (and mapped back to the raw file through the 
 
 from __future__ import annotations
 
+import codecs
 import csv
+import io
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -14,7 +16,8 @@ from pathlib import Path
 from types import MappingProxyType
 
 import pandas as pd
-from nltk.tokenize import RegexpTokenizer
+import regex
+from charset_normalizer import from_bytes
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
 
@@ -40,6 +43,54 @@ class TableError(AnalysisError):
     """A hand-made or annotation CSV table that cannot be read as documented."""
 
 
+# What a file that is not UTF-8 may be instead. Detection over every code page is unreliable
+# on short texts (charset-normalizer calls "café au lait" in cp1252 cp1006, Urdu), so it only
+# chooses among the encodings a Western editor saves: Windows-1252 ("ANSI") and Latin-1.
+FALLBACK_ENCODINGS = ("cp1252", "latin_1")
+_UTF16_BOMS = {codecs.BOM_UTF16_LE: "utf-16-le", codecs.BOM_UTF16_BE: "utf-16-be"}
+ENCODING_FIX = ("re-save the file as UTF-8, or name its encoding in the manifest's 'encoding' "
+                "column")
+
+
+def decode_bytes(data: bytes, *, file: Path | str, encoding: str | None = None,
+                 error: type[AnalysisError] = AnalysisError, row: int | None = None,
+                 field: str | None = None) -> tuple[str, str]:
+    """Decode a file's bytes; returns ``(text, encoding)``. Nothing is dropped or replaced.
+
+    With ``encoding`` given, that codec is used. Otherwise UTF-16 with a byte-order mark, then
+    UTF-8, then the best of :data:`FALLBACK_ENCODINGS` that charset-normalizer finds coherent.
+    A byte-order mark stays in the text (cleaning removes it with an audit row), so
+    ``text.encode(encoding) == data``. Raises ``error`` with the fix when none fits.
+    """
+    if encoding:
+        try:
+            name = codecs.lookup(encoding).name
+        except LookupError:
+            raise error(f"unknown encoding {encoding!r}", file=file, row=row,
+                        field=field) from None
+        try:
+            return data.decode(name), name
+        except UnicodeDecodeError as err:
+            raise error(f"not {name}: byte {data[err.start]:#04x} at offset {err.start}",
+                        file=file, row=row, field=field) from None
+    for bom, name in _UTF16_BOMS.items():
+        if data.startswith(bom):
+            try:
+                return data.decode(name), name
+            except UnicodeDecodeError:
+                break
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as err:
+        bad = f"byte {data[err.start]:#04x} at offset {err.start}"
+    best = from_bytes(data, cp_isolation=list(FALLBACK_ENCODINGS)).best()
+    if best is None:
+        raise error(f"not UTF-8 ({bad}) and not readable as Windows-1252 or Latin-1 text: "
+                    f"{ENCODING_FIX}", file=file, row=row, field=field)
+    name = codecs.lookup(best.encoding).name
+    return data.decode(name), name
+
+
 def read_table(path: Path | str, columns: tuple[str, ...] | list[str], *,
                required: tuple[str, ...] | list[str] = (), error: type[AnalysisError] = TableError,
                ) -> pd.DataFrame:
@@ -47,13 +98,15 @@ def read_table(path: Path | str, columns: tuple[str, ...] | list[str], *,
 
     Raises ``error`` (a subclass of :class:`AnalysisError`) naming the file, row and field when
     the file is absent, a column is missing, a row has more or fewer fields than the header, or a
-    ``required`` field is empty. Extra columns are kept. A leading UTF-8 byte-order mark (as
-    spreadsheets write) is ignored. The frame has a ``_row`` column with each record's line.
+    ``required`` field is empty. Extra columns are kept. A leading byte-order mark (as Excel's
+    "CSV UTF-8" writes) is ignored, and a table saved as Windows-1252 or Latin-1 is decoded (see
+    :func:`decode_bytes`). The frame has a ``_row`` column with each record's line.
     """
     path = Path(path)
     if not path.is_file():
         raise error("table not found", file=path)
-    with path.open(encoding="utf-8-sig", newline="") as fh:
+    content, _ = decode_bytes(path.read_bytes(), file=path, error=error)
+    with io.StringIO(content.removeprefix("\ufeff"), newline="") as fh:
         reader = csv.DictReader(fh)
         header = [h.strip() for h in (reader.fieldnames or [])]
         reader.fieldnames = header
@@ -81,7 +134,9 @@ def read_table(path: Path | str, columns: tuple[str, ...] | list[str], *,
 # Words: digit groups ("900,000", "3.6"), and letter runs joined by hyphens or apostrophes
 # ("S-400", "Syria's", "Syria’s", "al-Assad"). Punctuation is not a word.
 WORD_PATTERN = r"\d+(?:[.,]\d+)*(?:-\w+)*|[^\W\d_]+(?:[-'’][^\W_]+)*|\d+[^\W\d_]\w*"
-_WORDS = RegexpTokenizer(WORD_PATTERN)
+# The engine and flags nltk's RegexpTokenizer uses, without the wall-clock guard nltk puts on
+# a whole text: the pattern is fixed and linear, and the guard stopped 20 MB texts.
+_WORDS = regex.compile(WORD_PATTERN, regex.UNICODE | regex.MULTILINE | regex.DOTALL)
 
 # Abbreviations Punkt must not end a sentence on (lower case, without the final full stop).
 ABBREVIATIONS = frozenset({
@@ -104,7 +159,7 @@ def fold_chars(text: str) -> str:
 
 def word_spans(text: str) -> list[tuple[int, int]]:
     """Character spans of the words of ``text``."""
-    return list(_WORDS.span_tokenize(text))
+    return [m.span() for m in _WORDS.finditer(text)]
 
 
 def words(text: str) -> list[str]:
@@ -121,7 +176,17 @@ def _punkt() -> PunktSentenceTokenizer:
 
 def _open_quote(chunk: str) -> bool:
     """True when a quotation opened in ``chunk`` is still open at its end."""
-    return chunk.count("“") > chunk.count("”") or chunk.count('"') % 2 == 1
+    return _quote_open(_quote_counts(chunk, 0, len(chunk)))
+
+
+def _quote_counts(text: str, start: int, end: int) -> tuple[int, int, int]:
+    return (text.count("“", start, end), text.count("”", start, end),
+            text.count('"', start, end))
+
+
+def _quote_open(counts: tuple[int, int, int]) -> bool:
+    opening, closing, straight = counts
+    return opening > closing or straight % 2 == 1
 
 
 def sentence_spans(paragraph: str) -> list[tuple[int, int]]:
@@ -129,12 +194,17 @@ def sentence_spans(paragraph: str) -> list[tuple[int, int]]:
 
     Punkt splits inside quotations at ``... No one`` or ``?`` within a quote; a sentence that
     leaves a quotation open is joined to the next, so a quoted statement stays in one sentence.
+    Quote marks are counted as the sentences grow, so a quote left open stays linear.
     """
     spans: list[tuple[int, int]] = []
+    counts = (0, 0, 0)  # quote marks in spans[-1]
     for start, end in _punkt().span_tokenize(paragraph):
-        if spans and _open_quote(paragraph[spans[-1][0] : spans[-1][1]]):
+        if spans and _quote_open(counts):
+            more = _quote_counts(paragraph, spans[-1][1], end)
+            counts = (counts[0] + more[0], counts[1] + more[1], counts[2] + more[2])
             spans[-1] = (spans[-1][0], end)
         else:
+            counts = _quote_counts(paragraph, start, end)
             spans.append((start, end))
     return spans
 
