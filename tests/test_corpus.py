@@ -134,9 +134,19 @@ def test_empty_file(tmp_path):
     assert err.file.endswith("b.txt") and "empty" in str(err)
 
 
-def test_not_utf8(tmp_path):
-    err = error_for(make_corpus(tmp_path, {**GOOD, "b.txt": b"caf\xe9 au lait\n"}))
+def test_windows_1252_is_decoded_and_recorded(tmp_path):
+    c = load_corpus(make_corpus(tmp_path, {**GOOD, "b.txt": b"caf\xe9 au lait\n"}))
+    row = c.articles.set_index("id").loc["b"]
+    assert (row.text, row.encoding) == ("café au lait", "cp1252")
+    assert row.raw_text.encode(row.encoding) == b"caf\xe9 au lait\n"
+    assert c.edits[c.edits["article_id"] == "b"]["step"].tolist()[0] == "decode"
+    assert c.articles.set_index("id").loc["a", "encoding"] == "utf-8"
+
+
+def test_not_text_refused_with_the_fix(tmp_path):
+    err = error_for(make_corpus(tmp_path, {**GOOD, "b.txt": b"caf\xe9 \x81\x9d\x00\x01\n"}))
     assert err.file.endswith("b.txt") and "not UTF-8" in str(err) and "offset 3" in str(err)
+    assert "re-save the file as UTF-8" in str(err)
 
 
 def test_checksum_mismatch(tmp_path):
