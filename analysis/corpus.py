@@ -14,6 +14,7 @@ why instead of stopping the run.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import hashlib
@@ -117,11 +118,12 @@ def read_manifest(root: Path | str | None = None) -> pd.DataFrame:
     The manifest may be saved as UTF-8 (with or without Excel's byte-order mark), Windows-1252 or
     Latin-1. Raises :class:`CorpusError` naming the row and field of the first bad row.
     """
-    return _read_manifest(corpus_root(root), None)
+    return _read_manifest(corpus_root(root), None)[0]
 
 
-def _read_manifest(root: Path, errors: list | None) -> pd.DataFrame:
-    """The manifest's rows; with ``errors`` a bad row is recorded there and left out."""
+def _read_manifest(root: Path, errors: list | None) -> tuple[pd.DataFrame, set[str]]:
+    """The manifest's good rows, and every file it names (bad rows too, so their files are
+    not reported as unlisted); with ``errors`` a bad row is recorded there and left out."""
     path = root / MANIFEST
     if not path.is_file():
         raise CorpusError("manifest not found", file=path, step="manifest")
@@ -145,7 +147,7 @@ def _read_manifest(root: Path, errors: list | None) -> pd.DataFrame:
         if name not in frame:
             frame[name] = ""
     frame["label"] = frame["label"].where(frame["label"] != "", frame["id"])
-    return frame
+    return frame, set(table["file"])
 
 
 def _check_row(record: dict, seen: dict[str, dict[str, int]], path: Path, line: int) -> None:
@@ -219,6 +221,12 @@ def read_article(path: Path, expected_sha256: str, *, manifest: Path, row: int,
     if size > MAX_FILE_BYTES:
         raise CorpusError(f"file is {size / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES / 1e6:.0f} "
                           "MB per article (split it into its articles)", file=path, step="size")
+    if encoding:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise CorpusError(f"unknown encoding {encoding!r} (try utf-8, cp1252 or latin-1)",
+                              file=manifest, row=row, field="encoding", step="decode") from None
     data = path.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
     if digest != expected_sha256.lower():
@@ -245,12 +253,12 @@ def load_corpus(root: Path | str | None = None, *, errors: list | None = None) -
     """
     root = corpus_root(root)
     manifest_path = root / MANIFEST
-    manifest = _read_manifest(root, errors)
+    manifest, named = _read_manifest(root, errors)
     if (root / "raw").is_symlink():
         raise CorpusError("the raw/ folder is a symbolic link; copy the files into the corpus "
                           "folder", file=root / "raw", step="path")
     folder = text_dir(root).resolve()
-    listed = {folder / name for name in manifest["file"]}
+    listed = {folder / name for name in named}
     for path in sorted(folder.glob("*.txt")):
         if path not in listed:
             _fail(CorpusError("file on disk is not in the manifest", file=path,
