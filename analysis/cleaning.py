@@ -197,9 +197,11 @@ def _replace_all(pieces: list[Piece], spans: list[Span], step: str, reason: str)
     ``left`` holds the pieces wholly before the span (their offsets are unchanged), ``done`` the
     pieces already processed; each span takes from them the pieces it may touch plus one
     neighbour on each side (what an insertion at a boundary takes its raw offset from). The work
-    is linear in pieces and spans, where calling :func:`_replace` per span is quadratic.
+    is linear in pieces and spans, where calling :func:`_replace` per span is quadratic. Kept
+    pieces are first cut at every span boundary (so no span copies a long kept text again) and
+    glued back afterwards, which leaves the same pieces as the one-by-one replacement.
     """
-    left = pieces
+    left = _cut_kept(pieces, sorted({b for s, e, _ in spans for b in (s, e)}))
     left_end = sum(len(p.text) for p in left)  # clean offset where ``done`` starts
     done: deque[Piece] = deque()
     for start, end, new in reversed(spans):
@@ -230,7 +232,46 @@ def _replace_all(pieces: list[Piece], spans: list[Span], step: str, reason: str)
             result = result[1:]
         done.extendleft(reversed(result))
     left.extend(done)
-    return left
+    return _glue_kept(left)
+
+
+def _cut_kept(pieces: list[Piece], cuts: list[int]) -> list[Piece]:
+    """Cut kept pieces at the sorted clean offsets ``cuts`` that fall inside them."""
+    out, pos, i = [], 0, 0
+    for p in pieces:
+        end = pos + len(p.text)
+        while i < len(cuts) and cuts[i] <= pos:
+            i += 1
+        if not p.kept or i == len(cuts) or cuts[i] >= end:
+            out.append(p)
+            pos = end
+            continue
+        at = pos
+        while i < len(cuts) and cuts[i] < end:
+            out.append(Piece(p.raw_start + at - pos, p.raw_start + cuts[i] - pos,
+                             p.text[at - pos : cuts[i] - pos]))
+            at = cuts[i]
+            i += 1
+        out.append(Piece(p.raw_start + at - pos, p.raw_end, p.text[at - pos :]))
+        pos = end
+    return out
+
+
+def _glue_kept(pieces: list[Piece]) -> list[Piece]:
+    """Join runs of kept pieces that are contiguous in the raw text into one piece."""
+    out: list[Piece] = []
+    run: list[Piece] = []
+    for p in [*pieces, None]:
+        if p is not None and p.kept and run and run[-1].raw_end == p.raw_start:
+            run.append(p)
+            continue
+        if run:
+            out.append(run[0] if len(run) == 1 else
+                       Piece(run[0].raw_start, run[-1].raw_end, "".join(q.text for q in run)))
+        run = [p] if p is not None and p.kept else []
+        if p is not None and not p.kept:
+            out.append(p)
+    return out
 
 
 def clean(raw: str, meta: Mapping[str, str] | None = None,
