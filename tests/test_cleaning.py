@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.cleaning import STEPS, CleaningStep, clean, rebuild_raw
+from analysis.cleaning import (STEPS, CleaningStep, Piece, _replace, _replace_all, clean,
+                               rebuild_raw)
 from analysis.corpus import load_corpus
 
 
@@ -136,9 +137,11 @@ def test_overlapping_spans_from_one_step_rejected():
         clean("abcdef", steps=[bad])
 
 
-SCRAPED = st.lists(st.sampled_from(list("ab Syria.s\n\u00a0”“\"'ATd-,0") + [
+# Scraper damage plus what editors save: a byte-order mark, CR LF / CR line ends, NUL bytes.
+SCRAPED = st.lists(st.sampled_from(list("ab Syria.s\n\u00a0”“\"'ATd-,0\ufeff\r\x00") + [
     "date 2020-02-20 ", " s ", "leave a reply:", "Source: x.com", "Get it by email Sign Up",
-    "1 March, 2020\n", "X contributed to this report."]), max_size=40).map("".join)
+    "1 March, 2020\n", "X contributed to this report.", "\r\n", "\ufeffSyria\r\n"]),
+    max_size=40).map("".join)
 
 
 @settings(max_examples=300, deadline=None)
@@ -149,3 +152,75 @@ def test_any_text_is_rebuilt_exactly(raw):
     for piece in cleaned.pieces:
         if piece.kept:
             assert raw[piece.raw_start:piece.raw_end] == piece.text
+    assert not {"\ufeff", "\r", "\x00"} & set(cleaned.text)
+
+
+@pytest.mark.parametrize("raw, steps", [
+    ("\ufeffSyria\nRain fell.\n", ["byte_order_mark", "headline", "whitespace"]),
+    ("Syria\r\nRain fell.\r\n", ["headline+line_endings", "whitespace+line_endings"]),
+    ("Rain\x00 fell.", ["control_characters"]),
+])
+def test_saved_file_defects_are_cleaning_steps_with_audit_rows(raw, steps):
+    cleaned = clean(raw, {"headline": "Syria"})
+    assert cleaned.text == "Rain fell."
+    assert sorted(cleaned.edits()["step"]) == sorted(steps)
+    assert rebuild_raw(cleaned.text, cleaned.edits()) == raw
+
+
+def test_decoded_file_gets_a_decode_row_that_changes_nothing():
+    cleaned = clean("Café.", encoding="cp1252")
+    audit = cleaned.edits()
+    assert audit["step"].tolist() == ["decode"] and "cp1252" in audit["reason"][0]
+    assert rebuild_raw(cleaned.text, audit).encode("cp1252") == b"Caf\xe9."
+
+
+def _replace_one_by_one(pieces, spans, step):
+    """The reference: replace each span over the whole piece list, right to left."""
+    for start, end, new in reversed(spans):
+        pieces = _replace(pieces, start, end, new, step, step)
+    return pieces
+
+
+@st.composite
+def _edit_rounds(draw):
+    raw = draw(st.text("abcdef", max_size=14))
+    rounds = []
+    for _ in range(draw(st.integers(1, 4))):
+        cuts = sorted(draw(st.lists(st.integers(0, 40), max_size=8)))
+        rounds.append((cuts, draw(st.lists(st.sampled_from(["", "X", "YZ"]), min_size=8,
+                                           max_size=8))))
+    return raw, rounds
+
+
+@settings(max_examples=400, deadline=None)
+@given(_edit_rounds())
+def test_batched_replacement_equals_one_by_one(case):
+    """``_replace_all`` (linear) leaves exactly the pieces of ``_replace`` span by span."""
+    raw, rounds = case
+    pieces = [Piece(0, len(raw), raw)] if raw else []
+    for n, (cuts, news) in enumerate(rounds):
+        text = "".join(p.text for p in pieces)
+        bounds = [min(c, len(text)) for c in cuts]
+        spans = [(s, e, new) for (s, e), new in zip(zip(bounds[::2], bounds[1::2]), news)
+                 if text[s:e] != new]
+        expected = _replace_one_by_one(list(pieces), spans, f"s{n}")
+        assert _replace_all(list(pieces), spans, f"s{n}", f"s{n}") == expected
+        pieces = expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(SCRAPED)
+def test_to_raw_equals_a_scan_of_the_pieces(raw):
+    cleaned = clean(raw, {"headline": "Syria"})
+
+    def scan(pos):
+        start = 0
+        for p in cleaned.pieces:
+            if pos < start + len(p.text):
+                return p.raw_start + (pos - start if p.kept else 0)
+            start += len(p.text)
+        return len(raw)
+
+    for pos in range(len(cleaned.text) + 2):
+        assert cleaned.to_raw(pos) == scan(pos)
+        assert cleaned.to_raw(pos, end=True) == (scan(pos - 1) + 1 if pos > 0 else scan(0))
