@@ -404,10 +404,14 @@ def _main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "init":
             print(f"wrote {init_manifest(args.folder)}; fill in outlet and date for each row")
-        else:
-            corpus = load_corpus(args.folder)
-            print(corpus.articles[["id", "label", "date", "n_words", "n_sentences", "n_edits"]]
-                  .to_string(index=False))
+        else:  # report every bad document at once, not only the first
+            errors: list[DocumentError] = []
+            corpus = load_corpus(args.folder, errors=errors)
+            print(corpus.articles[["id", "label", "date", "encoding", "n_words", "n_sentences",
+                                   "n_edits"]].to_string(index=False))
+            for err in errors:
+                print(f"error: {err.message}")
+            return 1 if errors else 0
     except CorpusError as err:
         print(f"error: {err}")
         return 1

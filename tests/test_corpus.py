@@ -212,3 +212,14 @@ def test_cli_check_reports_errors(tmp_path, capsys):
     shutil.copytree(corpus_mod.PACKAGE_DATA / "raw", tmp_path / "raw")
     assert corpus_mod._main(["check", str(tmp_path)]) == 1
     assert "manifest.csv" in capsys.readouterr().out
+
+
+def test_cli_check_lists_every_bad_document(tmp_path, capsys):
+    root = make_corpus(tmp_path, {**GOOD, "c.txt": b"Third text.\n"})
+    (root / "raw" / "b.txt").write_bytes(b"Tampered.\n")
+    (root / "raw" / "c.txt").unlink()
+    assert corpus_mod._main(["check", str(root)]) == 1
+    out = capsys.readouterr().out
+    assert "sha256 of b.txt" in out and "'c.txt'" in out and "absent" in out
+    (tmp_path / "ok").mkdir()
+    assert corpus_mod._main(["check", str(make_corpus(tmp_path / "ok", GOOD))]) == 0
