@@ -368,6 +368,9 @@ def init_manifest(folder: Path | str) -> Path:
     path = root / MANIFEST
     if path.exists():
         raise CorpusError("manifest already exists; not overwriting", file=path)
+    if (root / "raw").is_symlink():
+        raise CorpusError("the raw/ folder is a symbolic link; copy the files into the corpus "
+                          "folder", file=root / "raw", step="path")
     files = sorted(text_dir(root).glob("*.txt"))
     for f in files:
         if f.is_symlink():

@@ -78,3 +78,24 @@ def test_short_and_long_rows_name_file_and_row(tmp_path):
     empty.write_text("british,american\ncolour,color\n ,color\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"empty\.csv, row 3: empty form"):
         text.spelling_variants(empty)
+
+
+def test_word_spans_equal_nltk_regexp_tokenizer_on_the_reports():
+    """Words come from the same pattern and engine as nltk's RegexpTokenizer, minus its guard."""
+    from nltk.tokenize import RegexpTokenizer
+
+    reference = RegexpTokenizer(text.WORD_PATTERN)
+    corpus = load_corpus()
+    for aid in corpus.cleaned:
+        body = corpus.text(aid)
+        assert text.word_spans(body) == list(reference.span_tokenize(body)), aid
+    odd = "Ko\u0308ln's 3,000-strong e\u0301lite_corps ran; 2nd X\ufeffY"
+    assert text.word_spans(odd) == list(reference.span_tokenize(odd))
+
+
+def test_a_quote_left_open_joins_every_later_sentence():
+    para = 'He said "we go. They stay. All of them. Then he left.'
+    assert text.sentence_spans(para) == [(0, len(para))]
+    closed = 'He said "we go." They stay. Then he left.'
+    assert [closed[s:e] for s, e in text.sentence_spans(closed)] == [
+        'He said "we go."', "They stay.", "Then he left."]
