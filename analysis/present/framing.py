@@ -214,7 +214,7 @@ def group_sentence(result: fr.Framing, group: str) -> str:
     top = g.sort_values(["rate", "n"], ascending=False, kind="stable").iloc[0]
     mine = result.counts[(result.counts["article_id"] == top["article_id"])
                          & (result.counts["group"] == group)]
-    return (f"Of the labels for {GROUP_NAMES[group]}, the {top['report']} uses most per 1,000 "
+    return (f"Of the labels for {GROUP_NAMES[group]}, {top['report']} uses most per 1,000 "
             f"words ({top['rate']:.1f}; {top['n']} uses, {top['quoted']} of them quoted): "
             f"{_labels_list(mine)}.")
 
@@ -225,7 +225,7 @@ def label_keyness_sentence(label_key: pd.DataFrame) -> str:
         return "No report uses a lexicon label, so there is no label difference to test."
     top = label_key.loc[label_key["z"].abs().idxmax()]
     n_sig = int(label_key["significant"].sum())
-    largest = (f"*{top['label']}* in the {top['report']} (|z| = {abs(top['z']):.2f}: "
+    largest = (f"*{top['label']}* in {top['report']} (|z| = {abs(top['z']):.2f}: "
                f"{top['n_report']} uses against {top['n_rest']} in the other reports together)")
     if n_sig == 0:
         return (f"No label difference reaches |z| ≥ {fr.Z_CRITICAL}. The largest is {largest}, "
@@ -289,7 +289,7 @@ def key_numbers(corpus: Corpus, result: fr.Framing,
         names = corpus.articles.set_index("id")["label"]
         out["fr_edits_md"] = (
             f"{len(edits)} of the edits inside copied passages change which labels the text "
-            f"uses; most of them ({n}) are between the {names[src]} and the later "
+            f"uses; most of them ({n}) are between {names[src]} and the later "
             f"{names[tgt]}.")
     else:
         out["fr_edits_md"] = "No edit inside a copied passage changes a label."
