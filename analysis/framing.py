@@ -411,6 +411,8 @@ def label_keyness(corpus: Corpus, uses: pd.DataFrame, *, alpha_0: float = ALPHA_
     """
     u = uses if voice is None else uses[uses["voice"] == voice]
     c = u.groupby(["article_id", "label"]).size().rename("n").reset_index()
+    if c.empty:
+        return keyness(corpus, c.astype({"n": "int64"}), term="label", alpha_0=alpha_0)
     words = corpus.articles.set_index("id")["n_words"]
     used = c.groupby("article_id")["n"].sum().reindex(words.index, fill_value=0)
     rest = pd.DataFrame({"article_id": words.index, "label": "(other words)",
