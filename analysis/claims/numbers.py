@@ -206,7 +206,10 @@ def find_quantities(sentence: str) -> list[Quantity]:
             value, kind, hedge = prev[-1].value / 2, "half", "half of"
         else:
             kind = "digits" if m.group("digits") else "words"
-            number = parse_number(m.group("digits") or m.group("words"))
+            try:
+                number = parse_number(m.group("digits") or m.group("words"))
+            except ValueError:
+                continue  # a bare scale word ('million') or a run that is not one number
             rel = HEDGES.get(hedge, "")
             if rel == "low":
                 low = number
