@@ -200,7 +200,7 @@ def compare(claims: pd.DataFrame, corpus) -> pd.DataFrame:
     order = {aid: i for i, aid in enumerate(corpus.articles["id"])}
     c = claims[claims["counted"] != ""].copy()
     columns = ["key", "quantity", "from", "reports", "n_reports", "figures", "verdict",
-               "reasoning", "inferred_dates", "n_denied"]
+               "reasoning", "inferred_dates", "n_denied", "asserted_verdict"]
     if c.empty:
         return pd.DataFrame(columns=columns)
     c["key"] = group_keys(c)
@@ -219,6 +219,7 @@ def compare(claims: pd.DataFrame, corpus) -> pd.DataFrame:
     for key, g in dedup.groupby("key", sort=True):
         ga, gd = g[g["stance"] != "denied"], g[g["stance"] == "denied"]
         verdict, why = _verdict(ga if len(ga) else gd, asserted_claims, order)
+        asserted_verdict = verdict if len(ga) else ""
         if len(ga) and len(gd):
             contested, note = _contest(gd, ga)
             if contested:
@@ -247,6 +248,7 @@ def compare(claims: pd.DataFrame, corpus) -> pd.DataFrame:
             "inferred_dates": ", ".join(dict.fromkeys(g.loc[g["pub_date_inferred"].astype(bool),
                                                              "article_id"])),
             "n_denied": int(len(gd)),
+            "asserted_verdict": asserted_verdict,
         })
     out = pd.DataFrame(rows, columns=columns)
     return out.sort_values(["from", "key"], kind="stable").reset_index(drop=True)
