@@ -171,6 +171,11 @@ def _and(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
+_AMONG = {"agree": "in agreement", "consistent update": "consistent (a later figure for a "
+          "longer period)", "consistent (sum)": "consistent (their figures add up)",
+          "conflict": "in conflict", "single report": "one report"}
+
+
 def contested_markdown(claims: pd.DataFrame, comparison: pd.DataFrame, corpus) -> str:
     """One sentence per contested quantity: which report prints the denial, who denies what,
     and which reports assert figures inside the denied range; '' when nothing is contested."""
@@ -188,8 +193,9 @@ def contested_markdown(claims: pd.DataFrame, comparison: pd.DataFrame, corpus) -
                 f"*{labels[d.article_id]}* reports that {source_name(d.source)} denied a "
                 f"figure of {format_value(d._asdict())} {d.counted} {d.event} (sentence "
                 f"`{d.sentence_id}`). That range takes in the figures of {others}, so the "
-                f"figure is *contested*: the asserting reports are {row.asserted_verdict} "
-                f"among themselves, and the denial contradicts them all.")
+                f"figure is *contested*: the asserting reports are "
+                f"{_AMONG.get(row.asserted_verdict, row.asserted_verdict)} among themselves, "
+                f"and the denial disputes a range their figures fall in.")
     return " ".join(out)
 
 
