@@ -244,7 +244,8 @@ def article_claims(article: pd.Series | dict, sentences: pd.DataFrame) -> pd.Dat
     this document and carry on with the others.
     """
     aid = article["id"]
-    where = article.get("file") or f"article {aid}"
+    file = article.get("file")
+    where = file if isinstance(file, str) and file else f"article {aid}"
     published = pd.Timestamp(article["date"])
     if pd.isna(published):
         raise ClaimError("the article has no publication date", file=where, field="date")

@@ -50,8 +50,10 @@ def _words_value(words: list[str], phrase: str) -> float:
         if len(words) < 2 or (words[1] not in SCALES and words[1] != "dozen"):
             raise ValueError(f"not a number: {phrase!r}")
         words = ["one", *words[1:]]
-    if not words or words[0] in SCALES or words[0] == "dozen" or \
-            any(w not in _NUMBER_WORDS for w in words):
+    if words == ["dozen"]:
+        return 12.0
+    if not words or words[0] in SCALES or words[0] in ("dozen", "and") or words[-1] == "and" \
+            or any(w not in _NUMBER_WORDS and w != "and" for w in words):
         raise ValueError(f"not a number: {phrase!r}")
     if "dozen" in words:
         i = words.index("dozen")
@@ -97,6 +99,10 @@ VAGUE = {
     "dozens of": (24, 99), "tens of": (20, 99), "hundreds of": (200, 999),
     "thousands of": (2_000, 9_999), "tens of thousands of": (20_000, 99_999),
     "hundreds of thousands of": (200_000, 999_999), "millions of": (2_000_000, 999_999_999),
+    # 'several' / 'a few' before a scale: at least two of it, fewer than ten
+    **{f"{q} {scale}": (2 * n, 10 * n - 1) for q in ("several", "a few")
+       for scale, n in (("dozen", 12), ("hundred", 100), ("thousand", 1_000),
+                        ("million", 1_000_000), ("billion", 1_000_000_000))},
 }
 MONTHS = ("january february march april may june july august september october november "
           "december").split()
