@@ -76,14 +76,14 @@ def read_gold(path, corpus=None) -> pd.DataFrame:
     if corpus is not None:
         sents = corpus.sentences.set_index("sentence_id")
         starts, ends = [], []
-        for r in a.itertuples():
+        for r in a.rename(columns={"_row": "line"}).itertuples():
             if r.sentence_id not in sents.index:
-                raise GoldError(f"unknown sentence {r.sentence_id!r}", file=path, row=r._row,
+                raise GoldError(f"unknown sentence {r.sentence_id!r}", file=path, row=r.line,
                                 field="sentence_id")
             s = sents.loc[r.sentence_id]
             if s["text"].count(r.surface) != 1:
                 raise GoldError(f"{r.surface!r} is not found exactly once in {r.sentence_id}",
-                                file=path, row=r._row, field="surface")
+                                file=path, row=r.line, field="surface")
             off = s["text"].index(r.surface)
             starts.append(int(s["start"]) + off)
             ends.append(int(s["start"]) + off + len(r.surface))
