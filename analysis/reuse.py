@@ -647,7 +647,7 @@ def sentence_labels(corpus: Corpus, params: Params = DEFAULT,
             if best_key is None or key > best_key:
                 best, best_key, m = src, key, count
                 run = _longest_run(links)
-        derived = run >= MIN_RUN or m >= MIN_SHARE * sent.n_words
+        derived = m > 0 and (run >= MIN_RUN or m >= MIN_SHARE * sent.n_words)
         if not derived:
             label = "new"
         elif m == sent.n_words == length[best]:

@@ -418,9 +418,14 @@ def containment_markdown(res: Results, corpus: Corpus) -> str:
     out = []
     if r.copier is not None:
         a, b = r.copier, r.copier_source
-        out.append(f"The asymmetry identifies a copy: {_pct(sc.loc[(a, b), 'containment'])} of "
-                   f"{nm[a]}'s trigrams are in {nm[b]}, but only "
-                   f"{_pct(sc.loc[(b, a), 'containment'])} of {nm[b]}'s are in {nm[a]}.")
+        ab, ba = sc.loc[(a, b), "containment"], sc.loc[(b, a), "containment"]
+        if ab > ba:
+            out.append(f"The asymmetry identifies a copy: {_pct(ab)} of {nm[a]}'s trigrams are "
+                       f"in {nm[b]}, but only {_pct(ba)} of {nm[b]}'s are in {nm[a]}.")
+        else:
+            out.append(f"{_pct(ab)} of {nm[a]}'s trigrams are in {nm[b]}, and {_pct(ba)} of "
+                       f"{nm[b]}'s are in {nm[a]}: containment alone does not show which "
+                       "copied which here.")
     shared = {frozenset((q.source_id, q.target_id)) for q in res.found}
     free = [k for k in sc.index if frozenset(k) not in shared]
     if free:
