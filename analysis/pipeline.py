@@ -124,7 +124,7 @@ def _reuse(corpus: Corpus, log: ErrorLog, tables: dict, *, scheduler: str | None
     from analysis import reuse
 
     docs = {}
-    for aid in corpus.articles["id"]:
+    for aid in reuse.publication_order(corpus):
         with log.guard("reuse.documents", aid):
             docs[aid] = reuse.make_doc(aid, corpus.text(aid))
     ok = subset(corpus, list(docs))
