@@ -592,3 +592,14 @@ def test_fixture_corpus_runs(tmp_path):
     found = C.extract_claims(other, errors=errors)
     assert errors == [] and len(found) > 0
     assert set(C.compare(found, other)["verdict"]) <= set(C.VERDICTS)
+
+
+def test_an_unlisted_counted_noun_counts_itself_not_people():
+    """'40 boats' is a count of boats, not of the people in the previous clause; British and
+    American spellings of the noun are one thing."""
+    from analysis.claims.lexicon import counted_after
+
+    assert counted_after(" boats from the coast guard")[0] == "boats"
+    assert counted_after(" metres in six hours")[0] == counted_after(" meters in six hours")[0]
+    assert counted_after(" of the issues")[0] is None
+    assert counted_after(" residents from their homes")[0] == "people"

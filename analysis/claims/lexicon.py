@@ -17,7 +17,7 @@ COUNTED = {
     "fighters": "fighter fighters rebel rebels militant militants jihadist jihadists",
     "civilians": "civilian civilians",
     "children": "child children",
-    "people": "people persons person dead syrians residents individuals",
+    "people": "people persons person dead syrians residents inhabitants individuals",
     "refugees": "refugee refugees migrants",
     "tanks": "tank tanks",
     "armoured vehicles": "armoured_personnel_carriers armored_personnel_carriers "
@@ -44,6 +44,7 @@ _ELLIPSIS = {"more", "others", "other", "them"}
 _STOP = {"in", "on", "at", "to", "from", "by", "with", "were", "was", "have", "has", "had", "are",
          "is", "and", "or", "but", "that", "which", "who", "since", "after", "before", "for",
          "into", "as", "a", "an", "be", "been", "will", "would"}
+_UNLISTED_NOUN = re.compile(r"^[a-z]{3,}s$")
 PERSON_KINDS = {"soldiers", "fighters", "civilians", "children", "people", "refugees"}
 NO_SIDE = {"civilians", "children", "people", "refugees", "talks", "incidents"}
 EVENT_BY_COUNTED = {"observation posts": "stationed", "talks": "held", "incidents": "occurred"}
@@ -51,7 +52,8 @@ EVENT_BY_COUNTED = {"observation posts": "stationed", "talks": "held", "incident
 EVENTS = {
     "killed": r"killed|killing|kill|deaths?|died|dead|death toll|lack of life|lost their lives",
     "wounded": r"wounded|wounding|injured|injuring|injuries",
-    "displaced": r"flee|fled|fleeing|flight|displaced|displacement|uprooted",
+    "displaced": r"flee|fled|fleeing|flight|displaced|displacement|uprooted|evacuated|"
+                 r"evacuation|from their homes",
     "destroyed": r"destroyed|destroying|destruction",
     "hosted": r"home to|hosts|hosting|hosted",
     "requested": r"asked|requested|request|sought",
@@ -111,4 +113,6 @@ def counted_after(after: str) -> tuple[str | None, int]:
             phrase = tuple(w for _, _, w in ws[j:j + n])
             if len(phrase) == n and phrase in _COUNTED_PHRASES:
                 return _COUNTED_PHRASES[phrase], ws[j + n - 1][1]
+    if i == 0 and ws and _UNLISTED_NOUN.match(ws[0][2]) and ws[0][2] not in _STOP | _ELLIPSIS:
+        return textmod.match_form(ws[0][2]), ws[0][1]  # a plural noun not in the lexicon counts itself ('40 boats')
     return None, 0
