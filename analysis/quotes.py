@@ -220,7 +220,10 @@ def _cue_pattern() -> re.Pattern:
     return re.compile(r"\b(?:" + "|".join(re.escape(c) for c in cues) + r")\b", re.IGNORECASE)
 
 
-_RELATIVE = re.compile(r",\s*(?:which|who|whose)\b[^,]*,")
+# A relative clause or an appositive with a title ("Karl Mesner, a spokesman for the Authority,
+# said"): the names inside it are not the subject of the verb after it.
+_RELATIVE = re.compile(r",\s*(?:(?:which|who|whose)\b|(?:a|an|the)\s+[^,]*\b(?:"
+                       + "|".join(sorted(speakers.PERSON_TITLES)) + r")\b)[^,]*,")
 
 
 def _gap_ok(gap: str) -> bool:

@@ -83,7 +83,8 @@ _TOKEN = r"(?:[A-Z](?:\.[A-Z])+\.?|(?:al-|el-)?[A-Z][\w]*(?:-[A-Za-z]\w*)*(?:'s)
 _RUN = re.compile(rf"(?<![\w.-]){_TOKEN}(?:(?: | (?:of|for|of the|for the) ){_TOKEN})*")
 _DESC = re.compile(
     r"(?<![\w-])(?:[Tt]he|[Aa]n?|[Aa]nother)\s+((?:[\w-]+\s+){0,2}?)(" + "|".join(
-        sorted(PERSON_TITLES | BODY_TITLES, key=len, reverse=True)) + r")(?![\w-])")
+        sorted(PERSON_TITLES | BODY_TITLES, key=len, reverse=True)) + r")(?![\w-])(?!\s+(?:"
+    + "|".join(sorted(PERSON_TITLES | BODY_TITLES)) + r")\b)")
 _PRONOUN = re.compile(r"(?<![\w-])(?:[Hh]e|[Ss]he)(?![\w'-])")
 _GROUP = re.compile(r"(?<![\w-])(?:" + "|".join(GROUP_WORDS) + r")(?![\w-])")
 
