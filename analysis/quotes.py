@@ -387,7 +387,8 @@ def _frames(cue: Cue, q: QuoteSpan, text: str) -> bool:
                 and not re.search(r"[,.;:!?\n\"“”]", frame))
     q_start = q.open_mark if q.open_mark >= 0 else q.start
     if cue.end <= q_start:
-        return len(textlib.words(text[cue.end:q_start])) <= 3 and "\n" not in text[cue.end:q_start]
+        between = text[cue.end:q_start]
+        return len(textlib.words(between)) <= 3 and not re.search(r"[\n.!?]", between)
     return False
 
 

@@ -71,6 +71,8 @@ _NOT_NAMES = frozenset({
     "november", "december", "i", "the", "a", "an", "but", "and", "or", "in", "on", "at", "it",
     "he", "she", "they", "we", "this", "that", "there", "these", "those", "however", "his",
     "her", "their", "its", "our", "meanwhile", "amid", "despite", "earlier", "after", "before",
+    "then", "also", "still", "now", "when", "while", "as", "if", "so", "yet", "later", "next",
+    "first", "last", "some", "many", "several", "one", "two", "three", "other", "another",
 })
 _ORG_WORDS = frozenset({"ministry", "observatory", "house", "nations", "council", "office",
                         "agency", "authority", "department", "government", "union", "party",
