@@ -171,6 +171,11 @@ def _voices(corpus: Corpus, log: ErrorLog, tables: dict, *, progress: bool) -> N
     tables["quotes"] = per_article(corpus, "quotes", quotes.find_quotes, log, progress=progress)
     tables["reported_speech"] = per_article(corpus, "reported_speech", quotes.find_reported, log,
                                             progress=progress)
+    problems = per_article(corpus, "quotes.problems", quotes.find_problems, log,
+                           progress=progress)
+    for row in problems.to_dict("records"):  # unclosed quotation, garbled subject: kept, flagged
+        log.add(row["article_id"], row["sentence_id"], "quotes",
+                f"{row['problem']}: {row['detail']}")
 
 
 def _framing(corpus: Corpus, log: ErrorLog, tables: dict, *, progress: bool) -> None:
