@@ -13,6 +13,7 @@ def article_table(corpus: Corpus) -> pd.DataFrame:
     a = corpus.articles
     return pd.DataFrame({
         "id": a["id"],
+        "label": a["label"],
         "outlet": a["outlet"],
         "date": a["date"].dt.strftime("%Y-%m-%d"),
         "date basis": a["date_basis"].str.split(":").str[0],
@@ -128,12 +129,35 @@ def audit_chart(corpus: Corpus) -> alt.Chart:
     )
 
 
+# The order a reader meets the kinds of change in: what left the body first, repairs last.
+KIND_ORDER = ("metadata to manifest", "boilerplate removed", "scraper damage repaired",
+              "white space normalized", "other")
+
+
 def removed_text(corpus: Corpus) -> pd.DataFrame:
-    """Every change that removed or rewrote words (not only white space), with its offsets."""
+    """Every change that removed or rewrote words (not only white space), with its offsets.
+
+    Rows come by kind of change (metadata and boilerplate first, small repairs last), then in
+    publication order and place in the file."""
     e = corpus.edits
     visible = e["removed"].str.strip().ne("") | e["inserted"].str.strip().ne("")
     out = e.loc[visible, ["article_id", "step", "raw_start", "raw_end", "removed", "inserted"]]
-    return out.rename(columns={"article_id": "article"}).reset_index(drop=True)
+    out = out.rename(columns={"article_id": "article"})
+    out.insert(1, "label", out["article"].map(corpus.articles.set_index("id")["label"]))
+    out.insert(2, "kind", out["step"].map(step_kind))
+    position = {aid: i for i, aid in enumerate(corpus.articles["id"])}
+    rank = {kind: i for i, kind in enumerate(KIND_ORDER)}
+    keys = pd.DataFrame({"kind": out["kind"].map(rank), "article": out["article"].map(position),
+                         "start": out["raw_start"]})
+    return out.loc[keys.sort_values(["kind", "article", "start"]).index].reset_index(drop=True)
+
+
+REMOVED_COLUMNS = {"label": "Report", "kind": "Kind of change", "step": "Cleaning step",
+                   "raw_start": "From (raw offset)", "raw_end": "To", "removed": "Text removed",
+                   "inserted": "Text inserted"}
+ARTICLE_COLUMNS = {"label": "Report", "outlet": "Outlet", "date": "Date",
+                   "date basis": "Date is", "headline": "Headline", "words": "Words",
+                   "sentences": "Sentences", "id": "Id"}
 
 
 BOILERPLATE_STEPS = ("newsletter", "comment_form", "source_line", "contributor_credit")
