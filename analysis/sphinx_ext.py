@@ -42,6 +42,17 @@ def _caption_title(node: nodes.Element) -> str:
     return ""
 
 
+def _caption_text(node: nodes.Element) -> str:
+    """The caption's own words: its text up to the source line (a raw ``ws-source`` span)."""
+    words = []
+    for caption in (c for c in node.children if isinstance(c, nodes.caption)):
+        for child in caption.children:
+            if isinstance(child, nodes.raw) and "ws-source" in child.astext():
+                break
+            words.append(child.astext())
+    return " ".join("".join(words).split())
+
+
 ABSENT_CLASS = "ws-absent"  # analysis.present.publish.absent glues this marker
 
 
@@ -66,6 +77,8 @@ class NumberTables(SphinxTransform):
                 new["classes"] = [*node["classes"], "ws-table"]
                 new.source, new.line = node.source, node.line
                 node.replace_self(new)
+                for i in new["ids"]:  # numref looks the id up here: it must find the table
+                    self.document.ids[i] = new
                 node = new
             self.cite(node)
 
@@ -90,17 +103,18 @@ class NumberTables(SphinxTransform):
         published = getattr(self.env, "ws_published", None)
         if published is None:
             published = self.env.ws_published = {}
-        published[item] = (docname, page, _caption_title(node).split(" Source: ")[0].strip())
+        published[item] = (docname, page, _caption_text(node))
 
 
 def book_citation(app) -> tuple[str, str]:
-    """The book's title (``title`` in _config.yml) and version (``CITATION.cff``)."""
+    """The book's title (``title`` in _config.yml, Sphinx's ``html_title``) and version
+    (``CITATION.cff``)."""
     for folder in (Path(app.srcdir), Path(__file__).resolve().parent.parent):
         path = folder / CITATION
         if path.is_file():
             version = yaml.safe_load(path.read_text(encoding="utf-8")).get("version")
             if version:
-                return app.config.project, str(version)
+                return app.config.html_title or app.config.project, str(version)
     raise FileNotFoundError(f"no {CITATION} with a version in {app.srcdir}")
 
 
