@@ -291,6 +291,18 @@ INJECTED = """(mark) => [
 ].map(e => e.outerHTML.slice(0, 120))"""
 
 
+MARK_CENTRES = """(i) => {
+  const chart = document.querySelectorAll("[id^='altair-viz-']")[i];
+  return [...chart.querySelectorAll('.role-mark path, .role-mark rect, .role-mark text')]
+    .map(e => e.getBoundingClientRect()).filter(r => r.width > 0 && r.height > 0)
+    .slice(0, 12).map(r => [r.x + r.width / 2, r.y + r.height / 2]);
+}"""
+
+
+TOOLTIP_SHOWS = """(mark) => [...document.querySelectorAll('.vg-tooltip')]
+  .filter(t => t.textContent.includes('window.' + mark)).length"""
+
+
 def hostile_corpus(source: Path, target: Path) -> Path:
     """Copy the corpus folder ``source`` to ``target`` with a payload in every free-text
     manifest field of every row (numbered, so labels stay distinct)."""
@@ -333,7 +345,7 @@ def test_no_manifest_value_runs_script(browser_context, hostile_html):
     assert pages, "the hostile build made no chapter pages"
     chapters = [p for p in pages if p.name != "intro.html"]
     assert chapters, "the hostile build made no chapter"
-    seen_payload = False
+    seen_payload, tooltips = False, 0
     for page_path in pages:
         page = browser_context.new_page()
         dialogs, errors, failed = [], [], []
@@ -347,9 +359,11 @@ def test_no_manifest_value_runs_script(browser_context, hostile_html):
         charts = page.locator("[id^='altair-viz-']").count()
         drawn = page.evaluate("""() => [...document.querySelectorAll("[id^='altair-viz-']")]
                                  .filter(d => d.querySelector('svg, canvas')).length""")
-        for chart in page.locator("[id^='altair-viz-'] svg path, [id^='altair-viz-'] svg text"
-                                  ).all()[:40]:
-            chart.hover(force=True, timeout=2_000)  # tooltips show manifest values too
+        for i in range(charts):  # tooltips show manifest values too: point at the marks
+            page.locator("[id^='altair-viz-']").nth(i).scroll_into_view_if_needed()
+            for x, y in page.evaluate(MARK_CENTRES, i):
+                page.mouse.move(x, y)
+                tooltips += page.evaluate(TOOLTIP_SHOWS, MARK)
         pwned = page.evaluate(f"() => window.{MARK}")
         injected = page.evaluate(INJECTED, MARK)
         text = page.evaluate("() => document.body.innerText")
@@ -363,3 +377,4 @@ def test_no_manifest_value_runs_script(browser_context, hostile_html):
         assert not failed, f"{name}: failed requests (injected images?): {failed}"
         assert drawn == charts, f"{name}: {charts - drawn} of {charts} charts not drawn"
     assert seen_payload, "no page shows the hostile label as text: the test checked nothing"
+    assert tooltips, "no chart showed a tooltip with a manifest value"
