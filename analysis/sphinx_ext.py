@@ -143,31 +143,31 @@ page anchor, as printed under it in the book.
 
 
 def _zip_entries(corpus: Path, figures: Path, published: dict) -> list[tuple[str, Path, str]]:
-    """(name in the zip, file, what it is) for every file of the download."""
+    """(name in the zip, file, what it is) for every file of the download: the manifest, the
+    corpus README, the annotations and the CSV of every figure and table the book shows (files
+    left in ``_static/figures`` by figures no chapter publishes any more are left out)."""
     entries = [("manifest.csv", corpus / "manifest.csv",
                 "the corpus manifest: one row per article (id, file, checksum, outlet, date, "
                 "label, headline and the evidence for each attribution and date)")]
     readme = corpus / "README.md"
     if readme.is_file():
-        entries.append(("corpus-README.md", readme, "what each manifest column means"))
+        entries.append(("corpus-README.md", readme,
+                        "the corpus folder's README: what each manifest column means"))
     annotations = corpus / "annotations"
-    for path in sorted(p for p in annotations.rglob("*") if p.is_file()) if annotations.is_dir() \
-            else []:
+    found = sorted(p for p in annotations.rglob("*") if p.is_file()) if annotations.is_dir() else []
+    for path in found:
         name = path.relative_to(annotations).as_posix()
-        what = ("notes on the hand annotations" if path.suffix == ".md" else
+        what = ("notes on these hand annotations" if path.suffix == ".md" else
                 f"hand annotations for the {name.split('/')[0]} task, against which the "
                 "book measures its methods")
         entries.append((f"annotations/{name}", path, what))
-    for path in sorted(figures.glob("*.csv")):
-        item = path.stem
-        kind = "table" if item.startswith(TABLE_PREFIX) else "figure"
-        if item in published:
-            _doc, page, caption = published[item]
-            what = (f"the data of the {kind} {item} ({page}#{item}): {caption}"
-                    if kind == "figure" else f"the {kind} {item} ({page}#{item}): {caption}")
-        else:
-            what = f"the data of {item}"
-        entries.append((f"figures/{path.name}", path, what))
+    for item, (_doc, page, caption) in sorted(published.items()):
+        path = figures / f"{item}.csv"
+        if path.is_file():
+            what = ("the table" if item.startswith(TABLE_PREFIX) else "the plotted data of the "
+                    "figure")
+            entries.append((f"figures/{path.name}", path,
+                            f"{what} {item} ({page}#{item}): {caption}"))
     return entries
 
 

@@ -259,8 +259,14 @@ def test_data_download_holds_manifest_annotations_csvs_and_readme():
             if path.is_file():
                 name = "annotations/" + path.relative_to(ROOT / "data" / "annotations").as_posix()
                 assert archive.read(name) == path.read_bytes(), f"{name} differs in the zip"
-    csvs = {f"figures/{p.name}" for p in (HTML / "_static" / "figures").glob("*.csv")}
+    shown = {item for page_path in chapter_pages() for item in re.findall(
+        r'<figure[^>]*id="((?:fig|tab)-[a-z0-9-]+)"', page_path.read_text(encoding="utf-8"))}
+    csvs = {f"figures/{item}.csv" for item in shown}
     assert csvs and csvs <= names, f"missing from the zip: {sorted(csvs - names)}"
+    for name in csvs:
+        with zipfile.ZipFile(data_zip()) as archive:
+            data = archive.read(name)
+        assert data == (HTML / "_static" / name).read_bytes(), f"{name} differs from the site's"
     assert not any(n.startswith("raw/") or n.endswith(".txt") and n != "README.txt"
                    for n in names), "the article texts are third-party: not in the download"
     for name in names - {"README.txt"}:
