@@ -370,6 +370,8 @@ def test_no_manifest_value_runs_script(browser_context, hostile_html):
             for x, y in page.evaluate(MARK_CENTRES, i):
                 page.mouse.move(x, y)
                 tooltips += page.evaluate(TOOLTIP_SHOWS, MARK)
+        menus = page.evaluate("""() => [...document.querySelectorAll(
+            "[id^='altair-viz-'] .vega-actions a")].map(a => a.textContent)""")
         pwned = page.evaluate(f"() => window.{MARK}")
         injected = page.evaluate(INJECTED, MARK)
         text = page.evaluate("() => document.body.innerText")
@@ -382,5 +384,8 @@ def test_no_manifest_value_runs_script(browser_context, hostile_html):
         assert not errors, f"{name}: console errors: {errors}"
         assert not failed, f"{name}: failed requests (injected images?): {failed}"
         assert drawn == charts, f"{name}: {charts - drawn} of {charts} charts not drawn"
+        unsafe = [m for m in menus if "Source" in m or "Compiled" in m or "Editor" in m]
+        assert not unsafe, f"{name}: chart menus offer views that write the data unescaped: {unsafe}"
+        assert not charts or menus, f"{name}: no chart menu found (selector out of date?)"
     assert seen_payload, "no page shows the hostile label as text: the test checked nothing"
     assert tooltips, "no chart showed a tooltip with a manifest value"

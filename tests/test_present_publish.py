@@ -113,6 +113,13 @@ def test_chart_html_cannot_close_its_script(value):
     assert json.loads(payload) == spec  # the same data reaches the chart
 
 
+def test_chart_menu_offers_no_unescaped_source_view():
+    """vega-embed's source, compiled and editor actions write or send the spec unescaped."""
+    actions = theme.EMBED_OPTIONS["actions"]
+    assert actions == {"export": True, "source": False, "compiled": False, "editor": False}
+    assert '"source": false' in theme.chart_html(chart().to_dict())
+
+
 def test_chart_html_is_stable_and_svg():
     spec = chart().to_dict()
     assert theme.chart_html(spec) == theme.chart_html(spec)
@@ -151,3 +158,12 @@ def test_figures_dir_follows_the_book_root(monkeypatch, tmp_path):
     assert figures.figures_dir() == tmp_path.resolve() / "_static" / "figures"
     figures.publish_table(DATA, "tab-elsewhere", "c", "s", glue=False)
     assert (tmp_path / "_static" / "figures" / "tab-elsewhere.csv").is_file()
+
+
+def test_downloaded_svg_escapes_data(tmp_path):
+    """The SVG download shows a hostile label as text: opened on its own it runs nothing."""
+    data = pd.DataFrame({"outlet": ["</text><script>alert(1)</script>"], "words": [1]})
+    chart_ = alt.Chart(data).mark_bar().encode(x="words:Q", y="outlet:N")
+    figures.publish(chart_, "fig-hostile", "c", "s", out_dir=tmp_path, glue=False)
+    svg = (tmp_path / "fig-hostile.svg").read_text(encoding="utf-8")
+    assert "<script" not in svg and "&lt;script&gt;" in svg

@@ -84,7 +84,8 @@ class Figure:
     files: tuple[Path, ...]
 
     def caption_markdown(self) -> str:
-        """Caption, source line and download links, as MyST Markdown with inline HTML."""
+        """Caption and source line (plain text, escaped), id and download links, as MyST
+        Markdown with inline HTML."""
         links = " · ".join(
             f'<a href="{FIGURES_URL}/{self.id}.{ext}" download>{ext.upper()}</a>'
             for ext in ("png", "svg", "csv")
@@ -207,7 +208,8 @@ class PublishedTable:
     files: tuple[Path, ...]
 
     def caption_markdown(self) -> str:
-        """Caption, source line and the CSV download, as MyST Markdown with inline HTML."""
+        """Caption and source line (plain text, escaped), id and the CSV download, as MyST
+        Markdown with inline HTML."""
         link = f'<a href="{FIGURES_URL}/{self.id}.csv" download>CSV</a>'
         return (f"{plain_markdown(self.caption)} <span class=\"ws-source\">Source: "
                 f"{plain_markdown(self.source)}. Table id <code>{self.id}</code>. Download: {link}."

@@ -42,10 +42,12 @@ THEME = {
 }
 
 RENDERER = "wirespin"
-# SVG so the chart scales with CSS; links open in the same page; no "Open in Vega Editor"
-# (it would post the data to an outside site).
+# SVG so the chart scales with CSS; links open in the same page. The menu offers the PNG and SVG
+# exports only: "View Source" and "View Compiled Vega" write the spec, data included, unescaped
+# into a new window (a label holding a script would run there), and "Open in Vega Editor" would
+# post the data to an outside site.
 EMBED_OPTIONS = {"renderer": "svg", "loader": {"target": "_self"}, "mode": "vega-lite",
-                 "actions": {"export": True, "source": True, "compiled": False,
+                 "actions": {"export": True, "source": False, "compiled": False,
                              "editor": False}}
 CHART_CLASS = "ws-chart"
 
