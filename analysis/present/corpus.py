@@ -6,6 +6,7 @@ import altair as alt
 import pandas as pd
 
 from analysis.corpus import Corpus
+from analysis.present import for_book_only
 
 
 def article_table(corpus: Corpus) -> pd.DataFrame:
@@ -193,4 +194,25 @@ def key_numbers(corpus: Corpus) -> dict[str, object]:
         "n_nbsp": count("nbsp"),
         "n_boilerplate": sum(count(s) for s in BOILERPLATE_STEPS),
         "n_headlines": count("headline"),
+        "pct_whitespace_removed": _pct_whitespace(e["removed"]),
     }
+
+
+def _pct_whitespace(removed: pd.Series) -> int:
+    """Percentage of the removed characters that are white space (0 when nothing was removed)."""
+    text = "".join(removed)
+    return round(100 * sum(c.isspace() for c in text) / len(text)) if text else 0
+
+
+# Sentences that hold only for the book's own five texts (glued with glue:md, empty elsewhere).
+BOOK_CONTEXT = ("In those days the confrontation between Turkey and the Russian-backed Syrian "
+                "government over Idlib went from talks to the deadliest single attack on the "
+                "Turkish army in years.")
+NBSP_NOTE = ", most of them standing for paragraph breaks,"
+
+
+def book_notes(corpus: Corpus) -> dict[str, str]:
+    """Markdown the chapter glues by name: the book's own context, or ``""`` for any other
+    corpus."""
+    return {"book_context": for_book_only(corpus, BOOK_CONTEXT),
+            "nbsp_note": for_book_only(corpus, NBSP_NOTE)}
