@@ -8,7 +8,7 @@ PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: book test unit nbval browser bench bundle clean execute
+.PHONY: book book-for test unit nbval browser bench bundle clean execute
 
 $(STAMP): requirements.txt constraints.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,13 @@ book: bundle
 	@# Figures are written when a chapter runs: without them, run the chapters again.
 	@test -d _static/figures || rm -rf _build/.jupyter_cache
 	$(BIN)/jupyter-book build . -W -n --keep-going
+
+# Build the book for another corpus into another folder, leaving the main build alone:
+#   make book-for CORPUS=path/to/corpus OUT=path/to/out        (HTML in OUT/_build/html)
+#   make book-for CORPUS=... OUT=... CHAPTERS="01_corpus"     (only these chapters; not strict)
+book-for: $(STAMP)
+	@test -n "$(CORPUS)" -a -n "$(OUT)" || { echo "usage: make book-for CORPUS=dir OUT=dir [CHAPTERS=...]"; exit 2; }
+	$(PY) -m analysis.present.publish book-for $(CORPUS) $(OUT) $(CHAPTERS)
 
 unit: $(STAMP)
 	$(PY) -m pytest -m "not browser"

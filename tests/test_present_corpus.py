@@ -22,3 +22,41 @@ def test_removed_text_leaves_out_pure_white_space():
     rows = overview.removed_text(load_corpus())
     assert (rows["removed"].str.strip().ne("") | rows["inserted"].str.strip().ne("")).all()
     assert "Steve Herman" in " ".join(rows["removed"])
+
+
+def test_removed_text_puts_metadata_and_boilerplate_first():
+    corpus = load_corpus()
+    rows = overview.removed_text(corpus)
+    rank = rows["kind"].map(overview.KIND_ORDER.index)
+    assert rank.is_monotonic_increasing
+    assert len(rows) == len(overview.removed_text(corpus).drop_duplicates())
+    assert rows["label"].notna().all()
+
+
+def test_published_tables_name_only_existing_columns():
+    corpus = load_corpus()
+    assert set(overview.REMOVED_COLUMNS) <= set(overview.removed_text(corpus).columns)
+    assert set(overview.ARTICLE_COLUMNS) <= set(overview.article_table(corpus).columns)
+
+
+def test_book_notes_only_for_the_book(tmp_path):
+    import shutil
+
+    from analysis.corpus import PACKAGE_DATA
+
+    assert overview.book_notes(load_corpus())["book_context"] == overview.BOOK_CONTEXT
+    other = tmp_path / "c"
+    rows = (PACKAGE_DATA / "manifest.csv").read_text(encoding="utf-8").splitlines()[:3]
+    (other / "raw").mkdir(parents=True)
+    for row in rows[1:]:  # two of the five texts: not the book's corpus
+        name = row.split(",")[1]
+        shutil.copy(PACKAGE_DATA / "raw" / name, other / "raw" / name)
+    (other / "manifest.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    assert set(overview.book_notes(load_corpus(other)).values()) == {""}
+
+
+def test_whitespace_share_counts_characters():
+    import pandas as pd
+
+    assert overview._pct_whitespace(pd.Series([" \n", "ab"])) == 50
+    assert overview._pct_whitespace(pd.Series([], dtype=str)) == 0

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import html
 import io
+import json
 import re
 
 import altair as alt
 import pandas as pd
 import pytest
 
+from markdown_it import MarkdownIt
+
 from analysis.present import publish as figures
+from analysis.present import theme
 
 DATA = pd.DataFrame({"outlet": ["A", "B", "C"], "words": [3, 1, 2]})
 
@@ -39,7 +44,8 @@ def test_caption_carries_source_id_and_downloads(tmp_path):
     fig = figures.publish(chart(), "fig-test-caption", "Bars <b>.", "Test & data.",
                           out_dir=tmp_path, glue=False)
     md = fig.caption_markdown()
-    assert "Source: Test &amp; data." in md and "fig-test-caption" in md
+    assert "Source: Test &amp; data\\." in md and "fig-test-caption" in md
+    assert "<b>" not in md and "Bars &lt;b&gt;" in md
     for ext in ("png", "svg", "csv"):
         assert f'{figures.FIGURES_URL}/fig-test-caption.{ext}' in md
 
@@ -88,3 +94,76 @@ def test_table_escapes_column_headers():
     frame = pd.DataFrame({"<b>Outlet & Co</b>": [1]})
     html = figures.table(frame, "t2")._repr_html_()
     assert "<b>Outlet" not in html and "&lt;b&gt;Outlet &amp; Co&lt;/b&gt;" in html
+
+
+HOSTILE = ["</script><script>alert(1)</script>", "<!-- x", "a\u2028b\u2029c",
+           "<img src=x onerror=alert(1)>", "[x](javascript:alert(1))", "{raw}`html`",
+           "*not* _emphasis_ `code`", "line one\n\n# heading"]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_chart_html_cannot_close_its_script(value):
+    """A value in the data never ends the embedding script: no '<' at all inside it."""
+    spec = alt.Chart(pd.DataFrame({"label": [value]})).mark_point().encode(y="label:N").to_dict()
+    out = theme.chart_html(spec)
+    script = out[out.index("<script"):]
+    body = script[script.index(">") + 1: script.rindex("</script>")]
+    assert "<" not in body and "\u2028" not in body and "\u2029" not in body
+    payload = re.search(r"\}\)\((\{.*\}), \{", body, re.S).group(1)
+    assert json.loads(payload) == spec  # the same data reaches the chart
+
+
+def test_chart_menu_offers_no_unescaped_source_view():
+    """vega-embed's source, compiled and editor actions write or send the spec unescaped."""
+    actions = theme.EMBED_OPTIONS["actions"]
+    assert actions == {"export": True, "source": False, "compiled": False, "editor": False}
+    assert '"source": false' in theme.chart_html(chart().to_dict())
+
+
+def test_chart_html_is_stable_and_svg():
+    spec = chart().to_dict()
+    assert theme.chart_html(spec) == theme.chart_html(spec)
+    assert '"renderer": "svg"' in theme.chart_html(spec)
+    assert theme.chart_html(spec) != theme.chart_html({**spec, "height": 99})
+
+
+def test_setup_renders_charts_with_the_book_renderer():
+    theme.setup()
+    bundle = chart()._repr_mimebundle_()
+    html_out = bundle[0]["text/html"] if isinstance(bundle, tuple) else bundle["text/html"]
+    assert 'class="ws-chart"' in html_out and "cdn.jsdelivr" not in html_out
+
+
+@pytest.mark.parametrize("value", HOSTILE + ["Tom & Jerry's 50% \\ 3 < 4 > 2"])
+def test_plain_markdown_reads_as_the_text(value):
+    """Rendered by the CommonMark parser MyST uses, an escaped value is one paragraph of exactly
+    that text (white space collapsed): no tags, links, emphasis, code or headings."""
+    rendered = MarkdownIt("commonmark").render(figures.plain_markdown(value))
+    expected = html.escape(" ".join(value.split()), quote=False)
+    assert rendered == f"<p>{expected}</p>\n"
+
+
+def test_table_caption_is_escaped(tmp_path):
+    hostile = "</script><script>alert(1)</script>"
+    published = figures.publish_table(DATA, "tab-test", f"Caption {hostile}", f"src {hostile}",
+                                      out_dir=tmp_path, glue=False)
+    md = published.caption_markdown()
+    assert "<script" not in md and md.count("&lt;script&gt;") == 2
+
+
+def test_figures_dir_follows_the_book_root(monkeypatch, tmp_path):
+    monkeypatch.delenv(figures.BOOK_ENV, raising=False)
+    assert figures.figures_dir() == figures.FIGURES
+    monkeypatch.setenv(figures.BOOK_ENV, str(tmp_path))
+    assert figures.figures_dir() == tmp_path.resolve() / "_static" / "figures"
+    figures.publish_table(DATA, "tab-elsewhere", "c", "s", glue=False)
+    assert (tmp_path / "_static" / "figures" / "tab-elsewhere.csv").is_file()
+
+
+def test_downloaded_svg_escapes_data(tmp_path):
+    """The SVG download shows a hostile label as text: opened on its own it runs nothing."""
+    data = pd.DataFrame({"outlet": ["</text><script>alert(1)</script>"], "words": [1]})
+    chart_ = alt.Chart(data).mark_bar().encode(x="words:Q", y="outlet:N")
+    figures.publish(chart_, "fig-hostile", "c", "s", out_dir=tmp_path, glue=False)
+    svg = (tmp_path / "fig-hostile.svg").read_text(encoding="utf-8")
+    assert "<script" not in svg and "&lt;script&gt;" in svg

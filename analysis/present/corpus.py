@@ -6,6 +6,7 @@ import altair as alt
 import pandas as pd
 
 from analysis.corpus import Corpus
+from analysis.present import for_book_only
 
 
 def article_table(corpus: Corpus) -> pd.DataFrame:
@@ -13,6 +14,7 @@ def article_table(corpus: Corpus) -> pd.DataFrame:
     a = corpus.articles
     return pd.DataFrame({
         "id": a["id"],
+        "label": a["label"],
         "outlet": a["outlet"],
         "date": a["date"].dt.strftime("%Y-%m-%d"),
         "date basis": a["date_basis"].str.split(":").str[0],
@@ -35,7 +37,8 @@ def timeline_chart(corpus: Corpus) -> alt.Chart:
             x=alt.X("date:T", title="Publication date", scale=alt.Scale(domain=domain),
                     axis=alt.Axis(format="%d %b", tickCount="day", labelAngle=0)),
             y=alt.Y("label:N", title=None, sort=list(data["label"])),
-            color=alt.Color("basis:N", title="Date is", scale=basis),
+            color=alt.Color("basis:N", title="Date is", scale=basis,
+                            legend=alt.Legend(orient="bottom")),
             shape=alt.Shape("basis:N", title="Date is",
                             scale=alt.Scale(domain=["stated", "inferred"])),
             tooltip=["label:N", alt.Tooltip("date:T", format="%d %b %Y"), "basis:N",
@@ -120,7 +123,8 @@ def audit_chart(corpus: Corpus) -> alt.Chart:
             x=alt.X("sum(changes):Q", title="Changes recorded in the audit"),
             y=alt.Y("label:N", title=None, sort=order),
             color=alt.Color("kind:N", title="Kind of change",
-                            sort=sorted(set(STEP_KINDS.values()))),
+                            sort=sorted(set(STEP_KINDS.values())),
+                            legend=alt.Legend(orient="bottom", columns=2)),
             tooltip=["label:N", "kind:N", "step:N", "reason:N", "changes:Q", "chars_removed:Q",
                      "chars_inserted:Q"],
         )
@@ -128,12 +132,35 @@ def audit_chart(corpus: Corpus) -> alt.Chart:
     )
 
 
+# The order a reader meets the kinds of change in: what left the body first, repairs last.
+KIND_ORDER = ("metadata to manifest", "boilerplate removed", "scraper damage repaired",
+              "white space normalized", "other")
+
+
 def removed_text(corpus: Corpus) -> pd.DataFrame:
-    """Every change that removed or rewrote words (not only white space), with its offsets."""
+    """Every change that removed or rewrote words (not only white space), with its offsets.
+
+    Rows come by kind of change (metadata and boilerplate first, small repairs last), then in
+    publication order and place in the file."""
     e = corpus.edits
     visible = e["removed"].str.strip().ne("") | e["inserted"].str.strip().ne("")
     out = e.loc[visible, ["article_id", "step", "raw_start", "raw_end", "removed", "inserted"]]
-    return out.rename(columns={"article_id": "article"}).reset_index(drop=True)
+    out = out.rename(columns={"article_id": "article"})
+    out.insert(1, "label", out["article"].map(corpus.articles.set_index("id")["label"]))
+    out.insert(2, "kind", out["step"].map(step_kind))
+    position = {aid: i for i, aid in enumerate(corpus.articles["id"])}
+    rank = {kind: i for i, kind in enumerate(KIND_ORDER)}
+    keys = pd.DataFrame({"kind": out["kind"].map(rank), "article": out["article"].map(position),
+                         "start": out["raw_start"]})
+    return out.loc[keys.sort_values(["kind", "article", "start"]).index].reset_index(drop=True)
+
+
+REMOVED_COLUMNS = {"label": "Report", "kind": "Kind of change", "step": "Cleaning step",
+                   "raw_start": "From (raw offset)", "raw_end": "To", "removed": "Text removed",
+                   "inserted": "Text inserted"}
+ARTICLE_COLUMNS = {"label": "Report", "outlet": "Outlet", "date": "Date",
+                   "date basis": "Date is", "headline": "Headline", "words": "Words",
+                   "sentences": "Sentences", "id": "Id"}
 
 
 BOILERPLATE_STEPS = ("newsletter", "comment_form", "source_line", "contributor_credit")
@@ -167,4 +194,25 @@ def key_numbers(corpus: Corpus) -> dict[str, object]:
         "n_nbsp": count("nbsp"),
         "n_boilerplate": sum(count(s) for s in BOILERPLATE_STEPS),
         "n_headlines": count("headline"),
+        "pct_whitespace_removed": _pct_whitespace(e["removed"]),
     }
+
+
+def _pct_whitespace(removed: pd.Series) -> int:
+    """Percentage of the removed characters that are white space (0 when nothing was removed)."""
+    text = "".join(removed)
+    return round(100 * sum(c.isspace() for c in text) / len(text)) if text else 0
+
+
+# Sentences that hold only for the book's own five texts (glued with glue:md, empty elsewhere).
+BOOK_CONTEXT = ("In those days the confrontation between Turkey and the Russian-backed Syrian "
+                "government over Idlib went from talks to the deadliest single attack on the "
+                "Turkish army in years.")
+NBSP_NOTE = ", most of them standing for paragraph breaks,"
+
+
+def book_notes(corpus: Corpus) -> dict[str, str]:
+    """Markdown the chapter glues by name: the book's own context, or ``""`` for any other
+    corpus."""
+    return {"book_context": for_book_only(corpus, BOOK_CONTEXT),
+            "nbsp_note": for_book_only(corpus, NBSP_NOTE)}

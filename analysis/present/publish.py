@@ -1,20 +1,31 @@
 """Publishing charts: one theme, stable figure ids, and PNG, SVG and CSV beside every chart.
 
 :func:`publish` is the only way a chapter shows a chart. It applies the book's theme, writes
-``<id>.png``, ``<id>.svg`` and ``<id>.csv`` (the plotted data) into ``_static/figures/`` (copied
-into the built site), and glues the interactive chart under the figure id and its caption under
+``<id>.png``, ``<id>.svg`` and ``<id>.csv`` (the plotted data) into ``_static/figures/`` of the
+book being built (copied into the built site; :func:`figures_dir`), and glues the interactive chart under the figure id and its caption under
 ``<id>-caption``, for a ``{glue:figure}`` with ``:name: <id>`` that prose can ``{numref}``.
 
 Charts render with no network: ``python -m analysis.present.publish bundle`` writes one JavaScript file
 with Vega, Vega-Lite and Vega-Embed (from vl-convert) into ``_static/``, ending with the
-``VEGA_DEBUG`` line that tells Altair's HTML output the libraries are already loaded.
+``VEGA_DEBUG`` line that tells Altair's HTML output the libraries are already loaded (the book's
+own renderer, :mod:`analysis.present.theme`, needs only the bundle).
+
+Captions and source lines are plain text: :func:`plain_markdown` escapes them, so a value taken
+from a manifest (a label, a headline) shows as written and never becomes markup or script.
+
+``python -m analysis.present.publish book-for CORPUS OUT`` builds the book for another corpus
+folder into another folder, leaving the main build alone (see :func:`book_for`).
 """
 
 from __future__ import annotations
 
 import html
 import json
+import os
 import re
+import shutil
+import string
+import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,12 +38,38 @@ from analysis.present.theme import FONT, PALETTE, THEME, setup, themed  # noqa: 
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 STATIC = ROOT / "_static"
-FIGURES = STATIC / "figures"
+FIGURES = STATIC / "figures"  # the main book's; a build elsewhere sets WIRESPIN_BOOK
+BOOK_ENV = "WIRESPIN_BOOK"
 BUNDLE = STATIC / "vega-bundle.js"
 FIGURES_URL = "../_static/figures"  # from a chapter page in book/ to the site's _static
 
 _FIG_ID = re.compile(r"^fig-[a-z0-9]+(?:-[a-z0-9]+)*$")
 _TAB_ID = re.compile(r"^tab-[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def figures_dir() -> Path:
+    """Where published files go: ``$WIRESPIN_BOOK/_static/figures`` when the kernel runs for a
+    book built elsewhere (``book-for``), else the package's own ``_static/figures``."""
+    book = os.environ.get(BOOK_ENV)
+    return Path(book).expanduser().resolve() / "_static" / "figures" if book else FIGURES
+
+
+_MARKUP = set(string.punctuation) - set("&<>")
+
+
+def plain_markdown(text: str) -> str:
+    """``text`` as MyST Markdown that renders as exactly that text: HTML characters become
+    entities, every other ASCII punctuation mark is backslash-escaped (no emphasis, links,
+    roles or fences) and line breaks become spaces (no blocks)."""
+    out = []
+    for char in " ".join(text.split()):
+        if char in "&<>":
+            out.append(html.escape(char))
+        elif char in _MARKUP:
+            out.append("\\" + char)
+        else:
+            out.append(char)
+    return "".join(out)
 
 
 @dataclass(frozen=True)
@@ -47,12 +84,14 @@ class Figure:
     files: tuple[Path, ...]
 
     def caption_markdown(self) -> str:
-        """Caption, source line and download links, as MyST Markdown with inline HTML."""
+        """Caption and source line (plain text, escaped), id and download links, as MyST
+        Markdown with inline HTML."""
         links = " · ".join(
             f'<a href="{FIGURES_URL}/{self.id}.{ext}" download>{ext.upper()}</a>'
             for ext in ("png", "svg", "csv")
         )
-        return (f"{self.caption} <span class=\"ws-source\">Source: {html.escape(self.source)}."
+        return (f"{plain_markdown(self.caption)} <span class=\"ws-source\">Source: "
+                f"{plain_markdown(self.source)}."
                 f" Figure id <code>{self.id}</code>. Download: {links}.</span>")
 
 
@@ -79,7 +118,7 @@ def publish(chart: alt.TopLevelMixin, fig_id: str, caption: str, source: str,
     frame = _plotted_data(chart, data)
     final = themed(chart)
     spec = final.to_dict()
-    out = Path(out_dir) if out_dir is not None else FIGURES
+    out = Path(out_dir) if out_dir is not None else figures_dir()
     out.mkdir(parents=True, exist_ok=True)
     files = (out / f"{fig_id}.png", out / f"{fig_id}.svg", out / f"{fig_id}.csv")
     files[0].write_bytes(vlc.vegalite_to_png(spec, scale=2))
@@ -169,10 +208,11 @@ class PublishedTable:
     files: tuple[Path, ...]
 
     def caption_markdown(self) -> str:
-        """Caption, source line and the CSV download, as MyST Markdown with inline HTML."""
+        """Caption and source line (plain text, escaped), id and the CSV download, as MyST
+        Markdown with inline HTML."""
         link = f'<a href="{FIGURES_URL}/{self.id}.csv" download>CSV</a>'
-        return (f"{html.escape(self.caption)} <span class=\"ws-source\">Source: "
-                f"{html.escape(self.source)}. Table id <code>{self.id}</code>. Download: {link}."
+        return (f"{plain_markdown(self.caption)} <span class=\"ws-source\">Source: "
+                f"{plain_markdown(self.source)}. Table id <code>{self.id}</code>. Download: {link}."
                 "</span>")
 
 
@@ -203,7 +243,7 @@ def publish_table(frame: pd.DataFrame, tab_id: str, caption: str, source: str, *
         shown_frame = frame[list(columns)].rename(columns=columns)
     else:
         shown_frame = frame
-    out = Path(out_dir) if out_dir is not None else FIGURES
+    out = Path(out_dir) if out_dir is not None else figures_dir()
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"{tab_id}.csv"
     frame.to_csv(path, index=False)
@@ -246,8 +286,55 @@ def absent(item_id: str, *, glue: bool = True) -> None:
         nb_glue(f"{item_id}-caption", Markdown(""), display=False)
 
 
+# What a copy of the book needs: its pages and configuration, not the package or the data.
+BOOK_SOURCES = ("book", "_config.yml", "_toc.yml", "CITATION.cff", "_static/book.css")
+
+
+def book_for(corpus: Path | str, out: Path | str, chapters: list[str] | None = None,
+             strict: bool = True) -> Path:
+    """Build the book for the corpus folder ``corpus`` into ``out``; returns the HTML folder.
+
+    The book's sources are copied to ``out/src`` and built into ``out/_build/html``,
+    with ``WIRESPIN_CORPUS`` pointing the chapters at ``corpus`` and ``WIRESPIN_BOOK`` sending
+    the published figures to ``out/src/_static/figures``: nothing of the main build is touched.
+    ``chapters`` (notebook names such as ``"01_corpus"``) limits the table of contents to those
+    chapters; the build is then not strict (the intro's links to the other chapters dangle).
+    """
+    corpus, out = Path(corpus).resolve(), Path(out).resolve()
+    if not (corpus / "manifest.csv").is_file():
+        raise FileNotFoundError(f"{corpus}: no manifest.csv (give a corpus folder)")
+    src = out / "src"
+    if src.exists():
+        shutil.rmtree(src)
+    for name in BOOK_SOURCES:
+        source, target = ROOT / name, src / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            shutil.copytree(source, target, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+        else:
+            shutil.copy2(source, target)
+    write_bundle(src / "_static" / "vega-bundle.js")
+    if chapters is not None:
+        toc = (src / "_toc.yml").read_text(encoding="utf-8")
+        keep = [line for line in toc.splitlines()
+                if "- file:" not in line or any(f"book/{c}" in line for c in chapters)]
+        (src / "_toc.yml").write_text("\n".join(keep) + "\n", encoding="utf-8")
+        strict = False
+    env = {**os.environ, "WIRESPIN_CORPUS": str(corpus), BOOK_ENV: str(src)}
+    command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(src),
+               "--path-output", str(out), "-n", "--keep-going", *(["-W"] if strict else [])]
+    subprocess.run(command, env=env, check=True)
+    return out / "_build" / "html"
+
+
+USAGE = ("usage: python -m analysis.present.publish bundle\n"
+         "       python -m analysis.present.publish book-for CORPUS OUT [CHAPTER ...]")
+
 if __name__ == "__main__":
-    if sys.argv[1:] == ["bundle"]:
+    args = sys.argv[1:]
+    if args == ["bundle"]:
         print(f"wrote {write_bundle()}")
+    elif len(args) >= 3 and args[0] == "book-for":
+        print(f"built {book_for(args[1], args[2], args[3:] or None)}")
     else:
-        raise SystemExit("usage: python -m analysis.present.publish bundle")
+        raise SystemExit(USAGE)
