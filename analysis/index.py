@@ -29,6 +29,7 @@ cores, synthetic news-length articles, the index is faster from 20 documents up 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -47,6 +48,8 @@ Progress = Callable[[str, int, int], None]
 class IndexParams:
     """Settings of the candidate search (the seeds themselves follow :class:`reuse.Params`).
 
+    - ``select_n``: size (words) of the n-grams the pairs are chosen on; longer than the seeds,
+      so chance pairs are few (``None``: the seed size ``n``).
     - ``max_df``: an n-gram in more documents than this is boilerplate and does not make a pair
       a candidate (``None``: keep every n-gram). Its seeds still count once a pair is aligned.
     - ``min_seeds``: distinct non-boilerplate n-grams a pair must share to be aligned.
@@ -54,19 +57,20 @@ class IndexParams:
     - ``chunk``: documents hashed per step.
     """
 
+    select_n: int | None = 5
     max_df: int | None = 100
     min_seeds: int = 2
     buckets: int = 16
     chunk: int = 2000
 
     def __post_init__(self) -> None:
-        if (self.max_df is not None and self.max_df < 2) or self.min_seeds < 1 \
+        if (self.select_n is not None and self.select_n < 1) or (self.max_df is not None and self.max_df < 2) or self.min_seeds < 1 \
                 or not 1 <= self.buckets <= 4096 or self.chunk < 1:
             raise ValueError(f"bad index parameters: {self}")
 
 
 INDEX_DEFAULT = IndexParams()
-EXACT = IndexParams(max_df=None, min_seeds=1)
+EXACT = IndexParams(select_n=None, max_df=None, min_seeds=1)
 
 # --- Hashing ----------------------------------------------------------------------------------
 
@@ -86,26 +90,41 @@ def word_hash(form: str) -> int:
     return h
 
 
-def forms_of(doc: reuse.Doc | str) -> list[str]:
-    """Matching forms of a document's words; for a text, the same as ``make_doc(...).forms``."""
+_WORD_RE = re.compile(textlib.WORD_PATTERN)
+_SURFACE_HASHES: dict[str, int] = {}
+
+
+def text_hashes(doc: reuse.Doc | str) -> np.ndarray:
+    """Hash of each word's matching form: for a text, the words and forms of ``make_doc``,
+    without building its tokens."""
     if isinstance(doc, reuse.Doc):
-        return list(doc.forms)
+        return np.fromiter((word_hash(f) for f in doc.forms), dtype=np.uint64,
+                           count=len(doc.tokens))
     if not isinstance(doc, str):
         raise TypeError(f"a document must be a Doc or a text, not {type(doc).__name__}")
-    table = textlib.spelling_variants()
-    return [textlib.match_form(w, table) for w in textlib.words(doc)]
+    table, cache = textlib.spelling_variants(), _SURFACE_HASHES
+    words = _WORD_RE.findall(doc)
+    out = np.empty(len(words), dtype=np.uint64)
+    for k, w in enumerate(words):
+        h = cache.get(w)
+        if h is None:
+            h = word_hash(textlib.match_form(w, table))
+            if len(cache) < 2_000_000:
+                cache[w] = h
+        out[k] = h
+    return out
 
 
-def gram_hashes(forms: list[str] | tuple[str, ...], n: int) -> np.ndarray:
-    """The hash of the word n-gram starting at each position (``len(forms) - n + 1`` values)."""
-    if len(forms) < n:
+def gram_hashes(words: np.ndarray, n: int) -> np.ndarray:
+    """The hash of the word n-gram starting at each position (``len(words) - n + 1`` values),
+    from the words' hashes (:func:`text_hashes`)."""
+    if len(words) < n:
         return np.zeros(0, dtype=np.uint64)
-    w = np.fromiter((word_hash(f) for f in forms), dtype=np.uint64, count=len(forms))
-    m = len(forms) - n + 1
-    h = w[:m].copy()
+    m = len(words) - n + 1
+    h = words[:m].copy()
     with np.errstate(over="ignore"):
         for k in range(1, n):
-            h = h * _MULT + w[k:k + m]
+            h = h * _MULT + words[k:k + m]
         h ^= h >> np.uint64(31)
         h *= _MIX1
         h ^= h >> np.uint64(29)
@@ -126,7 +145,7 @@ def postings(items: Iterable[tuple[int, reuse.Doc | str]], n: int,
     ``buckets`` hash ranges."""
     hs, ds = [], []
     for d, doc in items:
-        u = np.unique(gram_hashes(forms_of(doc), n))
+        u = np.unique(gram_hashes(text_hashes(doc), n))
         hs.append(u)
         ds.append(np.full(len(u), d, dtype=np.int64))
     if not hs:
@@ -198,7 +217,7 @@ def candidate_pairs(docs: Mapping[str, reuse.Doc | str], params: reuse.Params = 
     per_bucket: list[list[tuple[np.ndarray, np.ndarray]]] = [[] for _ in range(nb)]
     for lo in range(0, n_docs, index_params.chunk):
         chunk = [(d, docs[ids[d]]) for d in range(lo, min(n_docs, lo + index_params.chunk))]
-        for k, part in enumerate(postings(chunk, params.n, nb)):
+        for k, part in enumerate(postings(chunk, index_params.select_n or params.n, nb)):
             per_bucket[k].append(part)
         if progress:
             progress("hash", min(n_docs, lo + index_params.chunk), n_docs)
@@ -252,7 +271,7 @@ def pair_candidate(source: reuse.Doc, target: reuse.Doc, n: int) -> reuse.Candid
     """Every shared n-gram of one pair as seeds, ordered as :func:`reuse.candidates` orders
     them (target position, then source position); ``None`` when they share none."""
     fs, ft = source.forms, target.forms
-    hs, ht = gram_hashes(fs, n), gram_hashes(ft, n)
+    hs, ht = gram_hashes(text_hashes(source), n), gram_hashes(text_hashes(target), n)
     order = np.argsort(hs, kind="stable")
     sorted_hs = hs[order]
     lo, hi = np.searchsorted(sorted_hs, ht, "left"), np.searchsorted(sorted_hs, ht, "right")
