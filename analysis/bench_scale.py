@@ -16,7 +16,8 @@ under 4 GB at 100,000, recall >= 0.98.
 
 ``--threshold`` times the all-pairs search (:func:`analysis.reuse.find_passages`) against the
 index on small corpora, which is how :data:`analysis.index.INDEX_ABOVE` was chosen.
-``--distributed [ADDRESS]`` runs :func:`analysis.distributed.find_passages` instead.
+``--distributed [ADDRESS]`` runs :func:`analysis.distributed.find_passages` instead, on a local
+cluster of one worker process per core, or on the scheduler at ADDRESS.
 """
 
 from __future__ import annotations
@@ -157,11 +158,22 @@ def run_size(n_docs: int, method: str = "index", scheduler: str | None = None) -
     pairs = -1
     if method == "index":
         totals: dict[str, int] = {}
-        found = index.find_passages(syn.texts,
-                                    progress=lambda stage, done, total: totals.update({stage: total}))
+
+        def note(stage: str, done: int, total: int) -> None:
+            totals[stage] = total
+
+        found = index.find_passages(syn.texts, progress=note)
         pairs = totals.get("align", 0)
     elif method == "allpairs":
         found = reuse.find_passages({k: reuse.make_doc(k, v) for k, v in syn.texts.items()})
+    elif method == "distributed" and scheduler is None:
+        from distributed import LocalCluster
+
+        from analysis import distributed
+        # One single-threaded worker process per core: alignment is pure Python.
+        with LocalCluster(n_workers=os.cpu_count() or 1, threads_per_worker=1,
+                          dashboard_address=None) as cluster:
+            found = distributed.find_passages(syn.texts, scheduler=cluster.scheduler_address)
     elif method == "distributed":
         from analysis import distributed
         found = distributed.find_passages(syn.texts, scheduler=scheduler)

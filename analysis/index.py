@@ -2,28 +2,37 @@
 
 :func:`analysis.reuse.candidates` compares every earlier/later pair of documents, so its time
 and memory grow with the square of the corpus. Here, in the manner of passim, every document's
-word n-grams (of the matching form, the same seeds as :mod:`analysis.reuse`) are hashed to 64-bit
-integers; n-grams found in more than ``max_df`` documents are boilerplate and are left out of the
-search; the remaining postings are joined on their hash (a sort over numpy arrays, one hash range
-at a time), and an earlier->later pair sharing at least ``min_seeds`` distinct n-grams becomes a
-candidate. Only those pairs are aligned, with :func:`analysis.reuse.align`, on *all* their shared
-n-grams (boilerplate included), so a candidate the index finds is exactly the
-:class:`~analysis.reuse.Candidate` the all-pairs search gives for that pair. Work and memory grow
-with the number of postings and candidate pairs, not with the number of all pairs.
+word n-grams of the matching form (the form :mod:`analysis.reuse` matches on) are hashed to
+64-bit integers; n-grams found in more than ``max_df`` documents are boilerplate and are left
+out of the search; the remaining postings are joined on their hash (a sort over numpy arrays,
+one hash range at a time), and an earlier->later pair sharing at least ``min_seeds`` distinct
+n-grams becomes a candidate. Only those pairs are aligned, with :func:`analysis.reuse.align`, on
+*all* their shared n-grams (boilerplate included), so a candidate the index finds is exactly the
+:class:`~analysis.reuse.Candidate` the all-pairs search gives for that pair. Work and memory
+grow with the number of postings and candidate pairs, not with the number of all pairs.
 
-With ``IndexParams(max_df=None, min_seeds=1)`` the candidates are exactly those of
-:func:`analysis.reuse.candidates`. With the defaults, pairs that share a single n-gram are not
-aligned: on the five texts and on the synthetic corpora of the tests and of
-:mod:`analysis.bench_scale` the passages are the same as the all-pairs search's.
+Exactness. With :data:`EXACT` (pairs chosen on the seeds themselves, no boilerplate cut, one
+shared seed enough) the candidates are exactly those of :func:`analysis.reuse.candidates`, and so
+are the passages. The defaults (:data:`INDEX_DEFAULT`) choose pairs on shared 5-word n-grams
+(passim's default length), two at least, which keeps chance pairs few as the corpus grows (at
+10,000 synthetic articles: 6,006 pairs, against 642,001 sharing two
+non-boilerplate trigrams). A chosen pair
+gets every one of its seeds, so its passages are exactly the all-pairs ones; what the defaults
+lose is a pair whose copy is edited so densely that fewer than two 5-word runs survive. On the
+five texts the passages are the same; on the synthetic corpora of :mod:`analysis.bench_scale`
+(10 % of copied words edited) 13 of 6,010 planted copies at 10,000 articles (0.2 %) were of
+that kind. A corpus of heavily rewritten copies should use ``EXACT`` or ``select_n=4``
+(slower: more chance pairs).
 
 Documents are given as a mapping id -> :class:`~analysis.reuse.Doc` or id -> clean text, in
-publication order (earlier documents are sources). Texts are turned into documents only for the
-pairs that are aligned, a few at a time, so a large corpus need not be held as documents.
+publication order (earlier documents are sources). Texts are made into documents only for the
+pairs that are aligned, a few at a time, so a large corpus is never held as documents.
 
-:data:`INDEX_ABOVE` is the corpus size above which this search is faster than all pairs
-(measured by ``python -m analysis.bench_scale --threshold``, see its docstring): on 2 shared
-cores, synthetic news-length articles, the index is faster from 20 documents up (all pairs:
-0.10 s at 10, 0.43 s at 20, 2.6 s at 50; index: 0.07 s, 0.14 s, 0.35 s).
+:data:`INDEX_ABOVE`: above this many documents the index is faster than all pairs. Measured by
+``python -m analysis.bench_scale --threshold`` (synthetic news-length articles, 2 shared cores,
+load about 4): all pairs 0.02 s at 5 documents, 0.03 s at 10, 0.23 s at 20, 0.64 s at 50,
+1.35 s at 100, 4.06 s at 200; the index 0.00 s, 0.02 s, 0.11 s, 0.09 s, 0.30 s, 1.67 s. Below
+ten documents both take hundredths of a second, so the choice does not matter there.
 """
 
 from __future__ import annotations
@@ -39,7 +48,7 @@ import numpy as np
 from analysis import reuse
 from analysis import text as textlib
 
-INDEX_ABOVE = 20
+INDEX_ABOVE = 10
 
 Progress = Callable[[str, int, int], None]
 
@@ -64,8 +73,9 @@ class IndexParams:
     chunk: int = 2000
 
     def __post_init__(self) -> None:
-        if (self.select_n is not None and self.select_n < 1) or (self.max_df is not None and self.max_df < 2) or self.min_seeds < 1 \
-                or not 1 <= self.buckets <= 4096 or self.chunk < 1:
+        if ((self.select_n is not None and self.select_n < 1)
+                or (self.max_df is not None and self.max_df < 2) or self.min_seeds < 1
+                or not 1 <= self.buckets <= 4096 or self.chunk < 1):
             raise ValueError(f"bad index parameters: {self}")
 
 
