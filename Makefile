@@ -8,7 +8,7 @@ PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: book book-for test unit nbval browser bench bundle clean execute
+.PHONY: book book-for test unit nbval browser bench bench-scale bundle clean execute
 
 $(STAMP): requirements.txt constraints.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,12 @@ test: unit nbval book browser
 
 bench: $(STAMP)
 	$(PY) -m analysis.bench
+
+# Reuse at archive scale (1,000 / 10,000 / 100,000 synthetic articles): make bench-scale
+# SIZES="1000 10000" for fewer; text-matcher is compared only when installed.
+SIZES ?=
+bench-scale: $(STAMP)
+	$(PY) -m analysis.bench_scale $(SIZES)
 
 # Re-run chapters in place so their stored outputs (compared by nbval) are current:
 #   make execute            every chapter
