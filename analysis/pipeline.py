@@ -207,7 +207,7 @@ def run(root: Path | str, out: Path | str | None = None, *, scheduler: str | Non
     load_errors: list = []
     corpus = load_corpus(root, errors=load_errors)
     for e in load_errors:
-        log.add(getattr(e, "article_id", ""), "", "load", getattr(e, "message", str(e)))
+        log.add(e.article_id, "", f"load.{e.step}", e.message)
     tables: dict[str, pd.DataFrame] = {
         "articles": corpus.articles.drop(columns=["raw_text", "text"], errors="ignore"),
         "sentences": corpus.sentences,

@@ -87,6 +87,8 @@ STEP_KINDS = {
     "nbsp": "scraper damage repaired", "run_together": "scraper damage repaired",
     "apostrophe": "scraper damage repaired",
     "whitespace": "white space normalized",
+    "decode": "file format repaired", "byte_order_mark": "file format repaired",
+    "line_endings": "file format repaired", "control_characters": "file format repaired",
 }
 
 

@@ -83,6 +83,10 @@ class Figure:
     spec: dict
     files: tuple[Path, ...]
 
+    def __repr__(self) -> str:
+        """Short and free of local paths, so stored notebook outputs are the same anywhere."""
+        return f"Figure {self.id!r}: {len(self.data)} rows of data, {len(self.files)} files"
+
     def caption_markdown(self) -> str:
         """Caption and source line (plain text, escaped), id and download links, as MyST
         Markdown with inline HTML."""
@@ -206,6 +210,10 @@ class PublishedTable:
     data: pd.DataFrame
     shown: Table
     files: tuple[Path, ...]
+
+    def __repr__(self) -> str:
+        """Short and free of local paths, so stored notebook outputs are the same anywhere."""
+        return f"Table {self.id!r}: {len(self.data)} rows x {self.data.shape[1]} columns"
 
     def caption_markdown(self) -> str:
         """Caption and source line (plain text, escaped), id and the CSV download, as MyST
