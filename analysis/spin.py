@@ -34,7 +34,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.corpus import Corpus
-from analysis.text import AnalysisError, fold_chars
+from analysis.text import AnalysisError, fold_chars, match_form
 
 # --- resources ----------------------------------------------------------------------------------
 
@@ -201,7 +201,7 @@ def candidates(word: str, lex: Lexicon | None = None) -> list[str]:
     for base, suffix in base_forms(word, lex):
         for s in sorted(lex.synonyms.get(base, ())):
             form = inflect(s, suffix)
-            if form != word:
+            if form != word and match_form(form) != match_form(word):
                 seen.setdefault(form, None)
     return list(seen)
 
@@ -429,9 +429,14 @@ def document_scores(sentences: pd.DataFrame, found: pd.DataFrame) -> pd.DataFram
                          "flagged_sentences": flagged.values}).reset_index(drop=True)
 
 
-def decide(scores: pd.DataFrame, threshold: float) -> pd.DataFrame:
-    """``scores`` with ``spun``: flags per 100 words at or above ``threshold``."""
-    return scores.assign(spun=scores["per_100_words"] >= threshold)
+def decide(scores: pd.DataFrame, threshold: float | dict[str, float]) -> pd.DataFrame:
+    """``scores`` with ``threshold`` and ``spun`` (flags per 100 words at or above it).
+
+    ``threshold`` is one number or one per article id (see :func:`leave_one_out_thresholds`).
+    """
+    line = (scores["article_id"].map(threshold) if isinstance(threshold, dict)
+            else pd.Series(threshold, index=scores.index, dtype=float))
+    return scores.assign(threshold=line.astype(float), spun=scores["per_100_words"] >= line)
 
 
 def choose_threshold(synthetic: pd.DataFrame, rate: float) -> float:
@@ -459,10 +464,11 @@ class Results:
 
     flags: pd.DataFrame
     scores: pd.DataFrame
-    threshold: float
+    threshold: float | dict[str, float]
 
 
-def analyse(corpus: Corpus, threshold: float, params: Params = DEFAULT) -> Results:
+def analyse(corpus: Corpus, threshold: float | dict[str, float],
+            params: Params = DEFAULT) -> Results:
     """Flag every sentence of ``corpus`` and score each article against ``threshold``."""
     found = flags(corpus.sentences, params)
     return Results(found, decide(document_scores(corpus.sentences, found), threshold), threshold)
@@ -562,3 +568,50 @@ def spin(text: str, rate: float, seed: int) -> tuple[str, list[tuple[int, int]]]
         pos = wd.end
     out.append(text[pos:])
     return "".join(out), spans
+
+
+def spin_sentences(sentences: pd.DataFrame, rate: float, seed: int
+                   ) -> tuple[pd.DataFrame, set[tuple[str, int]]]:
+    """Spin every sentence of a ``sentences`` frame; gold = ``(sentence_id, start)`` of swaps."""
+    rows, gold = [], set()
+    for n, s in enumerate(sentences.itertuples(index=False)):
+        text, spans = spin(s.text, rate, seed * 100_003 + n)
+        rows.append({"article_id": s.article_id, "sentence_id": s.sentence_id, "text": text})
+        gold.update((s.sentence_id, start) for start, _ in spans)
+    return pd.DataFrame(rows, columns=["article_id", "sentence_id", "text"]), gold
+
+
+RATES = (0.0, 0.05, 0.1, 0.2, 0.3)
+
+
+def synthetic(sentences: pd.DataFrame, rates: tuple[float, ...] = RATES,
+              seeds: tuple[int, ...] = (0, 1, 2), params: Params = DEFAULT) -> pd.DataFrame:
+    """Spin each article at each rate and seed, run the detector, count what it finds.
+
+    One row per article, rate and seed: words, swapped words, flags, flags on swapped words
+    (``hits``), flags per 100 words. Precision and recall are computed from these counts in
+    :mod:`analysis.evaluation.spin`.
+    """
+    rows = []
+    for rate in rates:
+        for seed in seeds:
+            spun, gold = spin_sentences(sentences, rate, seed)
+            found = flags(spun, params)
+            scores = document_scores(spun, found)
+            for doc in scores.itertuples(index=False):
+                mine = found[found["article_id"] == doc.article_id]
+                pred = set(zip(mine["sentence_id"], mine["start"]))
+                doc_gold = {g for g in gold if g[0] in set(spun.loc[
+                    spun["article_id"] == doc.article_id, "sentence_id"])}
+                rows.append({"doc": doc.article_id, "rate": rate, "seed": seed,
+                             "n_words": doc.n_words, "n_spun": len(doc_gold),
+                             "n_flags": doc.n_flags, "hits": len(pred & doc_gold),
+                             "per_100_words": doc.per_100_words})
+    return pd.DataFrame(rows)
+
+
+def leave_one_out_thresholds(synthetic_docs: pd.DataFrame, docs: list[str], rate: float
+                             ) -> dict[str, float]:
+    """For each of ``docs``, :func:`choose_threshold` on the synthetic copies of the *other*
+    documents only, so no document's own scores set the line it is judged against."""
+    return {d: choose_threshold(synthetic_docs[synthetic_docs["doc"] != d], rate) for d in docs}
