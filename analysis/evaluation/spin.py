@@ -25,16 +25,16 @@ def load_gold(corpus: Corpus) -> pd.DataFrame | None:
     gold = read_table(path, COLUMNS, required=COLUMNS[:4], error=GoldError)
     articles = set(corpus.articles["id"])
     sentences = set(corpus.sentences["sentence_id"])
-    for row in gold.itertuples(index=False):
+    for row in gold.rename(columns={"_row": "line"}).itertuples(index=False):
         if row.article_id not in articles:
-            raise GoldError(f"unknown article {row.article_id!r}", file=path, row=row._row,
+            raise GoldError(f"unknown article {row.article_id!r}", file=path, row=row.line,
                             field="article_id")
         if row.sentence_id not in sentences or not row.sentence_id.startswith(row.article_id):
-            raise GoldError(f"unknown sentence {row.sentence_id!r}", file=path, row=row._row,
+            raise GoldError(f"unknown sentence {row.sentence_id!r}", file=path, row=row.line,
                             field="sentence_id")
         if not row.occurrence.isdigit() or int(row.occurrence) < 1:
             raise GoldError(f"occurrence must be a whole number >= 1, got {row.occurrence!r}",
-                            file=path, row=row._row, field="occurrence")
+                            file=path, row=row.line, field="occurrence")
     return gold.assign(occurrence=gold["occurrence"].astype(int))
 
 
