@@ -105,17 +105,26 @@ def lexicon() -> Lexicon:
 
 @dataclass(frozen=True)
 class Counts:
-    """Unigram and bigram counts (lower-case words without punctuation) and the bigram floor."""
+    """Unigram and bigram counts (lower-case words without punctuation).
+
+    A bigram absent from the table was seen fewer times than the table's smallest count; it is
+    estimated as if its two words were independent, at most half that smallest count (``floor``).
+    """
 
     unigrams: dict[str, int]
     bigrams: dict[str, int]
     floor: float
+    total: float
 
     def uni(self, w: str) -> float:
-        return self.unigrams.get(w, 0) or self.floor
+        return self.unigrams.get(w, 0) or self.floor / 4
 
     def bi(self, a: str, b: str) -> float:
-        return self.bigrams.get(f"{a} {b}", 0) or self.floor
+        found = self.bigrams.get(f"{a} {b}", 0)
+        return found or min(self.floor, self.uni(a) * self.uni(b) / self.total)
+
+    def has(self, a: str, b: str) -> bool:
+        return f"{a} {b}" in self.bigrams
 
 
 def _read_counts(path: Path) -> dict[str, int]:
@@ -135,7 +144,8 @@ def counts() -> Counts:
     """``wordsegment``'s count tables. An absent bigram counts half the table's smallest count."""
     root = package_dir("wordsegment")
     bigrams = _read_counts(root / "bigrams.txt")
-    return Counts(_read_counts(root / "unigrams.txt"), bigrams, min(bigrams.values()) / 2)
+    unigrams = _read_counts(root / "unigrams.txt")
+    return Counts(unigrams, bigrams, min(bigrams.values()) / 2, float(sum(unigrams.values())))
 
 
 # --- candidates ---------------------------------------------------------------------------------
@@ -213,7 +223,8 @@ _TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|[A-Za-z]+(?:['-][A-Za-z]+)*|\d[\d,.]*\d
 
 @dataclass(frozen=True)
 class Params:
-    """Thresholds of a substitution flag (chosen on synthetic spun text; see the chapter).
+    """Thresholds of a substitution flag, chosen on synthetic spun text (:func:`grid`: the pair
+    that best separates unspun copies from copies with a tenth of their words swapped).
 
     A word is flagged when a candidate original makes its context phrase at least ``min_ratio``
     times as common, the observed phrase is seen at most ``max_observed`` times in the count
@@ -276,10 +287,9 @@ def _score(words: list[Word], i: int, cand: str, table: Counts) -> tuple[float, 
     """(observed phrase count, swapped phrase count, fit gain) for the word at ``i``.
 
     With a joined neighbour on one side the phrase count is that bigram's count; with both, the
-    three-word phrase is estimated from its two bigrams as count(l w) * count(w r) / count(w),
-    at most the smaller bigram count. An absent bigram counts as the table's floor for the
-    observed phrase (an upper bound), and a candidate whose phrase has an absent bigram gets no
-    credit (count 0): the ratio is a conservative one.
+    three-word phrase is estimated from its two bigrams as count(l w) * count(w r) / count(w).
+    Absent bigrams are estimated as in :class:`Counts`; a candidate none of whose pairs is in
+    the table gets no credit (count 0).
     The fit gain divides the ratio of the two phrase counts by the ratio of the two words' own
     counts: how much better the candidate suits its neighbours than its commonness explains.
     """
@@ -291,13 +301,12 @@ def _score(words: list[Word], i: int, cand: str, table: Counts) -> tuple[float, 
 
     def phrase(x: str) -> float:
         if left and right:
-            a, b = table.bi(left, x), table.bi(x, right)
-            return min(a, b, a * b / table.uni(x))
+            return table.bi(left, x) * table.bi(x, right) / table.uni(x)
         return table.bi(left, x) if left else table.bi(x, right)
 
-    pairs = [f"{left} {cand}"] * bool(left) + [f"{cand} {right}"] * bool(right)
-    if not all(p in table.bigrams for p in pairs):
-        return phrase(w), 0.0, 0.0  # no evidence for the candidate's phrase
+    pairs = [(left, cand)] * bool(left) + [(cand, right)] * bool(right)
+    if not any(table.has(a, b) for a, b in pairs):
+        return phrase(w), 0.0, 0.0  # no attested pair for the candidate: no evidence
     obs, new = phrase(w), phrase(cand)
     return obs, new, (new / obs) / (table.uni(cand) / table.uni(w))
 
@@ -615,3 +624,32 @@ def leave_one_out_thresholds(synthetic_docs: pd.DataFrame, docs: list[str], rate
     """For each of ``docs``, :func:`choose_threshold` on the synthetic copies of the *other*
     documents only, so no document's own scores set the line it is judged against."""
     return {d: choose_threshold(synthetic_docs[synthetic_docs["doc"] != d], rate) for d in docs}
+
+
+def separation(synthetic_docs: pd.DataFrame, rate: float) -> float:
+    """Probability that a copy spun at ``rate`` scores above an unspun copy (ties count half)."""
+    clean = synthetic_docs.loc[synthetic_docs["rate"] == 0, "per_100_words"].to_numpy()
+    spun = synthetic_docs.loc[synthetic_docs["rate"] == rate, "per_100_words"].to_numpy()
+    if not len(clean) or not len(spun):
+        raise ValueError(f"synthetic set needs rate 0 and rate {rate}")
+    wins = sum(float((s > clean).sum() + 0.5 * (s == clean).sum()) for s in spun)
+    return wins / (len(clean) * len(spun))
+
+
+def grid(sentences: pd.DataFrame, ratios=(5, 10, 30, 100), fits=(3, 10, 30), rate: float = 0.1,
+         seeds: tuple[int, ...] = (0, 1)) -> pd.DataFrame:
+    """Each threshold pair on synthetic copies: document separation at ``rate`` and the counts
+    behind word-level scores. The book's :data:`DEFAULT` is the pair that separates best."""
+    rows = []
+    for r in ratios:
+        for f in fits:
+            syn = synthetic(sentences, rates=(0.0, rate), seeds=seeds,
+                            params=Params(min_ratio=r, min_fit=f))
+            spun = syn[syn["rate"] == rate]
+            rows.append({"min_ratio": r, "min_fit": f, "separation": separation(syn, rate),
+                         "hits": int(spun["hits"].sum()), "n_flags": int(spun["n_flags"].sum()),
+                         "n_spun": int(spun["n_spun"].sum()),
+                         "clean_flags_per_100_words": float(
+                             100 * syn.loc[syn["rate"] == 0, "n_flags"].sum()
+                             / syn.loc[syn["rate"] == 0, "n_words"].sum())})
+    return pd.DataFrame(rows)

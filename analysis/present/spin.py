@@ -97,13 +97,23 @@ def flag_table(ch: Chapter, corpus: Corpus) -> pd.DataFrame:
     rank = {a: i for i, a in enumerate(order)}
     out = f.assign(report=f["article_id"].map(labels(corpus)), _r=f["article_id"].map(rank))
     out = out.sort_values(["_r", "sentence_id", "start"]).drop(columns="_r")
+    out["observed_shown"] = out["observed_count"].map(_count)
+    out["original_shown"] = out["original_count"].map(_count)
+    out["ratio_shown"] = out["ratio"].map(lambda x: "" if pd.isna(x) else f"{x:,.0f}")
     return out.reset_index(drop=True)
+
+
+def _count(x: float) -> str:
+    """A phrase count for the reader: estimates below one read "<1"; none reads "n/a"."""
+    if pd.isna(x):
+        return "n/a"
+    return "<1" if x < 1 else f"{x:,.0f}"
 
 
 FLAG_COLUMNS = {"report": "Report", "sentence_id": "Sentence", "surface": "Word",
                 "kind": "Kind", "phrase": "Observed phrase", "original_phrase": "Likely original",
-                "observed_count": "Observed count", "original_count": "Original count",
-                "ratio": "Ratio"}
+                "observed_shown": "Observed count", "original_shown": "Original count",
+                "ratio_shown": "Ratio"}
 
 
 def paired_table(ch: Chapter, corpus: Corpus) -> pd.DataFrame:
