@@ -204,6 +204,8 @@ def key_numbers(ch: Chapter, corpus: Corpus, syn_table: pd.DataFrame) -> dict[st
         "spin_dec_called": _pct(dec["called_spun"]) if dec is not None else "n/a",
         "spin_dec_recall": _pct(dec["recall"]) if dec is not None else "n/a",
         "spin_dec_precision": _pct(dec["precision"]) if dec is not None else "n/a",
+        "spin_min_ratio": f"{spin.DEFAULT.min_ratio:g}",
+        "spin_min_fit": f"{spin.DEFAULT.min_fit:g}",
         "spin_n_paired": len(ch.paired),
         "spin_n_spinner_edits": spinner,
         "spin_n_editor_edits": len(ch.paired) - spinner,
