@@ -223,21 +223,23 @@ _TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|[A-Za-z]+(?:['-][A-Za-z]+)*|\d[\d,.]*\d
 
 @dataclass(frozen=True)
 class Params:
-    """Thresholds of a substitution flag, chosen on synthetic spun text (:func:`grid`: the pair
+    """Thresholds of a substitution flag, chosen on synthetic spun text (:func:`grid`: the setting
     that best separates unspun copies from copies with a tenth of their words swapped).
 
     A word is flagged when a candidate original makes its context phrase at least ``min_ratio``
     times as common, the observed phrase is seen at most ``max_observed`` times in the count
-    table, and the candidate fits its neighbours at least ``min_fit`` times better than the
+    table and the candidate's phrase at least ``min_original`` times, and the candidate fits its neighbours at least ``min_fit`` times better than the
     observed word once the two words' own frequencies are divided out.
     """
 
     min_ratio: float = 10.0
     max_observed: float = 1_000_000
     min_fit: float = 3.0
+    min_original: float = 100.0
 
     def __post_init__(self) -> None:
-        if self.min_ratio < 1 or self.min_fit < 1 or self.max_observed <= 0:
+        if (self.min_ratio < 1 or self.min_fit < 1 or self.max_observed <= 0
+                or self.min_original < 0):
             raise ValueError(f"bad spin thresholds: {self}")
 
 
@@ -329,6 +331,7 @@ def _substitutions(words: list[Word], table: Counts, lex: Lexicon, params: Param
                 continue
             fixed = ratio > 1 and _restores_phrase(words, i, cand, lex)
             odd = (ratio >= params.min_ratio and obs <= params.max_observed
+                   and new >= params.min_original
                    and (closed or fit >= params.min_fit))
             if fixed or odd:
                 kind = "fixed phrase" if fixed else "substitution"
@@ -636,17 +639,17 @@ def separation(synthetic_docs: pd.DataFrame, rate: float) -> float:
     return wins / (len(clean) * len(spun))
 
 
-def grid(sentences: pd.DataFrame, ratios=(5, 10, 30, 100), fits=(3, 10, 30), rate: float = 0.1,
-         seeds: tuple[int, ...] = (0, 1)) -> pd.DataFrame:
+def grid(sentences: pd.DataFrame, ratios=(5, 10, 30, 100), fits=(3, 10, 30),
+         originals=(0.0,), rate: float = 0.1, seeds: tuple[int, ...] = (0, 1)) -> pd.DataFrame:
     """Each threshold pair on synthetic copies: document separation at ``rate`` and the counts
     behind word-level scores. The book's :data:`DEFAULT` is the pair that separates best."""
     rows = []
-    for r in ratios:
-        for f in fits:
+    for r, f, o in ((r, f, o) for r in ratios for f in fits for o in originals):
             syn = synthetic(sentences, rates=(0.0, rate), seeds=seeds,
-                            params=Params(min_ratio=r, min_fit=f))
+                            params=Params(min_ratio=r, min_fit=f, min_original=o))
             spun = syn[syn["rate"] == rate]
-            rows.append({"min_ratio": r, "min_fit": f, "separation": separation(syn, rate),
+            rows.append({"min_ratio": r, "min_fit": f, "min_original": o,
+                         "separation": separation(syn, rate),
                          "hits": int(spun["hits"].sum()), "n_flags": int(spun["n_flags"].sum()),
                          "n_spun": int(spun["n_spun"].sum()),
                          "clean_flags_per_100_words": float(

@@ -68,3 +68,8 @@ def test_highlight_escapes_text():
 def test_count_formatting():
     assert ps._count(0.2) == "<1" and ps._count(1234.4) == "1,234"
     assert ps._count(float("nan")) == "n/a"
+
+
+def test_highlight_plain_text_marks_words_in_brackets():
+    view = ps.Highlighted([("x-s01", "a &lt;b&gt; <mark title=\"t\">your</mark> two")])
+    assert repr(view) == "x-s01: a <b> [your] two"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -139,7 +140,8 @@ class Highlighted:
         return f'<ol class="ws-spin" style="list-style:none;padding-left:0">{items}</ol>'
 
     def __repr__(self) -> str:
-        return "\n".join(f"{sid}: {html.unescape(body)}" for sid, body in self.rows)
+        plain = (re.sub(r"<mark[^>]*>(.*?)</mark>", r"[\1]", body) for _, body in self.rows)
+        return "\n".join(f"{sid}: {html.unescape(p)}" for (sid, _), p in zip(self.rows, plain))
 
 
 def highlighted(ch: Chapter, corpus: Corpus, article_id: str) -> Highlighted:
@@ -206,6 +208,7 @@ def key_numbers(ch: Chapter, corpus: Corpus, syn_table: pd.DataFrame) -> dict[st
         "spin_dec_precision": _pct(dec["precision"]) if dec is not None else "n/a",
         "spin_min_ratio": f"{spin.DEFAULT.min_ratio:g}",
         "spin_min_fit": f"{spin.DEFAULT.min_fit:g}",
+        "spin_min_original": f"{spin.DEFAULT.min_original:g}",
         "spin_n_paired": len(ch.paired),
         "spin_n_spinner_edits": spinner,
         "spin_n_editor_edits": len(ch.paired) - spinner,
