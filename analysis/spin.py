@@ -513,7 +513,9 @@ def paired_edits(corpus: Corpus, edits: pd.DataFrame) -> pd.DataFrame:
     """
     table = counts()
     rows = []
-    subs = edits[edits["kind"].isin(["substitution", "function_word"])]
+    subs = edits[edits["kind"].isin(["substitution", "function_word"])
+                 & edits["old"].astype(str).str.strip().ne("")
+                 & edits["new"].astype(str).str.strip().ne("")]
     for e in subs.itertuples(index=False):
         old, new = str(e.old).strip(), str(e.new).strip()
         if len(old.split()) != 1 or len(new.split()) != 1:

@@ -87,3 +87,21 @@ def test_synthetic_counts_hits():
 def test_missing_resource_is_named():
     with pytest.raises(spin.ResourceError, match="no_such_package_xyz"):
         spin.package_dir("no_such_package_xyz")
+
+
+def test_paired_edits_split_spinner_from_editor():
+    from types import SimpleNamespace
+
+    text = "The offensive was halted. They would likewise include militant-held towns."
+    corpus = SimpleNamespace(text=lambda _id: text)
+    at = text.index
+    edits = pd.DataFrame({
+        "source_id": "s", "target_id": "t", "kind": ["substitution", "substitution",
+                                                     "function_word"],
+        "old": ["also", "rebel-held", ""], "new": ["likewise", "militant-held", "that"],
+        "target_sentence_id": "t-s02",
+        "target_start": [at("likewise"), at("militant-held"), 0],
+        "target_end": [at("likewise") + 8, at("militant-held") + 13, 0]})
+    out = spin.paired_edits(corpus, edits)
+    assert out["side"].tolist() == ["spinner", "editor"]
+    assert out.loc[0, "new_count"] < out.loc[0, "old_count"]
