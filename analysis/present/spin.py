@@ -79,6 +79,8 @@ def synthetic_chart(table: pd.DataFrame) -> alt.Chart:
     """Document detection, word recall and word precision against the spin rate."""
     long = table.melt(id_vars="rate", value_vars=["called_spun", "recall", "precision"],
                       var_name="measure", value_name="value")
+    # With nothing swapped there is nothing to recall: only the documents called spun are shown.
+    long = long[(long["rate"] > 0) | (long["measure"] == "called_spun")]
     long["measure"] = long["measure"].map({"called_spun": "documents called spun",
                                            "recall": "word recall",
                                            "precision": "word precision"})
