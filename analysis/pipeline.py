@@ -110,6 +110,7 @@ TABLES: dict[str, str] = {
     "quotes": "Voices: one row per quotation, with its speaker.",
     "reported_speech": "Voices: one row per sentence of reported speech, with speaker and cue.",
     "label_uses": "Framing: one row per use of a contested label, own voice or quoted.",
+    "framing_edits": "Framing: edits inside copied text that change a contested label.",
     "keyness": "Framing: each article's words against the rest (weighted log-odds, z).",
     "spin_flags": "Spin: one row per flagged word or phrase, with its evidence.",
     "spin_scores": "Spin: per article, flags per 100 words and the decision.",
@@ -123,7 +124,7 @@ def _reuse(corpus: Corpus, log: ErrorLog, tables: dict, *, scheduler: str | None
     from analysis import reuse
 
     docs = {}
-    for aid in corpus.articles["id"]:
+    for aid in reuse.publication_order(corpus):
         with log.guard("reuse.documents", aid):
             docs[aid] = reuse.make_doc(aid, corpus.text(aid))
     ok = subset(corpus, list(docs))
@@ -170,13 +171,18 @@ def _voices(corpus: Corpus, log: ErrorLog, tables: dict, *, progress: bool) -> N
     tables["quotes"] = per_article(corpus, "quotes", quotes.find_quotes, log, progress=progress)
     tables["reported_speech"] = per_article(corpus, "reported_speech", quotes.find_reported, log,
                                             progress=progress)
+    problems = per_article(corpus, "quotes.problems", quotes.find_problems, log,
+                           progress=progress)
+    for row in problems.to_dict("records"):  # unclosed quotation, garbled subject: kept, flagged
+        log.add(row["article_id"], row["sentence_id"], "quotes",
+                f"{row['problem']}: {row['detail']}")
 
 
 def _framing(corpus: Corpus, log: ErrorLog, tables: dict, *, progress: bool) -> None:
     from analysis import framing
 
     with log.guard("framing.lexicon"):
-        lexicon = framing.load_lexicon()
+        lexicon = framing.corpus_lexicon(corpus)
         q = tables.get("quotes", pd.DataFrame())
         if not len(q):
             q = pd.DataFrame(columns=list(framing.QUOTE_COLUMNS))
@@ -189,6 +195,9 @@ def _framing(corpus: Corpus, log: ErrorLog, tables: dict, *, progress: bool) -> 
                                            progress=progress)
     with log.guard("framing.keyness"):
         tables["keyness"] = framing.keyness(corpus)
+    if "edits" in tables and "label_uses" in tables:
+        with log.guard("framing.edits"):
+            tables["framing_edits"] = framing.framing_edits(corpus, lexicon, tables["edits"])
 
 
 def run(root: Path | str, out: Path | str | None = None, *, scheduler: str | None = None,

@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import bisect
 import difflib
-import html
 import itertools
 import random
+import weakref
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-import altair as alt
 import numpy as np
 import pandas as pd
 from nltk.util import ngrams
@@ -122,9 +122,21 @@ def publication_order(corpus: Corpus) -> list[str]:
     return list(key.sort_values(["date", "wire", "id"], kind="stable")["id"])
 
 
+_DOCS: weakref.WeakKeyDictionary[Corpus, dict[str, Doc]] = weakref.WeakKeyDictionary()
+
+
 def documents(corpus: Corpus) -> dict[str, Doc]:
-    """Every article as a :class:`Doc`, in publication order."""
-    return {aid: make_doc(aid, corpus.text(aid)) for aid in publication_order(corpus)}
+    """Every article as a :class:`Doc`, in publication order.
+
+    Computed once per corpus object (a corpus is immutable) and shared by every step, so the
+    chapter, the synthetic check and the calibration tokenise each text once. Treat the
+    returned mapping as read-only (copy it before adding documents).
+    """
+    docs = _DOCS.get(corpus)
+    if docs is None:
+        docs = {aid: make_doc(aid, corpus.text(aid)) for aid in publication_order(corpus)}
+        _DOCS[corpus] = docs
+    return docs
 
 
 def ordered_pairs(order: list[str]) -> list[tuple[str, str]]:
@@ -177,7 +189,7 @@ class Candidate:
     seeds: tuple[tuple[int, int], ...]
 
 
-def candidates(docs: dict[str, Doc], params: Params = DEFAULT,
+def find_candidates(docs: dict[str, Doc], params: Params = DEFAULT,
                pairs: list[tuple[str, str]] | None = None) -> list[Candidate]:
     """Seeds for each (source, target) pair (default: every earlier/later pair of ``docs``).
 
@@ -198,6 +210,9 @@ def candidates(docs: dict[str, Doc], params: Params = DEFAULT,
         if seeds:
             out.append(Candidate(s, t, tuple(sorted(seeds, key=lambda p: (p[1], p[0])))))
     return out
+
+
+candidates = find_candidates  # the public name; ``find_passages(candidates=...)`` shadows it
 
 
 # --- Step 2: alignment ------------------------------------------------------------------------
@@ -440,10 +455,22 @@ def _without_overlaps(passages: list[Passage]) -> list[Passage]:
 
 
 def find_passages(docs: dict[str, Doc], params: Params = DEFAULT,
-                  pairs: list[tuple[str, str]] | None = None) -> list[Passage]:
-    """Candidates then alignment, for every pair (default: every earlier/later pair)."""
+                  pairs: list[tuple[str, str]] | None = None, *,
+                  candidates: Iterable[Candidate] | None = None) -> list[Passage]:
+    """Candidates then alignment, for every pair (default: every earlier/later pair).
+
+    ``candidates`` replaces step 1: the given :class:`Candidate` s (e.g. from an n-gram index
+    over an archive) are aligned as they are, and ``pairs`` must then be left out. Their seeds
+    must be word positions of ``params.n``-grams in ``docs``.
+    """
+    if candidates is not None and pairs is not None:
+        raise ValueError("give pairs or candidates, not both")
+    cands = find_candidates(docs, params, pairs) if candidates is None else candidates
     out = []
-    for cand in candidates(docs, params, pairs):
+    for cand in cands:
+        if cand.source_id not in docs or cand.target_id not in docs:
+            raise KeyError(f"candidate ({cand.source_id!r}, {cand.target_id!r}) names a "
+                           "document that is not given")
         out.extend(align(docs[cand.source_id], docs[cand.target_id], cand, params))
     return out
 
@@ -577,17 +604,6 @@ def copied_edits(corpus: Corpus, params: Params = DEFAULT) -> pd.DataFrame:
     return edits_frame(corpus, primary_passages(find_passages(docs, params)), docs)
 
 
-def substantive_edits(edits: pd.DataFrame) -> pd.DataFrame:
-    """The content edits (substitution, insertion, deletion) for the reader, with places."""
-    e = edits[edits["kind"].isin(SUBSTANTIVE)]
-    return pd.DataFrame({
-        "source": e["source_sentence_id"], "target": e["target_sentence_id"], "kind": e["kind"],
-        "old": e["old"].replace("", "—"), "new": e["new"].replace("", "—"),
-        "source chars": e["source_start"].astype(str) + "–" + e["source_end"].astype(str),
-        "target chars": e["target_start"].astype(str) + "–" + e["target_end"].astype(str),
-    }).reset_index(drop=True)
-
-
 # --- Sentences and articles -------------------------------------------------------------------
 
 def _word_sentences(corpus: Corpus, doc: Doc) -> list[str]:
@@ -631,7 +647,7 @@ def sentence_labels(corpus: Corpus, params: Params = DEFAULT,
             if best_key is None or key > best_key:
                 best, best_key, m = src, key, count
                 run = _longest_run(links)
-        derived = run >= MIN_RUN or m >= MIN_SHARE * sent.n_words
+        derived = m > 0 and (run >= MIN_RUN or m >= MIN_SHARE * sent.n_words)
         if not derived:
             label = "new"
         elif m == sent.n_words == length[best]:
@@ -641,7 +657,9 @@ def sentence_labels(corpus: Corpus, params: Params = DEFAULT,
         rows.append({"sentence_id": sent.sentence_id, "article_id": sent.article_id,
                      "n_words": sent.n_words, "source_sentence_id": best if derived else "",
                      "aligned_words": m if derived else 0, "longest_run": run, "label": label})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["sentence_id", "article_id", "n_words",
+                                       "source_sentence_id", "aligned_words", "longest_run",
+                                       "label"])
 
 
 def _longest_run(links: list[tuple[int, int]]) -> int:
@@ -669,72 +687,8 @@ def composition(labels: pd.DataFrame, corpus: Corpus) -> pd.DataFrame:
         rows.append({"article_id": aid, "label": names[aid], "words": total,
                      "verbatim": verbatim, "edited": edited, "original": total - verbatim - edited,
                      "derived_share": round(share, 3), "meter": meter})
-    return pd.DataFrame(rows)
-
-
-def evaluate(labels: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
-    """Precision, recall and F1 of sentence labels against the hand annotation, per label,
-    for 'derived' (verbatim or edited) and for the source sentence of derived sentences."""
-    for name, frame in (("annotation", gold), ("labels", labels)):
-        dup = frame.loc[frame["sentence_id"].duplicated(), "sentence_id"]
-        if len(dup):
-            raise ValueError(f"{name} lists sentences more than once: {sorted(set(dup))}")
-    unknown = sorted(set(gold["sentence_id"]) - set(labels["sentence_id"]))
-    if unknown:
-        raise ValueError(f"annotation names sentences that have no label (not in the corpus, "
-                         f"or in its first report): {unknown}")
-    m = gold.merge(labels, on="sentence_id", suffixes=("_gold", "_pred"), validate="1:1")
-    rows = []
-    tests = {lab: (m["label_gold"] == lab, m["label_pred"] == lab)
-             for lab in ("verbatim", "edited", "new")}
-    tests["derived"] = (m["label_gold"] != "new", m["label_pred"] != "new")
-    same_src = m["source_sentence_id_gold"].fillna("") == m["source_sentence_id_pred"]
-    tests["derived, right source"] = (m["label_gold"] != "new",
-                                      (m["label_pred"] != "new") & same_src)
-    for name, (g, p) in tests.items():
-        tp = int((g & p).sum())
-        prec = tp / int(p.sum()) if p.sum() else float("nan")
-        rec = tp / int(g.sum()) if g.sum() else float("nan")
-        f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
-        rows.append({"label": name, "annotated": int(g.sum()), "predicted": int(p.sum()),
-                     "correct": tp, "precision": prec, "recall": rec, "f1": f1})
-    return pd.DataFrame(rows)
-
-
-ANNOTATION_COLUMNS = ("sentence_id", "source_sentence_id", "label")
-LABELS = ("verbatim", "edited", "new")
-
-
-def read_annotations(path=None) -> pd.DataFrame:
-    """The hand annotation ``data/annotations/reuse/sentences.csv``.
-
-    Raises ``ValueError`` naming the file (and the row, counting the header as row 1) when a
-    column is missing, a sentence id is empty or repeated, a label is unknown, or a derived
-    sentence lacks its source sentence (or a new one has one).
-    """
-    from analysis.corpus import PACKAGE_DATA
-
-    path = path or PACKAGE_DATA / "annotations" / "reuse" / "sentences.csv"
-    gold = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = [c for c in ANNOTATION_COLUMNS if c not in gold.columns]
-    if missing:
-        raise ValueError(f"{path}: missing column(s) {missing}; the header must have "
-                         f"{list(ANNOTATION_COLUMNS)}")
-    seen: dict[str, int] = {}
-    for k, rec in enumerate(gold[list(ANNOTATION_COLUMNS)].to_dict("records")):
-        row, sid, src, label = k + 2, rec["sentence_id"], rec["source_sentence_id"], rec["label"]
-        if not sid.strip():
-            raise ValueError(f"{path}, row {row}: empty sentence_id")
-        if sid in seen:
-            raise ValueError(f"{path}, row {row}: sentence {sid!r} already annotated in row "
-                             f"{seen[sid]}")
-        seen[sid] = row
-        if label not in LABELS:
-            raise ValueError(f"{path}, row {row}: unknown label {label!r}; one of {LABELS}")
-        if (label == "new") == bool(src.strip()):
-            raise ValueError(f"{path}, row {row}: a {label!r} sentence must "
-                             f"{'not ' if label == 'new' else ''}name a source_sentence_id")
-    return gold
+    return pd.DataFrame(rows, columns=["article_id", "label", "words", "verbatim", "edited",
+                                       "original", "derived_share", "meter"])
 
 
 # --- Direction ----------------------------------------------------------------------------------
@@ -763,15 +717,21 @@ def _runs(doc: Doc, idx: list[int], limit: int = 2) -> str:
                      for r in sorted(runs))
 
 
+COMMON_COLUMNS = ["target", "earlier", "later", "shared_with_both", "only_in_earlier",
+                  "only_in_later", "spelled_as_earlier", "spelled_as_later",
+                  "later_only_example", "spelling_example", "verdict"]
+
+
 def common_source(corpus: Corpus, found: list[Passage] | None = None,
                   params: Params = DEFAULT) -> pd.DataFrame:
     """Where a report shares wording with two earlier ones, which did it copy?
 
     For each target and each earlier pair (earlier, later) that both have passages in it:
-    words it shares with both; words only the earlier or only the later one has (the later
-    one's additions, e.g. a clause the wire lacks); and, at shared words spelled differently
-    by the two (defence/defense), whose spelling it carries. Carrying the later report's
-    additions or spellings means it copied that report, not the common (wire) version.
+    words it shares with both; words only the earlier or only the later one has (wording the
+    other text lacks: an addition, or a version of the story that is not in the corpus); and,
+    at shared words spelled differently by the two (defence/defense), whose spelling it
+    carries. Carrying the later text's wording where the two differ means the target's
+    source is the later text (or one identical to it), not the earlier text as it stands.
     """
     docs = documents(corpus)
     found = find_passages(docs, params) if found is None else found
@@ -790,9 +750,9 @@ def common_source(corpus: Corpus, found: list[Passage] | None = None,
                 docs[b].tokens[jb[j]]) != _surface(docs[a].tokens[ja[j]])]
             only_a, only_b = sorted(set(ja) - set(jb)), sorted(set(jb) - set(ja))
             if (only_b or as_b) and not (only_a or as_a):
-                verdict = f"{t} copied {b}, not {a} directly"
+                verdict = f"{t} copied {b}'s wording, not {a}'s"
             elif (only_a or as_a) and not (only_b or as_b):
-                verdict = f"{t} copied {a} directly, not through {b}"
+                verdict = f"{t} copied {a}'s wording, not {b}'s"
             elif only_a or only_b or as_a or as_b:
                 verdict = f"{t} drew on both {a} and {b}"
             else:
@@ -806,15 +766,7 @@ def common_source(corpus: Corpus, found: list[Passage] | None = None,
                     f"{docs[t].tokens[j].text} ({b}) / {docs[a].tokens[ja[j]].text} ({a})"
                     for j in as_b})),
                 "verdict": verdict})
-    return pd.DataFrame(rows)
-
-
-def common_source_table(common: pd.DataFrame) -> pd.DataFrame:
-    """:func:`common_source` for the reader: one column per case, one row per measure."""
-    out = common.astype(str).T.reset_index()
-    out.columns = ["measure"] + [f"case {k + 1}" for k in range(len(common))]
-    out["measure"] = out["measure"].str.replace("_", " ")
-    return out
+    return pd.DataFrame(rows, columns=COMMON_COLUMNS)
 
 
 def _by_pair(found: list[Passage]) -> dict[tuple[str, str], list[Passage]]:
@@ -862,7 +814,8 @@ def pair_directions(corpus: Corpus, primary: list[Passage]) -> pd.DataFrame:
         rows.append({"source": s, "target": t, "source date": f"{a.loc[s, 'date']:%Y-%m-%d}",
                      "target date": f"{a.loc[t, 'date']:%Y-%m-%d}", "direction basis": basis,
                      "passages": len(group), "aligned words": sum(p.n_matched for p in group)})
-    out = pd.DataFrame(rows)
+    out = pd.DataFrame(rows, columns=["source", "target", "source date", "target date",
+                                      "direction basis", "passages", "aligned words"])
     order = {aid: k for k, aid in enumerate(publication_order(corpus))}
     return out.sort_values(["target", "source"], key=lambda c: c.map(order)).reset_index(
         drop=True)
@@ -880,100 +833,6 @@ def spelling_profile(corpus: Corpus) -> pd.DataFrame:
                      "british forms": ", ".join(sorted({w.lower() for w in brit})),
                      "american forms": ", ".join(sorted({w.lower() for w in amer}))})
     return pd.DataFrame(rows)
-
-
-# --- Side-by-side view --------------------------------------------------------------------------
-
-STYLES = {
-    "substitution": ("background:#ffe08a", "background:#ffe08a"),
-    "insertion": ("", "background:#bfe8c4"),
-    "deletion": ("background:#f6c4c0;text-decoration:line-through", ""),
-    "function_word": ("background:#e4e4e4", "background:#e4e4e4"),
-    "spelling": ("border-bottom:2px dotted #0072B2", "border-bottom:2px dotted #0072B2"),
-    "punctuation": ("", ""),
-}
-LEGEND = ("substitution", "insertion", "deletion", "function_word", "spelling")
-
-
-def _highlight(text: str, start: int, end: int, marks: list[tuple[int, int, str]]) -> str:
-    out, pos = [], start
-    for s, e, style in sorted(marks):
-        if e <= s or not style or s < pos:
-            continue
-        out.append(html.escape(text[pos:s]))
-        out.append(f'<span style="{style}">{html.escape(text[s:e])}</span>')
-        pos = e
-    out.append(html.escape(text[pos:end]))
-    return "".join(out).replace("\n", "<br>")
-
-
-@dataclass(frozen=True, eq=False)
-class PassageView:
-    """Aligned passages side by side, edits highlighted; article text is escaped."""
-
-    rows: tuple[tuple[str, str, str, str, str], ...]  # title, source html, target html, ids
-
-    def _repr_html_(self) -> str:
-        legend = " ".join(
-            f'<span style="{STYLES[k][1] or STYLES[k][0]};padding:0 3px">{k.replace("_", " ")}'
-            f"</span>" for k in LEGEND)
-        parts = [f'<div class="ws-passages"><p style="font-size:0.9em">Marked: {legend}. '
-                 "Left: the earlier report; right: the later one.</p>"]
-        for title, left, right, sid, tid in self.rows:
-            parts.append(
-                '<table style="width:100%;table-layout:fixed;border-collapse:collapse;'
-                'margin-bottom:1.2em;font-size:0.9em;line-height:1.5">'
-                f'<caption style="text-align:left;font-weight:bold">{html.escape(title)}</caption>'
-                f'<tr><th style="width:50%;text-align:left">{html.escape(sid)}</th>'
-                f'<th style="text-align:left">{html.escape(tid)}</th></tr>'
-                f'<tr><td style="vertical-align:top;padding:4px 8px;border:1px solid #ddd">{left}'
-                f'</td><td style="vertical-align:top;padding:4px 8px;border:1px solid #ddd">'
-                f"{right}</td></tr></table>")
-        parts.append("</div>")
-        return "".join(parts)
-
-    def __repr__(self) -> str:
-        return f"PassageView: {len(self.rows)} passages"
-
-
-def side_by_side(corpus: Corpus, shown: list[Passage]) -> PassageView:
-    """A :class:`PassageView` of ``shown`` passages."""
-    return passage_view(shown, documents(corpus), _sentence_finder(corpus))
-
-
-def _doc_sentence_finder(docs: dict[str, Doc]):
-    """Sentence labels (``<id> sentence <k>``) from the documents alone, for texts outside
-    the corpus."""
-    def find(doc_id: str, pos: int) -> str:
-        doc = docs[doc_id]
-        k = max(0, bisect.bisect_right([t.start for t in doc.tokens], pos) - 1)
-        return f"sentence {doc.sentence_of[k] + 1 if doc.sentence_of else 1}"
-    return find
-
-
-def passage_view(shown: list[Passage], docs: dict[str, Doc], find=None) -> PassageView:
-    """A :class:`PassageView` of ``shown`` passages of ``docs``; ``find(doc_id, offset)``
-    names the sentence at an offset (default: counted in the documents themselves)."""
-    find = _doc_sentence_finder(docs) if find is None else find
-    rows = []
-    for p in shown:
-        src, tgt = docs[p.source_id], docs[p.target_id]
-        edits = passage_edits(p, src, tgt)
-        left = _highlight(src.text, p.source_start, p.source_end,
-                          [(e["source_start"], e["source_end"], STYLES[e["kind"]][0])
-                           for e in edits])
-        right = _highlight(tgt.text, p.target_start, p.target_end,
-                           [(e["target_start"], e["target_end"], STYLES[e["kind"]][1])
-                            for e in edits])
-        n_sub = sum(e["kind"] in SUBSTANTIVE for e in edits)
-        title = (f"{p.source_id} → {p.target_id}: {p.n_matched} aligned words, identity "
-                 f"{p.identity:.2f}, {n_sub} content edits")
-        sid = (f"{p.source_id} {find(p.source_id, p.source_start)}–"
-               f"{find(p.source_id, p.source_end - 1)}")
-        tid = (f"{p.target_id} {find(p.target_id, p.target_start)}–"
-               f"{find(p.target_id, p.target_end - 1)}")
-        rows.append((title, left, right, sid, tid))
-    return PassageView(tuple(rows))
 
 
 # --- Synthetic check and calibration --------------------------------------------------------------
@@ -1039,20 +898,63 @@ def _trial(source: Doc, host: str, vocab: list[str], rate: float, kind: str,
     return share >= 0.5, share, spurious
 
 
-def synthetic_check(corpus: Corpus, rates: tuple[float, ...] = (0.0, 0.1, 0.2, 0.3, 0.4,
-                    0.5, 0.6, 0.7), kinds: tuple[str, ...] = SYNTHETIC_KINDS,
-                    trials: int = 30, seed: int = 2020, params: Params = DEFAULT,
-                    source_id: str = "afp", host_id: str = "voa",
-                    vocab_id: str = "anon-004") -> pd.DataFrame:
-    """Passage recall against edit rate: copies of three consecutive real sentences of
-    ``source_id``, edited at a controlled rate, planted in the text of ``host_id`` (a report
-    that shares no passage with the source); substitutes come from ``vocab_id``'s words.
+@dataclass(frozen=True)
+class SyntheticSetup:
+    """Which reports the synthetic check uses: copies of sentences of ``source_id`` are planted
+    in the text of ``host_id`` (a report sharing no passage with the source), substitutes and
+    insertions drawn from the words of ``vocab_id``."""
 
-    A planted copy counts as found when detected passages cover half its words or more.
+    source_id: str
+    host_id: str
+    vocab_id: str
+
+
+def synthetic_setup(corpus: Corpus, found: list[Passage] | None = None,
+                    n_sentences: int = 3) -> SyntheticSetup | None:
+    """Roles for the synthetic check, chosen from the data (``None`` if no report fits).
+
+    Source: the report that gives most aligned words to later ones (ties: the earlier), with at
+    least ``n_sentences`` sentences. Host: the earliest other report with two paragraphs or more
+    that shares no passage with the source, so any passage found in it is the planted one or a
+    false one. Vocabulary: the next such report (else the host itself).
     """
     docs = documents(corpus)
-    source, host = docs[source_id], corpus.text(host_id)
-    vocab = sorted({t.text for t in docs[vocab_id].tokens})
+    found = find_passages(docs) if found is None else found
+    order = list(docs)
+    given: dict[str, int] = defaultdict(int)
+    for p in found:
+        given[p.source_id] += p.n_matched
+    shared = {frozenset((p.source_id, p.target_id)) for p in found}
+    sources = [a for a in sorted(order, key=lambda a: (-given[a], order.index(a)))
+               if len(set(docs[a].sentence_of)) >= n_sentences]
+    for src in sources:
+        free = [a for a in order if a != src and frozenset((src, a)) not in shared]
+        hosts = [a for a in free if len(docs[a].text.split("\n\n")) >= 2]
+        if hosts:
+            rest = [a for a in free if a != hosts[0]]
+            return SyntheticSetup(src, hosts[0], rest[0] if rest else hosts[0])
+    return None
+
+
+def synthetic_check(corpus: Corpus, setup: SyntheticSetup | None = None, *,
+                    rates: tuple[float, ...] = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7),
+                    kinds: tuple[str, ...] = SYNTHETIC_KINDS, trials: int = 30,
+                    seed: int = 2020, params: Params = DEFAULT) -> pd.DataFrame:
+    """Passage recall against edit rate: copies of three consecutive real sentences of the
+    setup's source, edited at a controlled rate, planted in the host's text (see
+    :class:`SyntheticSetup`; default :func:`synthetic_setup`).
+
+    A planted copy counts as found when detected passages cover half its words or more.
+    Columns: ``kind, rate, trials, found, recall, coverage, spurious`` (an empty frame with
+    these columns when no report can serve as host).
+    """
+    columns = ["kind", "rate", "trials", "found", "recall", "coverage", "spurious"]
+    setup = synthetic_setup(corpus) if setup is None else setup
+    if setup is None:
+        return pd.DataFrame(columns=columns)
+    docs = documents(corpus)
+    source, host = docs[setup.source_id], corpus.text(setup.host_id)
+    vocab = sorted({t.text for t in docs[setup.vocab_id].tokens})
     rows = []
     for kind in kinds:
         for rate in rates:
@@ -1063,138 +965,49 @@ def synthetic_check(corpus: Corpus, rates: tuple[float, ...] = (0.0, 0.1, 0.2, 0
                          "recall": sum(r[0] for r in res) / trials,
                          "coverage": float(np.mean([r[1] for r in res])),
                          "spurious": sum(r[2] for r in res)})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=columns)
 
 
-def calibration(corpus: Corpus, ns: tuple[int, ...] = (2, 3, 4, 5),
+def calibration(corpus: Corpus, null_pairs: list[tuple[str, str]],
+                setup: SyntheticSetup | None = None, ns: tuple[int, ...] = (2, 3, 4, 5),
                 gaps: tuple[int, ...] = (0, 4, 8, 12, 16, 20, 24),
                 rates: tuple[float, ...] = (0.2, 0.3, 0.4), trials: int = 15,
                 seed: int = 7) -> pd.DataFrame:
     """For each seed size ``n`` and ``max_gap``: synthetic recall and coverage (share of the
-    planted words inside a detected passage; mixed edits at ``rates``)
-    and spurious passages on the real pairs whose target shares nothing with the source
-    (every pair into voa and anon-004: passages there are false by the hand annotation)."""
+    planted words inside a detected passage; mixed edits at ``rates``) and the passages found
+    on ``null_pairs``, (source, target) pairs known to share nothing (the caller says how it
+    knows: a hand annotation, or the pairs where the defaults find nothing), so every passage
+    found there is false. Columns: ``n, max_gap, recall, coverage, false_passages``."""
     docs = documents(corpus)
-    null_pairs = [(s, t) for s, t in ordered_pairs(list(docs)) if t in ("voa", "anon-004")]
+    setup = synthetic_setup(corpus) if setup is None else setup
     rows = []
     for n in ns:
         for gap in gaps:
             p = Params(n=n, max_gap=gap, min_words=DEFAULT.min_words, pad=DEFAULT.pad)
-            syn = synthetic_check(corpus, rates=rates, kinds=("mixed",), trials=trials,
+            syn = synthetic_check(corpus, setup, rates=rates, kinds=("mixed",), trials=trials,
                                   seed=seed, params=p)
-            null = find_passages(docs, p, pairs=null_pairs)
+            null = find_passages(docs, p, pairs=list(null_pairs))
+            total = int(syn["trials"].sum())
             rows.append({"n": n, "max_gap": gap,
-                         "recall": float((syn["found"].sum()) / syn["trials"].sum()),
-                         "coverage": float(syn["coverage"].mean()),
+                         "recall": float(syn["found"].sum() / total) if total else float("nan"),
+                         "coverage": float(syn["coverage"].mean()) if total else float("nan"),
                          "false_passages": len(null)})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["n", "max_gap", "recall", "coverage", "false_passages"])
 
 
-# --- Charts -----------------------------------------------------------------------------------
-
-def containment_chart(scores: pd.DataFrame, corpus: Corpus) -> alt.Chart:
-    """Heatmap: share of each row report's word trigrams found in each column report."""
-    order = publication_order(corpus)
-    base = alt.Chart(scores).encode(
-        x=alt.X("b:N", title="… found in this report", sort=order,
-                axis=alt.Axis(labelAngle=0, orient="top")),
-        y=alt.Y("a:N", title="Share of this report's trigrams …", sort=order))
-    rect = base.mark_rect(stroke="white").encode(
-        color=alt.Color("containment:Q", title="Containment",
-                        scale=alt.Scale(scheme="blues", domain=[0, 1])),
-        tooltip=["a:N", "b:N", alt.Tooltip("containment:Q", format=".1%"),
-                 alt.Tooltip("jaccard:Q", format=".3f"), alt.Tooltip("cosine:Q", format=".2f")])
-    text = base.mark_text(fontSize=12).encode(
-        text=alt.Text("containment:Q", format=".0%"),
-        color=alt.condition("datum.containment > 0.4", alt.value("white"), alt.value("#222")))
-    return (rect + text).properties(width=400, height=260)
+def unrelated_pairs(found: list[Passage], order: list[str]) -> list[tuple[str, str]]:
+    """Earlier/later pairs of ``order`` between which ``found`` has no passage, either way."""
+    shared = {frozenset((p.source_id, p.target_id)) for p in found}
+    return [(s, t) for s, t in ordered_pairs(order) if frozenset((s, t)) not in shared]
 
 
-def map_data(corpus: Corpus, primary: list[Passage]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Nodes (reports by publication date, one lane each) and links (aligned words)."""
-    a = corpus.articles.set_index("id")
-    order = publication_order(corpus)
-    nodes = pd.DataFrame({"id": order, "label": [a.loc[i, "label"] for i in order],
-                          "date": [a.loc[i, "date"] for i in order],
-                          "lane": list(range(len(order), 0, -1))})
-    lane, date = nodes.set_index("id")["lane"], nodes.set_index("id")["date"]
-    links = pd.DataFrame([{"source": s, "target": t, "words": sum(p.n_matched for p in g)}
-                          for (s, t), g in _by_pair(primary).items()])
-    if links.empty:
-        links = pd.DataFrame(columns=["source", "target", "words"])
-    links["date"], links["date2"] = links["source"].map(date), links["target"].map(date)
-    links["lane"], links["lane2"] = links["source"].map(lane), links["target"].map(lane)
-    return nodes, links
-
-
-def reuse_map_chart(corpus: Corpus, primary: list[Passage]) -> alt.LayerChart:
-    """Reports placed by publication date; a link from source to copier, width = words."""
-    nodes, links = map_data(corpus, primary)
-    pad = pd.Timedelta(days=1)
-    x = alt.X("date:T", title="Publication date",
-              scale=alt.Scale(domain=[(nodes["date"].min() - pad).isoformat(),
-                                      (nodes["date"].max() + pad * 2).isoformat()]),
-              axis=alt.Axis(format="%d %b", labelAngle=0, tickCount="day"))
-    y = alt.Y("lane:Q", axis=None, scale=alt.Scale(domain=[0.5, len(nodes) + 0.5]))
-    edges = alt.Chart(links).mark_rule(color="#E69F00", opacity=0.8).encode(
-        x=x, y=y, x2="date2:T", y2="lane2:Q",
-        strokeWidth=alt.StrokeWidth("words:Q", title="Aligned words",
-                                    scale=alt.Scale(range=[2, 12])),
-        tooltip=["source:N", "target:N", "words:Q"])
-    points = alt.Chart(nodes).mark_point(filled=True, size=160, color="#0072B2",
-                                         opacity=1).encode(x=x, y=y, tooltip=["label:N",
-                                                                             "date:T"])
-    names = alt.Chart(nodes).mark_text(align="left", dx=10, fontSize=12).encode(
-        x=x, y=y, text="label:N")
-    return (edges + points + names).properties(width=560, height=220)
-
-
-def composition_chart(comp: pd.DataFrame) -> alt.Chart:
-    """Each later report's words: verbatim copy, edited (inside copied sentences), original."""
-    long = comp.melt(id_vars=["label"], value_vars=["verbatim", "edited", "original"],
-                     var_name="part", value_name="count")
-    parts = ["verbatim", "edited", "original"]
-    long["order"] = long["part"].map({p: k for k, p in enumerate(parts)})
-    return alt.Chart(long).mark_bar().encode(
-        x=alt.X("count:Q", title="Words"),
-        y=alt.Y("label:N", title=None, sort=list(comp["label"])),
-        color=alt.Color("part:N", title="Words that are",
-                        scale=alt.Scale(domain=parts, range=["#0072B2", "#E69F00", "#cccccc"])),
-        order=alt.Order("order:Q"),
-        tooltip=["label:N", "part:N", "count:Q"],
-    ).properties(width=520, height=150)
-
-
-def synthetic_chart(syn: pd.DataFrame) -> alt.Chart:
-    """Passage recall against the share of words edited, one line per kind of edit."""
-    return alt.Chart(syn).mark_line(point=True).encode(
-        x=alt.X("rate:Q", title="Share of copied words edited", axis=alt.Axis(format="%")),
-        y=alt.Y("recall:Q", title="Planted passages found", axis=alt.Axis(format="%"),
-                scale=alt.Scale(domain=[0, 1])),
-        color=alt.Color("kind:N", title="Edit", sort=list(SYNTHETIC_KINDS)),
-        tooltip=["kind:N", "rate:Q", "found:Q", "trials:Q",
-                 alt.Tooltip("coverage:Q", format=".2f")],
-    ).properties(width=520, height=260)
-
-
-def calibration_chart(cal: pd.DataFrame) -> alt.HConcatChart:
-    """Planted words recovered and false passages on unrelated real pairs, by n and max_gap."""
-    base = alt.Chart(cal).mark_line(point=True).encode(
-        x=alt.X("max_gap:Q", title="max_gap (words)"),
-        color=alt.Color("n:O", title="Seed n-gram size n"))
-    rec = base.encode(y=alt.Y("coverage:Q", title="Planted words recovered (mixed edits)",
-                              axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])))
-    false = base.encode(y=alt.Y("false_passages:Q", title="Passages on unrelated pairs"))
-    return alt.hconcat(rec.properties(width=250, height=220),
-                       false.properties(width=250, height=220))
-
-
-# --- Everything the chapter states ------------------------------------------------------------
+# --- The whole method ---------------------------------------------------------------------------
 
 @dataclass(frozen=True, eq=False)
 class Results:
-    """All results of the chapter, computed once."""
+    """Everything the method finds in one corpus, computed once (no scoring, no charts)."""
 
+    params: Params
     docs: dict[str, Doc]
     found: list[Passage]
     primary: list[Passage]
@@ -1202,107 +1015,19 @@ class Results:
     edits: pd.DataFrame
     labels: pd.DataFrame
     composition: pd.DataFrame
-    evaluation: pd.DataFrame
     common: pd.DataFrame
     directions: pd.DataFrame
     spelling: pd.DataFrame
 
 
 def analyse(corpus: Corpus, params: Params = DEFAULT) -> Results:
-    """Run the whole method on ``corpus`` (passages, edits, labels, scores, direction)."""
+    """Run the method on ``corpus``: passages, edits, sentence labels, composition, pairwise
+    scores, direction and common source. Works on any corpus; reads no annotation."""
     docs = documents(corpus)
     found = find_passages(docs, params)
     primary = primary_passages(found)
     labels = sentence_labels(corpus, params, found)
-    return Results(docs, found, primary, pair_scores(corpus, params.n),
+    return Results(params, docs, found, primary, pair_scores(corpus, params.n),
                    edits_frame(corpus, primary, docs), labels, composition(labels, corpus),
-                   evaluate(labels, read_annotations()), common_source(corpus, found),
-                   pair_directions(corpus, primary), spelling_profile(corpus))
-
-
-def _pct(x: float) -> str:
-    return f"{x:.0%}"
-
-
-def key_numbers(res: Results, corpus: Corpus, syn: pd.DataFrame | None = None,
-                cal: pd.DataFrame | None = None) -> dict[str, object]:
-    """The numbers the chapter's prose states, by glue name (synthetic and calibration
-    results too, when given)."""
-    sc = res.scores.set_index(["a", "b"])
-    comp = res.composition.set_index("article_id")
-    ev = res.evaluation.set_index("label")
-    e = res.edits
-    lab = res.labels
-    sub = e[e["kind"].isin(SUBSTANTIVE)]
-    cs = res.common.iloc[0] if len(res.common) else None
-    out: dict[str, object] = {
-        "p_n": DEFAULT.n, "p_max_gap": DEFAULT.max_gap, "p_min_words": DEFAULT.min_words,
-        "p_pad": DEFAULT.pad, "min_run": MIN_RUN, "min_share": _pct(MIN_SHARE),
-        "meter_wholly": _pct(METER_WHOLLY), "meter_partially": _pct(METER_PARTIALLY),
-        "n_passages": len(res.primary), "n_passages_all": len(res.found),
-        "n_pairs_copying": int(res.directions.shape[0]),
-        "afp_in_toi": _pct(sc.loc[("afp", "toi"), "containment"]),
-        "toi_in_afp": _pct(sc.loc[("toi", "afp"), "containment"]),
-        "toi_in_anon3": _pct(sc.loc[("toi", "anon-003"), "containment"]),
-        "anon3_in_toi": _pct(sc.loc[("anon-003", "toi"), "containment"]),
-        "anon3_in_afp": _pct(sc.loc[("anon-003", "afp"), "containment"]),
-        "max_other_containment": _pct(sc.loc[[k for k in sc.index if "voa" in k or
-                                              "anon-004" in k], "containment"].max()),
-        "max_cosine_unrelated": f"{sc.loc[[k for k in sc.index if 'anon-004' in k], 'cosine'].max():.2f}",
-        "n_edits": len(e), "n_substantive": len(sub),
-        "n_substitutions": int((e["kind"] == "substitution").sum()),
-        "n_insertions": int((e["kind"] == "insertion").sum()),
-        "n_deletions": int((e["kind"] == "deletion").sum()),
-        "n_spelling": int((e["kind"] == "spelling").sum()),
-        "n_punct": int((e["kind"] == "punctuation").sum()),
-        "n_function": int((e["kind"] == "function_word").sum()),
-        "n_sub_anon3": int((sub["target_id"] == "anon-003").sum()),
-        "n_sub_toi": int((sub["target_id"] == "toi").sum()),
-        "n_verbatim": int((lab["label"] == "verbatim").sum()),
-        "n_edited": int((lab["label"] == "edited").sum()),
-        "n_new": int((lab["label"] == "new").sum()),
-        "n_labelled": len(lab),
-    }
-    for aid, key in (("toi", "toi"), ("anon-003", "anon3"), ("voa", "voa"),
-                     ("anon-004", "anon4")):
-        out[f"share_{key}"] = _pct(comp.loc[aid, "derived_share"])
-        out[f"meter_{key}"] = comp.loc[aid, "meter"]
-        out[f"verbatim_{key}"] = int(comp.loc[aid, "verbatim"])
-        out[f"words_{key}"] = int(comp.loc[aid, "words"])
-    for name, key in (("verbatim", "verbatim"), ("edited", "edited"), ("new", "new"),
-                      ("derived", "derived"), ("derived, right source", "source")):
-        for metric in ("precision", "recall", "f1"):
-            out[f"{metric}_{key}"] = f"{ev.loc[name, metric]:.2f}"
-        out[f"annotated_{key}"] = int(ev.loc[name, "annotated"])
-    if cs is not None:
-        out.update({"cs_both": int(cs["shared_with_both"]),
-                    "cs_only_later": int(cs["only_in_later"]),
-                    "cs_only_earlier": int(cs["only_in_earlier"]),
-                    "cs_spelled_later": int(cs["spelled_as_later"]),
-                    "cs_spelled_earlier": int(cs["spelled_as_earlier"])})
-    if syn is not None:
-        r = syn.set_index(["kind", "rate"])["recall"]
-        top = syn["rate"].max()
-        worst = syn[syn["rate"] == top].sort_values(["recall", "kind"]).iloc[0]
-        out.update({"syn_trials": int(syn["trials"].iloc[0]), "syn_top_rate": _pct(top),
-                    "syn_mixed_30": _pct(r[("mixed", 0.3)]),
-                    "syn_mixed_50": _pct(r[("mixed", 0.5)]),
-                    "syn_worst_kind": worst["kind"], "syn_worst_recall": _pct(worst["recall"]),
-                    "syn_perfect_upto": _pct(max(rate for rate in sorted(syn["rate"].unique())
-                                                 if (syn[syn["rate"] <= rate]["recall"] == 1)
-                                                 .all())),
-                    "syn_spurious": int(syn["spurious"].sum())})
-    if cal is not None:
-        c = cal.set_index(["n", "max_gap"])
-        chosen = c.loc[(DEFAULT.n, DEFAULT.max_gap)]
-        out.update({"cal_coverage": _pct(chosen["coverage"]),
-                    "cal_false": int(chosen["false_passages"]),
-                    "cal_coverage_gap0": _pct(c.loc[(DEFAULT.n, 0), "coverage"]),
-                    "cal_false_n2": int(c.loc[2, "false_passages"].max()),
-                    "cal_false_max": int(cal["false_passages"].max())})
-    sp = res.spelling.set_index("article")
-    out["afp_british"], out["afp_american"] = int(sp.loc["afp", "british"]), int(
-        sp.loc["afp", "american"])
-    out["toi_british"], out["toi_american"] = int(sp.loc["toi", "british"]), int(
-        sp.loc["toi", "american"])
-    return out
+                   common_source(corpus, found, params), pair_directions(corpus, primary),
+                   spelling_profile(corpus))

@@ -70,15 +70,15 @@ def test_lexicon_file_errors_name_file_and_row(tmp_path):
             ("state", "regime", "Regime ")]
     pd.DataFrame(rows, columns=["group", "label", "surface"]).to_csv(path, index=False)
     with pytest.raises(fr.FramingError,
-                       match=rf"^{re.escape(str(path))}, row 4: .*listed twice.*row 2"):
+                       match=rf"^{re.escape(str(path))}, row 4, field 'surface': .*listed twice.*row 2"):
         fr.load_lexicon(path)
     rows[2] = ("opposition", "regime", "pro-regime")
     pd.DataFrame(rows, columns=["group", "label", "surface"]).to_csv(path, index=False)
-    with pytest.raises(fr.FramingError, match=r", row 4: label 'regime' in two groups"):
+    with pytest.raises(fr.FramingError, match=r", row 4, field 'group': label 'regime' in two groups"):
         fr.load_lexicon(path)
     rows[2] = ("act", "", "strike")
     pd.DataFrame(rows, columns=["group", "label", "surface"]).to_csv(path, index=False)
-    with pytest.raises(fr.FramingError, match=r", row 4: field 'label' is empty"):
+    with pytest.raises(fr.FramingError, match=r", row 4, field 'label': required field is empty"):
         fr.load_lexicon(path)
 
 
@@ -168,82 +168,6 @@ def test_counts_add_up_and_rates_use_word_counts(corpus, lexicon):
     assert len(groups) == 5 * 3 and groups["n"].sum() == len(uses)
 
 
-# --- the annotation and the evaluation --------------------------------------------------------
-
-def test_every_annotated_use_is_in_its_sentence(corpus):
-    gold = fr.load_gold()
-    sent = corpus.sentences.set_index("sentence_id")["text"]
-    for r in gold.itertuples():
-        folded = tx.fold_chars(sent[r.sentence_id]).lower()
-        assert folded.count(tx.fold_chars(r.surface).lower()) >= r.occurrence, r
-
-
-def test_real_annotation_passes_the_corpus_and_lexicon_checks(corpus, lexicon):
-    gold = fr.load_gold(corpus=corpus, lexicon=lexicon)
-    assert len(gold) > 0 and gold["occurrence"].dtype == "int64"
-
-
-# One good row, taken from the AFP text: afp-s02 "... against Turkish-backed rebels ..."
-GOOD_ROW = {"article_id": "afp", "sentence_id": "afp-s02", "surface": "rebels",
-            "occurrence": "1", "label": "rebels", "group": "opposition", "voice": "own",
-            "note": ""}
-
-
-@pytest.mark.parametrize("change, message", [
-    ({"occurrence": "x"}, "occurrence 'x' is not a whole number"),
-    ({"occurrence": "0"}, "occurrence '0' is not a whole number"),
-    ({"voice": "theirs"}, "voice 'theirs'"),
-    ({"group": "actors"}, "group 'actors'"),
-    ({"surface": " "}, "field 'surface' is empty"),
-    ({"sentence_id": "afp-s99"}, "sentence 'afp-s99' is not in the corpus"),
-    ({"sentence_id": "toi-s02"}, "sentence 'toi-s02' is not in 'afp'"),
-    ({"occurrence": "2"}, "'rebels' occurs 1 time"),
-    ({"surface": "terrorists", "label": "terrorists"}, "'terrorists' occurs 0 time"),
-    ({"label": "freedom fighters"}, "label 'freedom fighters' is not in the lexicon"),
-    ({"label": "regime"}, "label 'regime' is in group 'state'"),
-])
-def test_bad_annotation_rows_name_file_and_row(tmp_path, corpus, lexicon, change, message):
-    path = tmp_path / "gold.csv"
-    pd.DataFrame([GOOD_ROW, GOOD_ROW | change]).to_csv(path, index=False)
-    with pytest.raises(fr.FramingError, match=rf"^{re.escape(str(path))}, row 3: .*"
-                                              + re.escape(message)):
-        fr.load_gold(path, corpus=corpus, lexicon=lexicon)
-
-
-def test_good_annotation_rows_load(tmp_path, corpus, lexicon):
-    path = tmp_path / "gold.csv"
-    pd.DataFrame([GOOD_ROW]).to_csv(path, index=False)
-    gold = fr.load_gold(path, corpus=corpus, lexicon=lexicon)
-    assert gold.loc[0, "occurrence"] == 1
-
-
-def _frame(rows):
-    return pd.DataFrame(rows, columns=["article_id", "sentence_id", "surface", "occurrence",
-                                       "label", "group", "voice"])
-
-
-def test_evaluate_counts_hits_misses_and_voices():
-    gold = _frame([("a", "a-s1", "rebels", 1, "rebels", "opposition", "own"),
-                   ("a", "a-s1", "regime", 1, "regime", "state", "quoted"),
-                   ("a", "a-s2", "Regime", 1, "regime", "state", "quoted"),
-                   ("a", "a-s3", "offensive", 1, "offensive", "act", "own")])
-    uses = _frame([("a", "a-s1", "Rebels", 1, "rebels", "opposition", "own"),
-                   ("a", "a-s1", "regime", 1, "regime", "state", "own"),
-                   ("a", "a-s2", "regime", 1, "regime", "state", "quoted"),
-                   ("a", "a-s4", "attack", 1, "attack", "act", "own")])
-    ev = fr.evaluate(uses, gold)
-    assert (ev.matching.tp, ev.matching.fp, ev.matching.fn) == (3, 1, 1)
-    assert ev.matching.precision == pytest.approx(0.75)
-    assert (ev.quoted.tp, ev.quoted.fp, ev.quoted.fn) == (1, 0, 1)
-    assert ev.voice_agree == 2
-    assert sorted(ev.errors["error"]) == ["annotated, not found", "found, not annotated",
-                                          "wrong voice"]
-
-
-def test_scores_without_positives_are_nan():
-    assert math.isnan(fr.Scores(0, 0, 0).precision)
-
-
 # --- keyness ------------------------------------------------------------------------------------
 
 def test_log_odds_hand_example():
@@ -308,24 +232,57 @@ def _edits(rows):
                                        "target_end"])
 
 
+def _edit(corpus, source, target, kind, old, new, s_sid, t_sid):
+    """An edit row with offsets found in the real texts (old/new located in their sentences)."""
+    sent = corpus.sentences.set_index("sentence_id")
+    def span(sid, words, after=None):
+        text, base = sent.loc[sid, "text"], int(sent.loc[sid, "start"])
+        if words:
+            i = text.index(words)
+            return base + i, base + i + len(words)
+        i = text.index(after) + len(after)
+        return base + i, base + i
+    ss, se = span(s_sid, old, after=None if old else "offensive")
+    ts, te = span(t_sid, new, after=None if new else "offensive")
+    return (source, target, kind, old, new, s_sid, t_sid, ss, se, ts, te)
+
+
 def test_framing_edits_keep_only_label_changes(corpus, lexicon):
     edits = _edits([
-        ("toi", "anon-003", "substitution", "Syrian rebels", "anti-government militants in Syria",
-         "toi-s02", "anon-003-s13", 0, 0, 0, 0),
-        ("toi", "anon-003", "insertion", "", "against terrorists", "toi-s01", "anon-003-s03",
-         0, 0, 0, 0),
-        ("afp", "toi", "spelling", "defence", "defense", "afp-s09", "toi-s05", 0, 0, 0, 0),
-        ("afp", "toi", "substitution", "rebels", "rebel", "afp-s02", "toi-s02", 0, 0, 0, 0),
-        ("afp", "toi", "substitution", "Russia", "Moscow", "afp-s02", "toi-s01", 0, 0, 0, 0),
+        _edit(corpus, "toi", "anon-003", "substitution", "Syrian rebels",
+              "anti-government militants in Syria", "toi-s02", "anon-003-s13"),
+        _edit(corpus, "toi", "anon-003", "insertion", "", "against terrorists", "toi-s01",
+              "anon-003-s03"),
+        _edit(corpus, "toi", "anon-003", "substitution", "said", "announced", "toi-s01",
+              "anon-003-s03"),
     ])
     out = fr.framing_edits(corpus, lexicon, edits)
     assert list(out["kind"]) == ["substitution", "insertion"]
     first = out.iloc[0]
-    assert first["label before"] == "rebels"
-    assert first["label after"] == "anti-government, militants"
-    assert first["copy sentence"].startswith("Tensions have mounted")
-    assert out.iloc[1]["label before"] == "(none)"
-    assert out.iloc[1]["label after"] == "terrorists"
+    assert first["labels_before"] == "rebels"
+    assert first["labels_after"] == "anti-government, militants"
+    assert first["target_sentence"].startswith("Tensions have mounted")
+    assert out.iloc[1]["labels_before"] == ""
+    assert out.iloc[1]["labels_after"] == "terrorists"
+
+
+def test_a_label_partly_inside_an_edit_is_a_framing_edit(corpus, lexicon):
+    # the aligner keeps "Syrian" as copied and edits "President Bashar Assad's" into "army's":
+    # the label "Syrian army" straddles the edit and must still be seen
+    edits = _edits([_edit(corpus, "toi", "anon-003", "substitution", "President Bashar Assad’s",
+                          "army’s", "toi-s02", "anon-003-s13")])
+    out = fr.framing_edits(corpus, lexicon, edits)
+    assert len(out) == 1
+    row = out.iloc[0]
+    assert (row["labels_before"], row["labels_after"]) == ("", "Syrian army")
+    assert row["old"] == "Syrian President Bashar Assad’s" and row["new"] == "Syrian army’s"
+
+
+def test_framing_edits_on_the_real_copy_edits(corpus, lexicon):
+    from analysis.reuse import copied_edits
+    out = fr.framing_edits(corpus, lexicon, copied_edits(corpus))
+    changes = set(zip(out["labels_before"], out["labels_after"]))
+    assert ("", "Syrian army") in changes and ("rebels", "militants") in changes
 
 
 def test_framing_edits_need_the_reuse_columns(corpus, lexicon):
@@ -333,24 +290,52 @@ def test_framing_edits_need_the_reuse_columns(corpus, lexicon):
         fr.framing_edits(corpus, lexicon, pd.DataFrame({"kind": ["substitution"]}))
 
 
-def test_edits_table_shows_both_sentences(corpus, lexicon):
-    edits = _edits([("toi", "anon-003", "substitution", "rebel-held", "militant-held",
-                     "toi-s02", "anon-003-s13", 0, 0, 0, 0)])
-    table = fr.edits_table(fr.framing_edits(corpus, lexicon, edits))
-    row = table.iloc[0]
-    assert row["labels"] == "rebels → militants"
-    assert row["original sentence"].startswith("toi-s02: Tensions")
-    assert row["edited sentence"].startswith("anon-003-s13: Tensions")
-
-
-def test_group_table_totals_match_uses(corpus, lexicon):
+def test_group_rates_cover_every_report_and_group(corpus, lexicon):
     uses = fr.label_uses(corpus, lexicon, NO_QUOTES)
-    table = fr.group_table(corpus, fr.label_counts(corpus, lexicon, uses))
-    assert list(table["report"]) == list(corpus.articles["label"])
-    cells = table[[c for c in table.columns if c.endswith("(uses · per 1,000 words)")]]
-    assert cells.shape[1] == len(fr.GROUPS)
-    total = sum(int(v.split(" · ")[0]) for v in cells.to_numpy().ravel())
-    assert total == len(uses)
-    toi = table.set_index("report").loc["Times of Israel"]
-    n, rate = toi["state (uses · per 1,000 words)"].split(" · ")
-    assert float(rate) == pytest.approx(1000 * int(n) / toi["words"], abs=0.05)
+    g = fr.group_rates(corpus, fr.label_counts(corpus, lexicon, uses))
+    assert len(g) == len(corpus.articles) * len(fr.GROUPS) and g["n"].sum() == len(uses)
+    toi = g[(g["article_id"] == "toi") & (g["group"] == "state")].iloc[0]
+    assert toi["rate"] == pytest.approx(1000 * toi["n"] / toi["words"], abs=0.01)
+
+
+# --- exceptions: a form counts only where it names its label ----------------------------------
+
+def test_syrian_military_presence_is_not_the_syrian_army(corpus, lexicon):
+    uses = fr.label_uses(corpus, lexicon, NO_QUOTES)
+    voa = uses[(uses["article_id"] == "voa") & (uses["label"] == "Syrian army")]
+    assert list(voa["surface"]) == ["Syria’s military", "Syrian military"]
+    assert "voa-s19" not in set(voa["sentence_id"])
+    found = fr.find_labels("to reinforce its Syrian military presence; Syrian military targets",
+                           lexicon)
+    assert list(found["surface"]) == ["Syrian military"] and found.iloc[0]["start"] > 40
+
+
+def test_exception_must_hold_a_form_of_its_label():
+    rows = pd.DataFrame([("state", "Syrian army", "syrian military")],
+                        columns=["group", "label", "surface"])
+    exc = pd.DataFrame([("syrian presence", "Syrian army")], columns=["phrase", "label"])
+    with pytest.raises(fr.FramingError, match=r"row 2, field 'phrase'.*no form"):
+        fr.make_lexicon(rows, exceptions=exc, exceptions_source="exceptions.csv")
+
+
+def test_corpus_lexicon_prefers_the_corpus_own_file(tmp_path):
+    (tmp_path / "framing").mkdir()
+    own = tmp_path / "framing" / "labels.csv"
+    own.write_text("group,label,surface\nact,flood,flood\nact,flood,floods\n")
+    assert fr.lexicon_path(tmp_path) == own
+    assert fr.load_lexicon(own).labels == ["flood"]
+    assert fr.lexicon_path(tmp_path / "nothing") == fr.LEXICON_PATH
+
+
+def test_method_runs_on_another_corpus_without_annotations():
+    from analysis.corpus import PACKAGE_DATA
+    fixture = PACKAGE_DATA.parent / "tests" / "fixtures" / "corpus"
+    if not fixture.is_dir():
+        pytest.skip("fixture corpus not present")
+    other = load_corpus(fixture)
+    quotes = pd.DataFrame(columns=list(fr.QUOTE_COLUMNS))
+    edits = pd.DataFrame(columns=list(fr.EDIT_COLUMNS))
+    result = fr.analyse(other, quotes, edits)
+    assert set(result.uses["article_id"]) <= set(other.articles["id"])
+    assert len(result.groups) == len(other.articles) * len(fr.GROUPS)
+    assert result.edits.empty

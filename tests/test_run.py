@@ -81,6 +81,11 @@ def test_awkward_text_does_not_stop_the_run(out):
     assert list(errors.columns) == list(pipeline.ERROR_COLUMNS)
     assert (read(out, "sentences")["article_id"] == "notes").any()
     assert not errors["step"].str.startswith("reuse").any(), errors.to_string()
+    unclosed = errors[(errors["article_id"] == "notes") & (errors["step"] == "quotes")]
+    assert unclosed["message"].str.contains("closing mark missing").any(), errors.to_string()
+    claims = read(out, "claims")
+    several = claims[claims["surface"].str.contains("several million")]
+    assert len(several) == 1 and several["low"].iloc[0] >= 2_000_000
 
 
 def test_one_failing_article_is_one_error_row(monkeypatch):

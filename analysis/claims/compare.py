@@ -1,0 +1,342 @@
+"""Comparison across reports: claims that measure the same thing, a verdict with its reasoning,
+and the dated events for a timeline. Pure frames; the charts are in ``analysis.present.claims``.
+
+Two asserted claims measure the same quantity when they share a key (counted thing, event, side,
+first day of the period). A *denied* figure (``stance == 'denied'``) is set against the asserted
+claims of the same counted thing, event and side whose periods span its date: when its range
+overlaps their figures, the row is *contested* and says who denies what.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from analysis import text as textmod
+from analysis.claims.numbers import VAGUE, Quantity
+from analysis.claims.time import resolve_time, time_expressions
+
+VERDICTS = ("agree", "consistent (sum)", "consistent update", "contested", "conflict",
+            "single report")
+
+
+def format_value(row: pd.Series | dict) -> str:
+    """A claim's figure as a reader would say it: '900,000 (an estimated)', '≥ 11', '200-999'."""
+    def n(x: float) -> str:
+        return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.1f}"
+    v, lo, hi, hedge = row["value"], row["low"], row["high"], row["hedge"]
+    if v is not None and not pd.isna(v):
+        return n(v) + (f" ({hedge})" if hedge else "")
+    if lo is not None and not pd.isna(lo) and hi is not None and not pd.isna(hi):
+        return f"{n(lo)}-{n(hi)} ({hedge})" if hedge else f"{n(lo)}-{n(hi)}"
+    if lo is not None and not pd.isna(lo):
+        return f"{hedge} {n(lo)}" if hedge else f">= {n(lo)}"
+    return f"{hedge} {n(hi)}" if hedge else f"<= {n(hi)}"
+
+
+def _interval(row: pd.Series) -> tuple[float, float]:
+    def f(x):
+        return None if x is None or pd.isna(x) else float(x)
+    q = Quantity(0, 0, "", f(row["value"]), f(row["low"]), f(row["high"]), row["hedge"],
+                 bool(row["exact"]), "half" if row["hedge"] == "half of" else "digits")
+    return q.interval()
+
+
+def _overlap(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    return a[0] <= b[1] and b[0] <= a[1]
+
+
+def claim_key(row: pd.Series | dict) -> str:
+    """The comparison key: counted thing, event, side and the first day of the period."""
+    side = row["side"] or "-"
+    return f"{row['counted']} | {row['event']} | {side} | from {row['date_start']:%Y-%m-%d}"
+
+
+def _day(d: pd.Timestamp) -> str:
+    return f"{d.day} {d:%b}"
+
+
+def _period(row) -> str:
+    s, e = (row.date_start, row.date_end) if hasattr(row, "date_start") else \
+        (row["date_start"], row["date_end"])
+    return _day(s) if s == e else f"{_day(s)} {s.year}-{_day(e)}" if s.year != e.year \
+        else f"{_day(s)}-{_day(e)}"
+
+
+def _verdict(group: pd.DataFrame, claims: pd.DataFrame, order: dict[str, int]) -> tuple[str, str]:
+    """Verdict and reasoning for one group of claims (one row per report and figure)."""
+    reports = group["article_id"].unique()
+    if len(reports) == 1:
+        figs = list(dict.fromkeys(group["figure"]))
+        if len(figs) > 1:
+            return "single report", (f"Only {reports[0]} counts this; it prints {len(figs)} "
+                                     f"figures for it ({', '.join(figs)}), items of one list or "
+                                     f"different mentions.")
+        return "single report", f"Only {reports[0]} gives this figure."
+    g = group.sort_values(["date_end", "article_id"], key=lambda s: s.map(order)
+                          if s.name == "article_id" else s)
+    ends = sorted(g["date_end"].unique())
+    notes, verdict = [], "agree"
+    for end in ends:
+        same = g[g["date_end"] == end]
+        ivs = [_interval(r) for _, r in same.iterrows()]
+        if not all(_overlap(a, b) for a in ivs for b in ivs):
+            figs = "; ".join(f"{r.article_id} {format_value(r)}" for _, r in same.iterrows())
+            return "conflict", (f"Same period ending {_day(end)}, incompatible figures: {figs}.")
+        if len(same) > 1:
+            figs = ", ".join(f"{r.article_id} {format_value(r)}" for _, r in same.iterrows())
+            notes.append(f"For the period ending {_day(end)} the figures overlap ({figs})")
+    for earlier, later in zip(ends, ends[1:]):
+        a = g[g["date_end"] == earlier].iloc[0]
+        b = g[g["date_end"] == later].iloc[0]
+        summed = _sum_explains(a, b, claims)
+        if summed:
+            verdict = "consistent (sum)" if verdict == "agree" else verdict
+            notes.append(summed)
+            continue
+        ia, ib = _interval(a), _interval(b)
+        if ib[1] < ia[0]:
+            return "conflict", (f"{b.article_id} gives {format_value(b)} up to {_day(later)}, "
+                                f"below {a.article_id}'s {format_value(a)} up to {_day(earlier)}"
+                                f": a running total cannot fall.")
+        verdict = "consistent update" if verdict in ("agree",) else verdict
+        notes.append(f"{b.article_id} ({format_value(b)}, to {_day(later)}) is not below "
+                     f"{a.article_id} ({format_value(a)}, to {_day(earlier)}): a later figure "
+                     f"for a longer period")
+    return verdict, "; ".join(notes) + "."
+
+
+def _sum_explains(a: pd.Series, b: pd.Series, claims: pd.DataFrame) -> str:
+    """'b = a + the same report's single-day figures after a's period', or ''."""
+    if a["value"] is None or pd.isna(a["value"]) or b["value"] is None or pd.isna(b["value"]):
+        return ""
+    extra = claims[(claims["article_id"] == a["article_id"]) & (claims["counted"] == a["counted"])
+                   & (claims["event"] == a["event"]) & (claims["side"] == a["side"])
+                   & (claims["date_start"] == claims["date_end"])
+                   & (claims["date_start"] > a["date_end"])
+                   & (claims["date_start"] <= b["date_end"]) & claims["value"].notna()]
+    extra = extra.drop_duplicates(["date_start", "value"])
+    if extra.empty:
+        return ""
+    total = a["value"] + extra["value"].sum()
+    if total != b["value"]:
+        return ""
+    parts = " + ".join(f"{v:,.0f} ({_day(d)})" for v, d in zip(extra["value"],
+                                                                 extra["date_start"]))
+    return (f"{b.article_id}'s {format_value(b)} to {_day(b['date_end'])} = {a.article_id}'s "
+            f"{format_value(a)} to {_day(a['date_end'])} + {parts} from the same report")
+
+
+def _stance(claims: pd.DataFrame) -> pd.Series:
+    if "stance" in claims:
+        return claims["stance"].fillna("asserted").replace("", "asserted")
+    return pd.Series("asserted", index=claims.index)
+
+
+def group_keys(claims: pd.DataFrame) -> pd.Series:
+    """The comparison key of each claim with a counted thing (aligned on ``claims.index``).
+
+    An asserted claim's key is :func:`claim_key`. A denied claim takes the key of the asserted
+    quantity it contests: same counted thing, event and side, with the denied claim's first day
+    inside the span of that quantity's periods; else it keeps its own key.
+    """
+    c = claims[claims["counted"] != ""]
+    if c.empty:
+        return pd.Series(dtype=str)
+    keys = c.apply(claim_key, axis=1)
+    denied = _stance(c) == "denied"
+    asserted = c[~denied].assign(key=keys[~denied])
+    for i in c.index[denied]:
+        r = c.loc[i]
+        same = asserted[(asserted["counted"] == r["counted"]) & (asserted["event"] == r["event"])
+                        & (asserted["side"] == r["side"])]
+        spans = same.groupby("key", sort=True).agg(start=("date_start", "min"),
+                                                   end=("date_end", "max"))
+        hit = spans[(spans["start"] <= r["date_start"]) & (r["date_start"] <= spans["end"])]
+        if len(hit):
+            keys[i] = hit.index[0]
+    return keys
+
+
+_SOURCE_NAMES = {"outlet": "the report itself", "un": "the UN", "monitor": "the monitor"}
+
+
+def source_name(source: str) -> str:
+    """A source category as prose: ``russian-government`` -> ``the Russian government``."""
+    if source in _SOURCE_NAMES:
+        return _SOURCE_NAMES[source]
+    head, _, tail = source.partition("-")
+    return f"the {head.capitalize()} {tail}".strip() if tail else f"the {source}"
+
+
+def _contest(denied: pd.DataFrame, asserted: pd.DataFrame) -> tuple[bool, str]:
+    """Does any denied figure take in an asserted one? Reasoning either way."""
+    notes, contested = [], False
+    for d in denied.itertuples():
+        dv = _interval(pd.Series(d._asdict()))
+        hit = [a for a in asserted.itertuples() if _overlap(dv, _interval(pd.Series(a._asdict())))]
+        who = source_name(d.source)
+        if hit:
+            contested = True
+            figs = ", ".join(f"{a.article_id} {a.figure}" for a in hit)
+            notes.append(f"{d.article_id} reports that {who} denied {d.figure} "
+                         f"({_period(d)}); that range takes in the figures asserted by "
+                         f"{figs}, so the denial contests them")
+        else:
+            notes.append(f"{d.article_id} reports that {who} denied {d.figure}, which does not "
+                         f"overlap the asserted figures")
+    return contested, "; ".join(notes)
+
+
+def compare(claims: pd.DataFrame, corpus) -> pd.DataFrame:
+    """One row per compared quantity: which report gives which figure, verdict and reasoning.
+
+    Repeated mentions of the same figure in one report count once (``mentions`` says how
+    often it is printed). A denied figure joins the quantity it contests (:func:`group_keys`);
+    when it overlaps the asserted figures the verdict is ``contested``. Rows are ordered by the
+    first day of the period, then the key. ``corpus`` gives the report order (its ``articles``).
+    """
+    order = {aid: i for i, aid in enumerate(corpus.articles["id"])}
+    c = claims[claims["counted"] != ""].copy()
+    columns = ["key", "quantity", "from", "reports", "n_reports", "figures", "verdict",
+               "reasoning", "inferred_dates", "n_denied", "asserted_verdict"]
+    if c.empty:
+        return pd.DataFrame(columns=columns)
+    c["key"] = group_keys(c)
+    c["stance"] = _stance(c)
+    c["figure"] = c.apply(format_value, axis=1)
+    dedup = (c.groupby(["key", "article_id", "stance", "figure", "date_end"], as_index=False,
+                       sort=True)
+             .agg(mentions=("sentence_id", "size"), sentence_ids=("sentence_id", ", ".join),
+                  value=("value", "first"), low=("low", "first"), high=("high", "first"),
+                  hedge=("hedge", "first"), exact=("exact", "first"),
+                  counted=("counted", "first"), event=("event", "first"),
+                  side=("side", "first"), date_start=("date_start", "first"),
+                  source=("source", "first"), pub_date_inferred=("pub_date_inferred", "first")))
+    asserted_claims = c[c["stance"] != "denied"]
+    rows = []
+    for key, g in dedup.groupby("key", sort=True):
+        ga, gd = g[g["stance"] != "denied"], g[g["stance"] == "denied"]
+        verdict, why = _verdict(ga if len(ga) else gd, asserted_claims, order)
+        asserted_verdict = verdict if len(ga) else ""
+        if len(ga) and len(gd):
+            contested, note = _contest(gd, ga)
+            if contested:
+                verdict, why = "contested", f"{note}. Among the asserted figures: {why}"
+            else:
+                why = f"{why} {note}."
+        elif len(gd):
+            why = why + " " + "; ".join(f"{d.article_id} gives it as a figure "
+                                        f"{source_name(d.source)} denied"
+                                        for d in gd.itertuples()) + "."
+        g = g.sort_values("article_id", key=lambda s: s.map(order), kind="stable")
+        first = (ga if len(ga) else gd).sort_values("article_id", key=lambda s: s.map(order),
+                                                    kind="stable").iloc[0]
+        rows.append({
+            "key": key,
+            "quantity": f"{first['counted']} {first['event']}"
+                        + (f" ({first['side']})" if first["side"] else ""),
+            "from": first["date_start"],
+            "reports": ", ".join(dict.fromkeys(g["article_id"])),
+            "n_reports": g["article_id"].nunique(),
+            "figures": "; ".join(
+                f"{r.article_id}: {'denied ' if r.stance == 'denied' else ''}{r.figure} "
+                f"[{_period(r)}; {r.source}; {r.sentence_ids}]" for r in g.itertuples()),
+            "verdict": verdict,
+            "reasoning": why,
+            "inferred_dates": ", ".join(dict.fromkeys(g.loc[g["pub_date_inferred"].astype(bool),
+                                                             "article_id"])),
+            "n_denied": int(len(gd)),
+            "asserted_verdict": asserted_verdict,
+        })
+    out = pd.DataFrame(rows, columns=columns)
+    return out.sort_values(["from", "key"], kind="stable").reset_index(drop=True)
+
+
+def report_matrix(claims: pd.DataFrame, comparison: pd.DataFrame, corpus) -> pd.DataFrame:
+    """Long frame for the 'who reports what' grid: one row per compared quantity and report,
+    with the figure as printed (``denied ...`` for a denied one) and the row's verdict."""
+    columns = ["key", "quantity", "report", "article_id", "figure", "verdict", "sentences"]
+    c = claims[claims["counted"] != ""].copy()
+    if c.empty:
+        return pd.DataFrame(columns=columns)
+    c["key"] = group_keys(c)
+    c["stance"] = _stance(c)
+    labels = corpus.articles.set_index("id")["label"]
+    verdicts = comparison.set_index("key")
+    rows = []
+    for (key, aid), g in c.groupby(["key", "article_id"], sort=True):
+        v = verdicts.loc[key]
+        figs = [("denied " if r["stance"] == "denied" else "") + _short_figure(r)
+                for _, r in g.iterrows()]
+        rows.append({"key": key, "quantity": f"{v['quantity']}, from {_day(v['from'])}",
+                     "report": labels[aid], "article_id": aid,
+                     "figure": " / ".join(dict.fromkeys(figs)),
+                     "verdict": v["verdict"], "sentences": ", ".join(g["sentence_id"])})
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _short_figure(row: pd.Series) -> str:
+    """A figure short enough for a grid cell: vague quantities keep only their words."""
+    if row["hedge"] in VAGUE:
+        return row["hedge"][: -len(" of")]
+    return format_value(row)
+
+
+# --------------------------------------------------------------------------------------------
+# Timeline of dated events
+# --------------------------------------------------------------------------------------------
+
+EVENT_TYPES = {
+    "strike": r"air ?strikes?|airstrike|struck|shelling|pounded|retaliated|retaliation|attack|"
+              r"assaults?|firing",
+    "casualties": r"killed|killing|died|deaths?|wounded|wounding",
+    "call or talks": r"spoke|phone|call|talks|talked|dialogue",
+    "meeting": r"meeting|summit|meet|gathering|travel",
+    "ultimatum": r"ultimatum",
+    "deployment": r"warships|deployment|brought|sent",
+    "statement": r"said|says|told|announced|warned|urged|blamed|denied|denies|rejected",
+}
+STATEMENT_PENALTY = 20
+_EVENT_TYPE_RE = [(n, re.compile(rf"\b(?:{p})\b", re.I)) for n, p in EVENT_TYPES.items()]
+
+
+def timeline_events(corpus) -> pd.DataFrame:
+    """Events the reports date to a single day: report, date, type, expression, sentence.
+
+    The type is the event word nearest to the time expression; a speech verb counts as if it
+    stood :data:`STATEMENT_PENALTY` characters further away, so a dated strike or death outranks
+    the verb that reports it unless the verb is much closer. Ranges (``since December``, ``in 2018``) are left to
+    the claims table.
+    """
+    rows = []
+    labels = corpus.articles.set_index("id")
+    for s in corpus.sentences.itertuples():
+        pub = labels.loc[s.article_id, "date"]
+        folded = textmod.fold_chars(s.text)
+        for start, end, expr in time_expressions(s.text, pub):
+            d0, d1 = resolve_time(expr, pub)
+            if d0 != d1:
+                continue
+            best, best_key = None, None
+            for rank, (name, rx) in enumerate(_EVENT_TYPE_RE):
+                for m in rx.finditer(folded):
+                    dist = min(abs(m.start() - end), abs(start - m.end()))
+                    k = (dist + (STATEMENT_PENALTY if name == "statement" else 0), rank)
+                    if best_key is None or k < best_key:
+                        best, best_key = name, k
+            if best is None:
+                continue
+            rows.append({"article_id": s.article_id, "report": labels.loc[s.article_id, "label"],
+                         "date": d0, "event": best, "time_expression": expr,
+                         "sentence_id": s.sentence_id, "sentence": s.text,
+                         "pub_date": pub, "pub_date_inferred":
+                         labels.loc[s.article_id, "date_basis"].startswith("inferred")})
+    out = pd.DataFrame(rows, columns=["article_id", "report", "date", "event", "time_expression",
+                                      "sentence_id", "sentence", "pub_date",
+                                      "pub_date_inferred"])
+    order = {aid: i for i, aid in enumerate(corpus.articles["id"])}
+    return out.sort_values(["date", "article_id", "sentence_id"],
+                           key=lambda c: c.map(order) if c.name == "article_id" else c,
+                           kind="stable").reset_index(drop=True)

@@ -1,0 +1,318 @@
+"""Claims: to each quantity of a sentence, add what is counted, what happened to it, whose side
+it concerns, who is credited with it, whether that party asserts or denies it, and the period it
+refers to (resolved against the report's publication date).
+
+:func:`article_claims` does one report and raises :class:`ClaimError` (naming the article file
+and the sentence) for a sentence it cannot handle, so a runner can record the error and go on;
+:func:`extract_claims` runs it over a corpus.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analysis import text as textmod
+from analysis.claims.lexicon import (_COUNTED_PHRASES, _EVENT_RE, _SIDE_RE, _SPEECH, DENIALS,
+                                     EVENT_BY_COUNTED, NO_SIDE, PERSON_KINDS, SOURCES)
+from analysis.claims.lexicon import counted_after as _counted_after
+from analysis.claims.numbers import HEDGES, ClaimError, Quantity, find_quantities
+from analysis.claims.time import resolve_time, time_expressions
+
+_SIDE_PHRASE = re.compile(r"^\s+on\s+the\s+[\w-]+\s+side\b", re.I)
+
+
+def _side_in(span: str, sentence: str) -> str:
+    """Side named inside a noun phrase; 'its'/'their' point to the sentence's first party."""
+    m = _SIDE_RE.search(span)
+    if m:
+        return m.lastgroup.replace("_", "-")
+    if re.search(r"\b(?:its|their)\b", span, re.I):
+        m = _SIDE_RE.search(sentence)
+        if m:
+            return m.lastgroup.replace("_", "-")
+    return ""
+
+
+def _nearest_left_side(sentence: str, pos: int) -> str:
+    last = ""
+    for m in _SIDE_RE.finditer(sentence[:pos]):
+        last = m.lastgroup.replace("_", "-")
+    return last
+
+
+def _event(sentence: str, start: int, end: int) -> str:
+    best, best_d = "", math.inf
+    for name, rx in _EVENT_RE:
+        for m in rx.finditer(sentence):
+            d = 0 if m.start() < end and start < m.end() else \
+                (m.start() - end if m.start() >= end else start - m.end())
+            if d < best_d:
+                best, best_d = name, d
+    return best
+
+
+def _speaker(phrase: str) -> str:
+    for name, pat in SOURCES:
+        if re.search(pat, phrase, re.I):
+            return name
+    return ""
+
+
+
+_ANAPHORIC_SPEAKER = re.compile(r"\b(?:the|this|that)\s+(?:\w+\s+){0,2}(?:ministry|minister|"
+                                r"official|spokesman|spokeswoman|government|agency)\b"
+                                r"|\b(?:he|she)\s*$", re.I)
+
+# A relative clause opened by a noun ('a catastrophe that has seen ...', 'an airstrike ... that
+# killed ...') is the writer's own description, not part of what the speaker said; a content
+# clause after a noun of saying ('denied reports that ...') is what the speaker said.
+_RELATIVE = re.compile(r"(?<=[\w\"'])\s+(?:that|which)\s+(?!is\b|was\b)", re.I)
+_CONTENT_NOUN = re.compile(r"\b(?:reports?|claims?|allegations?|rumou?rs?|suggestions?|"
+                           r"assertions?|statements?|accounts?|news)\W*$", re.I)
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """A speech verb in a sentence: where it stands, who speaks (``''`` for nobody named,
+    ``'?'`` for an anaphoric speaker such as ``the ministry``) and whether it denies."""
+
+    start: int
+    end: int
+    source: str
+    denies: bool
+
+
+def attributions(sentence: str) -> list[Attribution]:
+    """Each speech verb of ``sentence`` with its speaker.
+
+    The speaker is what stands just before the verb (``Russia said``), or just after an
+    inverted or ``according to`` verb (``said Fahrettin Altun``). A bare ``the ministry`` or
+    ``he`` gives ``'?'``: the caller resolves it to the report's last named source. Anything else
+    (``an airstrike blamed on Damascus``) names no speaker and gives ``''``.
+    """
+    out = []
+    for m in _SPEECH.finditer(sentence):
+        verb = m.group(0).lower()
+        if verb == "according to":
+            who = _speaker(sentence[m.end():m.end() + 60])
+        else:
+            before = sentence[max(0, m.start() - 45): m.start()]
+            before = re.split(r"[,;:\"“”]", before)[-1]
+            who = _speaker(before)
+            if not who and verb in ("said", "says", "saying", "told"):
+                who = _speaker(re.split(r"[,.;]", sentence[m.end():m.end() + 40])[0])
+            if not who and _ANAPHORIC_SPEAKER.search(before):
+                who = "?"
+        out.append(Attribution(m.start(), m.end(), who, verb in DENIALS))
+    return out
+
+
+def _in_own_clause(folded: str, a: Attribution, q: Quantity) -> bool:
+    """True when quantity ``q`` follows speech verb ``a`` but inside a relative clause the writer
+    attached to a noun, so the figure is not part of what was said."""
+    if q.start < a.end:
+        return False
+    for m in _RELATIVE.finditer(folded, a.end, q.start):
+        if m.start() == a.end:
+            continue  # 'said that ...': a complementiser, not a relative clause
+        if _CONTENT_NOUN.search(folded[a.end:m.start()]):
+            continue  # 'denied reports that ...': what was denied
+        return True
+    return False
+
+# --------------------------------------------------------------------------------------------
+# Claims
+# --------------------------------------------------------------------------------------------
+
+CLAIM_COLUMNS = ["article_id", "sentence_id", "start", "end", "surface", "value", "low", "high",
+                 "hedge", "exact", "counted", "event", "side", "source", "time_expression",
+                 "stance", "date_start", "date_end", "date_basis"]
+
+
+# Connectives that introduce an earlier event: a time expression on the other side dates the
+# main clause, not the claim ('talks Friday after 33 soldiers died').
+_EARLIER_EVENT = re.compile(r"\b(?:after|following|in retaliation for|in response to|"
+                            r"since)\b", re.I)
+
+
+_OTHER_EVENT_AFTER = re.compile(r"\b(?:after|before|following|since)\b", re.I)
+
+
+def _blocked(folded: str, t: tuple[int, int, str], q: Quantity) -> bool:
+    """True when a connective between time expression ``t`` and quantity ``q`` shows that the
+    expression dates another event ('posts, set up after a deal signed ... in 2018')."""
+    if t[1] <= q.start:
+        return bool(_EARLIER_EVENT.search(folded[t[1]:q.start]))
+    return bool(_OTHER_EVENT_AFTER.search(folded[q.end:t[0]]))
+
+
+def sentence_claims(sentence: str, published: pd.Timestamp,
+                    context: list[dict] | None = None, last_source: str = "") -> list[dict]:
+    """Claims in one sentence, offsets relative to the sentence.
+
+    ``context`` holds the claims of earlier sentences of the same report (for ``Two more``,
+    ``Five others``); ``last_source`` is the last named source in the report (for ``the
+    ministry said``).
+    """
+    context = context or []
+    rows: list[dict] = []
+    folded = textmod.fold_chars(sentence)
+    quantities = find_quantities(sentence)
+    times = time_expressions(sentence, published)
+    speakers = attributions(sentence)
+    for q in quantities:
+        after = folded[q.end:]
+        counted, rel_end = _counted_after(after)
+        np_end = q.end + rel_end if counted else q.end
+        elided = counted is None
+        if elided and re.match(r"^\s+(?:more|others|other)\b", after, re.I):
+            np_end = q.end + re.match(r"^\s+\w+", after).end()
+        side_phrase = _SIDE_PHRASE.match(folded[np_end:])
+        if side_phrase:
+            np_end += side_phrase.end()
+        np_start = q.start
+        if elided:
+            m = None
+            for m in re.finditer(r"\bnumber of\s+", folded[: q.start], re.I):
+                pass
+            if m:
+                counted, rel = _counted_after(folded[m.end(): q.start])
+                if counted:
+                    np_start = m.start()
+        event = _event(folded, q.start, np_end)
+        prev_same = [r for r in rows if r["_q"].end <= q.start]
+        hedge, low, high, value, exact = q.hedge, q.low, q.high, q.value, q.exact
+        side = ""
+        if counted is None and prev_same and q.kind in ("digits", "words") and not q.hedge \
+                and re.search(r"\band\s+$", folded[prev_same[-1]["_end"]: q.start]):
+            ref = prev_same[-1]  # '11 fighters on one side and 14 on the other'
+            counted = ref["counted"]
+            if ref["_q"].hedge and HEDGES.get(ref["_q"].hedge) == "low":
+                hedge, low, value, exact = ref["_q"].hedge, q.value, None, False
+        if counted is None:
+            pool = [r for r in reversed(context) if r["event"] == event] or \
+                   [r for r in reversed(context) if r["counted"] in PERSON_KINDS]
+            if pool:
+                counted, side = pool[0]["counted"], pool[0]["side"]
+        if event == "hosted" and counted == "people":
+            counted = "refugees"
+        if counted in EVENT_BY_COUNTED:
+            event = EVENT_BY_COUNTED[counted]
+        if counted not in NO_SIDE:
+            side = _side_in(folded[np_start:np_end], folded) or side
+            if not side and prev_same and prev_same[-1]["side"]:
+                side = prev_same[-1]["side"]
+            if not side:
+                side = _nearest_left_side(folded, q.start)
+        else:
+            side = ""
+        usable = [t for t in times if not _blocked(folded, t, q)]
+        if usable:
+            t = min(usable, key=lambda t: (abs((t[0] + t[1]) / 2 - (q.start + q.end) / 2), t[0]))
+            start_d, end_d = resolve_time(t[2], published)
+            expr, basis = t[2], "expression"
+        else:
+            start_d = end_d = pd.Timestamp(published).normalize()
+            expr, basis = "", "publication date"
+        source, stance = "outlet", "asserted"
+        if speakers:
+            a = min(speakers, key=lambda s: (abs(s.start - q.start), s.start))
+            if not _in_own_clause(folded, a, q):
+                source = (last_source or "outlet") if a.source == "?" else (a.source or "outlet")
+                stance = "denied" if a.denies else "asserted"
+        rows.append({
+            "start": q.start, "end": np_end, "surface": sentence[q.start:np_end],
+            "value": value, "low": low, "high": high, "hedge": hedge, "exact": exact,
+            "counted": counted or "", "event": event, "side": side, "source": source,
+            "stance": stance,
+            "time_expression": expr, "date_start": start_d, "date_end": end_d,
+            "date_basis": basis, "_q": q, "_end": np_end,
+        })
+    return rows
+
+
+def article_claims(article: pd.Series | dict, sentences: pd.DataFrame) -> pd.DataFrame:
+    """The claims of one report: ``article`` is its row of ``corpus.articles`` (``id``, ``date``,
+    optionally ``date_basis`` and ``file``), ``sentences`` its rows of ``corpus.sentences``.
+
+    Raises :class:`ClaimError` naming the article file and the sentence id when a sentence
+    cannot be read (the original error is chained), so a runner can record one error row for
+    this document and carry on with the others.
+    """
+    aid = article["id"]
+    file = article.get("file")
+    where = file if isinstance(file, str) and file else f"article {aid}"
+    published = pd.Timestamp(article["date"])
+    if pd.isna(published):
+        raise ClaimError("the article has no publication date", file=where, field="date")
+    rows: list[dict] = []
+    context: list[dict] = []
+    last_source = ""
+    for s in sentences.itertuples():
+        try:
+            found = sentence_claims(s.text, published, context, last_source)
+            named = [a.source for a in attributions(s.text) if a.source not in ("", "?")]
+        except ClaimError:
+            raise
+        except Exception as err:  # any failure on odd text becomes a named, catchable error
+            raise ClaimError(f"cannot read claims in sentence: {type(err).__name__}: {err}",
+                             file=where, field=s.sentence_id) from err
+        for r in found:
+            context.append(r)
+            rows.append({**{k: v for k, v in r.items() if not k.startswith("_")},
+                         "article_id": aid, "sentence_id": s.sentence_id,
+                         "start": s.start + r["start"], "end": s.start + r["end"]})
+        if named:
+            last_source = named[-1]
+    out = _date_from_same_figure(pd.DataFrame(rows, columns=CLAIM_COLUMNS))
+    out["pub_date_inferred"] = str(article.get("date_basis") or "").startswith("inferred")
+    return out.astype({"pub_date_inferred": bool})
+
+
+def extract_claims(corpus, errors: list[ClaimError] | None = None) -> pd.DataFrame:
+    """Every quantitative claim of every report, one row each, in manifest order.
+
+    Offsets ``start``/``end`` are in the article's clean text; ``date_basis`` says whether the
+    period comes from a time expression or defaults to the publication date, and
+    ``pub_date_inferred`` whether that publication date is itself inferred. With ``errors`` (a
+    list), a report that raises :class:`ClaimError` is left out and its error appended;
+    without it, the first error is raised.
+    """
+    frames = []
+    sentences = corpus.sentences
+    for art in corpus.articles.to_dict("records"):
+        try:
+            frames.append(article_claims(art, sentences[sentences["article_id"] == art["id"]]))
+        except ClaimError as err:
+            if errors is None:
+                raise
+            errors.append(err)
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return pd.DataFrame(columns=[*CLAIM_COLUMNS, "pub_date_inferred"])
+    return pd.concat(frames, ignore_index=True)
+
+
+def _date_from_same_figure(claims: pd.DataFrame) -> pd.DataFrame:
+    """An undated claim takes the period of the same figure dated elsewhere in its report.
+
+    'the killing of 33 Turkish soldiers' (no date) and '33 Turkish soldiers ... on Thursday'
+    in the same report are one event; the dated mention gives both their period.
+    """
+    out = claims.copy()
+    same = ["article_id", "counted", "event", "side", "value", "low", "high"]
+    dated = out[out["date_basis"] == "expression"]
+    for i, r in out[out["date_basis"] == "publication date"].iterrows():
+        hit = dated
+        for col in same:
+            hit = hit[hit[col].isna()] if pd.isna(r[col]) else hit[hit[col] == r[col]]
+        if not hit.empty:
+            h = hit.iloc[0]
+            out.loc[i, ["date_start", "date_end"]] = [h["date_start"], h["date_end"]]
+            out.loc[i, "date_basis"] = f"same figure in {h['sentence_id']}"
+    return out
+

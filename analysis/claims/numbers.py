@@ -1,0 +1,246 @@
+"""Numbers: parse a figure written in digits or words, and find the counts in a sentence.
+
+:func:`parse_number` reads digits itself (``900,000``, ``3.6 million``) and hands number words to
+``text2num`` (``thirty-three``, ``one hundred and five``); the only hand rules left are the ones
+``text2num`` does not cover: an article for one (``a million``) and ``dozen``.
+:func:`find_quantities` finds the counts in a sentence, keeps their hedge (``at least``,
+``an estimated``, ``hundreds of``, ``several million``) and leaves out what is not a count
+(years, dates, clock times, model names such as ``S-400``, ordinals, durations, ``the two
+countries``).
+
+Measured on the hand annotation (``python -m analysis.claims.bench``): ``text2num`` for number
+words gives the same extraction scores as the former hand parser on the book's five texts (see the
+``analysis.claims`` docstring for the numbers), so the library is used and the hand word parser is
+gone.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from text_to_num import text2num
+
+from analysis import text as textmod
+from analysis.claims.lexicon import counted_after as _counted_after
+
+UNITS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen".split())}
+TENS = {w: 10 * i for i, w in enumerate(
+    "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if w != "_"}
+SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+_NUMBER_WORDS = set(UNITS) | set(TENS) | set(SCALES) | {"dozen"}
+
+_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_SCALE_WORD = r"(?:million|billion|thousand)"
+
+
+
+class ClaimError(textmod.AnalysisError):
+    """A sentence or article the claims method cannot handle; names the article file and the
+    sentence (as ``field``) so a runner can turn it into an error row and go on."""
+
+
+def _words_value(words: list[str], phrase: str) -> float:
+    """Value of number words: ``a``/``an`` before a scale is one, ``dozen`` is twelve, the rest
+    goes to ``text2num``. A phrase may not start with a bare scale word (``hundred``)."""
+    if words and words[0] in ("a", "an"):
+        if len(words) < 2 or (words[1] not in SCALES and words[1] != "dozen"):
+            raise ValueError(f"not a number: {phrase!r}")
+        words = ["one", *words[1:]]
+    if words == ["dozen"]:
+        return 12.0
+    if not words or words[0] in SCALES or words[0] in ("dozen", "and") or words[-1] == "and" \
+            or any(w not in _NUMBER_WORDS and w != "and" for w in words):
+        raise ValueError(f"not a number: {phrase!r}")
+    if "dozen" in words:
+        i = words.index("dozen")
+        if i != len(words) - 1:
+            raise ValueError(f"not a number: {phrase!r}")
+        return 12 * (_words_value(words[:i], phrase) if words[:i] else 1)
+    try:
+        return float(text2num(" ".join(words), "en"))
+    except ValueError:
+        raise ValueError(f"not a number: {phrase!r}") from None
+
+
+def parse_number(phrase: str) -> float:
+    """The value of a number written in digits or English words.
+
+    Accepts ``900,000``, ``16``, ``3.6 million``, ``thirty-three``, ``one hundred and five``,
+    ``a million``, ``a dozen``. Raises ``ValueError`` for anything else, so a caller never
+    receives a guess.
+    """
+    if not isinstance(phrase, str):
+        raise ValueError(f"expected a string, got {type(phrase).__name__}")
+    s = textmod.fold_chars(phrase).strip().lower()
+    m = re.fullmatch(rf"({_DIGITS})(?:\s+({_SCALE_WORD}))?", s)
+    if m:
+        value = float(m.group(1).replace(",", ""))
+        return value * (SCALES[m.group(2)] if m.group(2) else 1)
+    words = [w for w in re.split(r"[\s-]+", s) if w]
+    if any(w in ("a", "an") for w in words[1:]):
+        raise ValueError(f"not a number: {phrase!r}")
+    return _words_value(words, phrase)
+
+# Hedges: how the printed figure relates to the true one.
+HEDGES = {
+    "at least": "low", "more than": "low", "over": "low", "just over": "low", "upwards of": "low",
+    "at most": "high", "less than": "high", "fewer than": "high", "under": "high",
+    "up to": "high",
+    "nearly": "below", "almost": "below", "practically": "below", "close to": "below",
+    "about": "about", "around": "about", "roughly": "about", "approximately": "about",
+    "some": "about", "an estimated": "about", "estimated": "about",
+}
+# Vague quantities: printed word -> (low, high).
+VAGUE = {
+    "dozens of": (24, 99), "tens of": (20, 99), "hundreds of": (200, 999),
+    "thousands of": (2_000, 9_999), "tens of thousands of": (20_000, 99_999),
+    "hundreds of thousands of": (200_000, 999_999), "millions of": (2_000_000, 999_999_999),
+    # 'several' / 'a few' before a scale: at least two of it, fewer than ten
+    **{f"{q} {scale}": (2 * n, 10 * n - 1) for q in ("several", "a few")
+       for scale, n in (("dozen", 12), ("hundred", 100), ("thousand", 1_000),
+                        ("million", 1_000_000), ("billion", 1_000_000_000))},
+}
+MONTHS = ("january february march april may june july august september october november "
+          "december").split()
+WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
+
+_HEDGE_RE = "|".join(sorted((re.escape(h) for h in HEDGES), key=len, reverse=True))
+_VAGUE_RE = "|".join(sorted((re.escape(v).replace(r"\ ", r"\s+") for v in VAGUE), key=len,
+                            reverse=True))
+_WORD_RE = "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
+_WORDNUM = rf"(?:an?\s+(?:hundred|thousand|million|dozen)\b|(?:{_WORD_RE})\b)" \
+           rf"(?:(?:\s+and\s+|[\s-]+)(?:{_WORD_RE})\b)*"
+_QUANTITY = re.compile(
+    rf"(?P<hedge>\b(?:{_HEDGE_RE})\s+)?"
+    rf"(?:(?P<vague>\b(?:{_VAGUE_RE}))"
+    rf"|(?P<half>\bhalf\s+of)"
+    rf"|(?P<digits>(?<![\w.,:-])(?:{_DIGITS})(?:\s+{_SCALE_WORD}\b)?(?![\w-]*[A-Za-z\d]|,\d|\.\d))"
+    rf"|(?P<words>\b{_WORDNUM}))",
+    re.IGNORECASE,
+)
+_MONTH_RE = "|".join(m for m in MONTHS)
+_DURATION_AFTER = re.compile(r"^[\s-]+(?:years?|months?|weeks?|days?|hours?|minutes?)\b", re.I)
+_TIME_AFTER = re.compile(r"^(?::\d\d|\s*(?:a\.m\.|p\.m\.|am\b|pm\b|gmt\b|o'clock))", re.I)
+_ORDINAL_AFTER = re.compile(r"^(?:st|nd|rd|th)\b", re.I)
+_MONTH_BEFORE = re.compile(rf"\b(?:{_MONTH_RE})\.?\s+$", re.I)
+_MONTH_AFTER = re.compile(rf"^\s+(?:of\s+)?(?:{_MONTH_RE})\b", re.I)
+_DEFINITE_BEFORE = re.compile(r"\b(?:the|these|those|both|all|your|their|our|its|his|her|my)"
+                              r"\s+$", re.I)
+_PRONOUN_ONE_BEFORE = re.compile(r"\b(?:no|any|every|some|each|this|that|which|the)\s+$", re.I)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """One count found in a sentence: offsets of the number (with its hedge), value and hedge.
+
+    A point figure has ``value``; a bound or a vague quantity has ``low`` and/or ``high``.
+    ``exact`` is False whenever the text hedges or is vague. ``kind`` says how it was written:
+    ``digits``, ``words``, ``vague``, ``half`` (a share of the previous figure) or ``tally``
+    (``a headquarters`` inside a list of counts).
+    """
+
+    start: int
+    end: int
+    text: str
+    value: float | None
+    low: float | None
+    high: float | None
+    hedge: str
+    exact: bool
+    kind: str
+
+    def interval(self) -> tuple[float, float]:
+        """The range of true values the printed figure allows (hedges widen it)."""
+        if self.value is None:
+            return (self.low if self.low is not None else 0.0,
+                    self.high if self.high is not None else math.inf)
+        rel = HEDGES.get(self.hedge, "")
+        if rel == "below":
+            return (0.9 * self.value, self.value)
+        if rel == "about" or self.kind == "half":
+            return (0.9 * self.value, 1.1 * self.value)
+        return (self.value, self.value)
+
+
+def _not_a_count(sentence: str, m: re.Match) -> bool:
+    """Years, dates, clock times, model names, ordinals, durations and 'the two ...'."""
+    before, after = sentence[: m.start()], sentence[m.end():]
+    core = m.group("digits") or m.group("words") or ""
+    if _DURATION_AFTER.match(after) or _TIME_AFTER.match(after) or _ORDINAL_AFTER.match(after):
+        return True
+    if m.group("digits"):
+        plain = core.replace(",", "")
+        if _MONTH_BEFORE.search(before) or _MONTH_AFTER.match(after):
+            return True
+        if re.fullmatch(r"(?:1[89]|20)\d\d", core) and _counted_after(after)[0] is None:
+            return True  # a year; '2000 troops' would still be a count
+        if re.fullmatch(r"\d+\.\d+", plain) and not re.search(_SCALE_WORD, core, re.I):
+            return True  # a bare decimal is a measure or a version, not a count of things
+    if not m.group("hedge") and (m.group("words") or m.group("digits")) \
+            and _DEFINITE_BEFORE.search(before):
+        return True  # 'the two countries': restates a set, does not count it
+    if m.group("words") and core.lower() == "one":
+        if _PRONOUN_ONE_BEFORE.search(before) or _counted_after(after)[0] is None:
+            return True  # 'no one', 'one of the issues'
+    return False
+
+
+def find_quantities(sentence: str) -> list[Quantity]:
+    """The counts in ``sentence``, in order, with hedges kept and non-counts left out."""
+    if not isinstance(sentence, str):
+        raise ValueError(f"expected a string, got {type(sentence).__name__}")
+    folded = textmod.fold_chars(sentence)
+    found: list[Quantity] = []
+    for m in _QUANTITY.finditer(folded):
+        if _not_a_count(folded, m):
+            continue
+        hedge = (m.group("hedge") or "").strip().lower()
+        hedge = re.sub(r"\s+", " ", hedge)
+        low = high = value = None
+        if m.group("vague"):
+            key = re.sub(r"\s+", " ", m.group("vague").lower())
+            low, high = (float(v) for v in VAGUE[key])
+            kind, hedge = "vague", key if not hedge else hedge
+        elif m.group("half"):
+            prev = [q for q in found if q.value is not None]
+            if not prev:
+                continue
+            value, kind, hedge = prev[-1].value / 2, "half", "half of"
+        else:
+            kind = "digits" if m.group("digits") else "words"
+            try:
+                number = parse_number(m.group("digits") or m.group("words"))
+            except ValueError:
+                continue  # a bare scale word ('million') or a run that is not one number
+            rel = HEDGES.get(hedge, "")
+            if rel == "low":
+                low = number
+            elif rel == "high":
+                high = number
+            else:
+                value = number
+        exact = not hedge and kind in ("digits", "words")
+        found.append(Quantity(m.start(), m.end(), sentence[m.start():m.end()], value, low, high,
+                              hedge, exact, kind))
+    found.extend(_tally_items(folded, sentence, found))
+    return sorted(found, key=lambda q: q.start)
+
+
+def _tally_items(folded: str, sentence: str, found: list[Quantity]) -> list[Quantity]:
+    """'a headquarters' counts one when it stands in a list of at least two other counts."""
+    if len(found) < 2:
+        return []
+    out = []
+    for m in re.finditer(r"(?<=,\s)(?:and\s+)?(an?)\s+(?=\w)", folded):
+        counted, _ = _counted_after(folded[m.end(1):])
+        near = [q for q in found if 0 <= m.start() - q.end < 60]
+        if counted and near:
+            s, e = m.start(1), m.end(1)
+            out.append(Quantity(s, e, sentence[s:e], 1.0, None, None, "", True, "tally"))
+    return out
+
+

@@ -1,0 +1,310 @@
+"""The numbers chapter: charts, reader tables and the numbers and sentences of its prose.
+
+Every sentence built here is computed over roles found in the data (the report with most
+claims, the contested figure and who denies it, the heaviest single-day toll several reports
+give), never over fixed article ids, and is empty when the corpus has no such role.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import altair as alt
+import pandas as pd
+
+from analysis.claims.compare import EVENT_TYPES
+from analysis.claims import VERDICTS, format_value, group_keys, source_name
+from analysis.evaluation import Scores
+
+VERDICT_COLOURS = ["#009E73", "#56B4E9", "#0072B2", "#CC79A7", "#D55E00", "#BBBBBB"]
+
+
+def _day(d: pd.Timestamp) -> str:
+    return f"{d.day} {d:%b}"
+
+
+def _long_day(d: pd.Timestamp) -> str:
+    return f"{d.day} {d:%B}"
+
+
+def _period(row) -> str:
+    s, e = row["date_start"], row["date_end"]
+    return _day(s) if s == e else (f"{_day(s)} {s.year}-{_day(e)}" if s.year != e.year
+                                   else f"{_day(s)}-{_day(e)}")
+
+
+# --- tables ---------------------------------------------------------------------------------
+
+COMPARISON_COLUMNS = {"quantity": "Quantity", "period_from": "Period from",
+                      "figures": "Figures [period; source; sentences]", "verdict": "Verdict",
+                      "reasoning": "Reasoning"}
+
+
+def comparison_frame(comparison: pd.DataFrame) -> pd.DataFrame:
+    """The comparison with the quantities several reports give first (contested and conflicts
+    at the top), single-report figures after them."""
+    rank = {v: i for i, v in enumerate(["contested", "conflict", "consistent (sum)",
+                                        "consistent update", "agree", "single report"])}
+    out = comparison.assign(period_from=comparison["from"].dt.strftime("%d %b %Y"),
+                            _multi=comparison["n_reports"] <= 1,
+                            _rank=comparison["verdict"].map(rank))
+    return (out.sort_values(["_multi", "_rank", "from", "key"], kind="stable")
+            .drop(columns=["_multi", "_rank"]).reset_index(drop=True))
+
+
+def n_compared(comparison: pd.DataFrame) -> int:
+    """How many quantities more than one report gives."""
+    return int((comparison["n_reports"] > 1).sum())
+
+
+def claims_frame(claims: pd.DataFrame) -> pd.DataFrame:
+    """All extracted claims, compact, denied figures first."""
+    out = claims.assign(
+        figure=claims.apply(format_value, axis=1) if len(claims) else "",
+        time=claims["time_expression"].replace("", "(none: publication date)"),
+        period=claims.apply(_period, axis=1) if len(claims) else "")
+    return out.sort_values("stance", key=lambda s: s != "denied", kind="stable")
+
+
+CLAIMS_COLUMNS = {"sentence_id": "Sentence", "surface": "As printed", "figure": "Figure",
+                  "counted": "Counted", "event": "Event", "side": "Side", "source": "Source",
+                  "stance": "Stance", "time": "Time expression", "period": "Period"}
+
+EVENTS_COLUMNS = {"day": "Date", "report": "Report", "event": "Event",
+                  "time_expression": "As printed", "sentence_id": "Sentence id",
+                  "sentence": "Sentence"}
+
+
+def events_frame(events: pd.DataFrame) -> pd.DataFrame:
+    return events.assign(day=events["date"].dt.strftime("%a %d %b"))
+
+
+def quality_frame(scores: Scores, accuracy: pd.Series) -> pd.DataFrame:
+    """Extraction quality: scores, then the accuracy of each field over matched claims (%)."""
+    labels = {"value": "value and bounds", "hedge": "hedge", "counted": "counted thing",
+              "event": "event", "side": "side", "source": "source credited",
+              "time_expression": "time expression", "period": "resolved period (both dates)"}
+    rows = [("extraction precision", scores.precision), ("extraction recall", scores.recall),
+            ("extraction F1", scores.f1)] + [(labels[k], accuracy[k]) for k in labels]
+    return pd.DataFrame({"measure": [m for m, _ in rows],
+                         "score": [round(100 * v, 1) for _, v in rows]})
+
+
+# --- charts ---------------------------------------------------------------------------------
+
+def _cell_text(figure: str) -> str:
+    return textwrap.fill(figure, width=14)
+
+
+def report_chart(matrix: pd.DataFrame, corpus) -> alt.Chart:
+    """The quantities several reports give: quantities down, reports across, the printed figure
+    in each cell, coloured by the row's verdict; legend below, within 640 px."""
+    compared = matrix.groupby("key")["article_id"].transform("nunique") > 1
+    data = matrix[compared].assign(cell=lambda d: d["figure"].map(_cell_text))
+    order = [r for r in corpus.articles["label"] if r in set(data["report"])]
+    n = max(len(order), 1)
+    colour = alt.Scale(domain=list(VERDICTS), range=VERDICT_COLOURS)
+    base = alt.Chart(data).encode(
+        x=alt.X("report:N", title=None, sort=order,
+                axis=alt.Axis(orient="top", labelAngle=0, labelLimit=360 // n)),
+        y=alt.Y("quantity:N", title=None, sort=list(dict.fromkeys(data["quantity"])),
+                axis=alt.Axis(labelLimit=220)),
+    )
+    cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
+        color=alt.Color("verdict:N", title="Verdict", scale=colour,
+                        legend=alt.Legend(orient="bottom", columns=3)),
+        tooltip=["quantity:N", "report:N", "figure:N", "verdict:N", "sentences:N"])
+    labels = base.mark_text(fontSize=10, color="#111", lineBreak="\n").encode(text="cell:N")
+    return (cells + labels).properties(width=380, height=alt.Step(48))
+
+
+def event_links(events: pd.DataFrame, table_id: str) -> list[str]:
+    """In-page links from each event to its row in the published events table ``table_id``
+    (the book's tables give row ``r`` the cell id ``T_<table id>_row<r>_col0``)."""
+    return [f"#T_{table_id}_row{r}_col0" for r in range(len(events))]
+
+
+def timeline_chart(events: pd.DataFrame, corpus,
+                   link_table: str | None = None) -> alt.Chart:
+    """Dated events by report: one point each, shaped and coloured by type, side by side within
+    a report's row; a grey bar marks the publication date. The tooltip names the sentence;
+    with ``link_table``, clicking a point jumps to its sentence in the events table."""
+    order = list(corpus.articles["label"])
+    types = list(EVENT_TYPES) + ["report published"]
+    pubs = pd.DataFrame({"report": corpus.articles["label"], "date": corpus.articles["date"],
+                         "event": "report published", "sentence_id": "",
+                         "time_expression": "(publication date)"})
+    points = events[["report", "date", "event", "sentence_id", "time_expression"]].copy()
+    points["link"] = event_links(events, link_table) if link_table else ""
+    data = pd.concat([points, pubs.assign(link="")], ignore_index=True)
+    pad = pd.Timedelta(days=1)
+    domain = [(data["date"].min() - pad).isoformat(), (data["date"].max() + pad).isoformat()]
+    shapes = ["circle", "square", "triangle-up", "cross", "diamond", "triangle-right",
+              "triangle-down", "M-0.2,-1.5H0.2V1.5H-0.2Z"]
+    colours = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000",
+               "#999999"]
+    return alt.Chart(data).mark_point(size=110, filled=True, opacity=0.95).encode(
+        x=alt.X("date:T", title="Date the report gives the event",
+                scale=alt.Scale(domain=domain),
+                axis=alt.Axis(format="%d %b", tickCount="day", labelAngle=-45)),
+        y=alt.Y("report:N", title=None, sort=order, scale=alt.Scale(paddingInner=0.25)),
+        yOffset=alt.YOffset("event:N", sort=types, scale=alt.Scale(domain=types)),
+        color=alt.Color("event:N", title="Event", scale=alt.Scale(domain=types, range=colours),
+                        legend=alt.Legend(orient="bottom", columns=3)),
+        shape=alt.Shape("event:N", title="Event", scale=alt.Scale(domain=types, range=shapes),
+                        legend=alt.Legend(orient="bottom", columns=3)),
+        tooltip=["sentence_id:N", "report:N", alt.Tooltip("date:T", format="%a %d %b %Y"),
+                 "event:N", "time_expression:N"],
+        href=alt.Href("link:N"),
+    ).properties(width=440, height=max(84 * len(order), 120))
+
+
+
+# --- prose ----------------------------------------------------------------------------------
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.0f}%"
+
+
+def _and(items: list[str]) -> str:
+    items = list(dict.fromkeys(items))
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+_AMONG = {"agree": "in agreement", "consistent update": "consistent (a later figure for a "
+          "longer period)", "consistent (sum)": "consistent (their figures add up)",
+          "conflict": "in conflict", "single report": "one report"}
+
+
+def contested_markdown(claims: pd.DataFrame, comparison: pd.DataFrame, corpus) -> str:
+    """One sentence per contested quantity: which report prints the denial, who denies what,
+    and which reports assert figures inside the denied range; '' when nothing is contested."""
+    labels = corpus.articles.set_index("id")["label"]
+    keyed = claims[claims["counted"] != ""].assign(key=group_keys(claims))
+    out = []
+    for row in comparison[comparison["verdict"] == "contested"].itertuples():
+        mine = keyed[keyed["key"] == row.key]
+        asserted = mine[mine["stance"] != "denied"].drop_duplicates(["article_id", "value",
+                                                                     "low", "high"])
+        others = _and([f"*{labels[a.article_id]}* ({format_value(a._asdict())})"
+                       for a in asserted.itertuples()])
+        for d in mine[mine["stance"] == "denied"].itertuples():
+            out.append(
+                f"*{labels[d.article_id]}* reports that {source_name(d.source)} denied a "
+                f"figure of {format_value(d._asdict())} {d.counted} {d.event} (sentence "
+                f"`{d.sentence_id}`). That range takes in the figures of {others}, so the "
+                f"figure is *contested*: the asserting reports are "
+                f"{_AMONG.get(row.asserted_verdict, row.asserted_verdict)} among themselves, "
+                f"and the denial disputes a range their figures fall in.")
+    return " ".join(out)
+
+
+def tallies_markdown(claims: pd.DataFrame, comparison: pd.DataFrame, corpus) -> str:
+    """The single-report figures that are tallies of destroyed things, by report and day."""
+    labels = corpus.articles.set_index("id")["label"]
+    single = comparison[comparison["verdict"] == "single report"]
+    tally_rows = single["key"].str.contains("| destroyed |", regex=False)
+    d = claims[claims["event"] == "destroyed"]
+    if d.empty or single.empty:
+        return ""
+    top = d["source"].value_counts()
+    share = "Most" if tally_rows.sum() * 2 > len(single) else "Some"
+    by = [f"*{labels[a]}* for {_long_day(g['date_start'].min())}"
+          for a, g in d.groupby("article_id", sort=False)]
+    text = (f"{share} of the single-report figures are tallies of destroyed men and equipment: "
+            f"{len(d)} claims, {int(top.iloc[0])} of them credited to "
+            f"{source_name(top.index[0])}, printed by {_and(by)}.")
+    multi = comparison[comparison["key"].str.contains("| destroyed |", regex=False)
+                       & (comparison["n_reports"] > 1)]
+    if multi.empty:
+        text += " No second report repeats any of them, so none can be checked here."
+    return text
+
+
+def top_toll_markdown(claims: pd.DataFrame, corpus) -> str:
+    """The heaviest single-day death toll that more than one report gives, if any."""
+    labels = corpus.articles.set_index("id")["label"]
+    k = claims[(claims["event"] == "killed") & (claims["date_start"] == claims["date_end"])
+               & (claims["stance"] != "denied") & claims["value"].notna()]
+    if k.empty:
+        return ""
+    k = k.assign(key=k[["counted", "side", "date_start", "value"]].astype(str).agg("|".join,
+                                                                                  axis=1))
+    shared = k.groupby("key").filter(lambda g: g["article_id"].nunique() > 1)
+    if shared.empty:
+        return ""
+    top = shared.sort_values(["value", "date_start"], ascending=[False, True]).iloc[0]
+    reports = shared[shared["key"] == top["key"]]["article_id"]
+    side = f" ({top['side']})" if top["side"] else ""
+    return (f"The heaviest single-day toll that more than one report gives, "
+            f"{int(top['value'])} {top['counted']}{side} killed on "
+            f"{_long_day(top['date_start'])}, is printed with the same figure and day by "
+            f"{_and([f'*{labels[a]}*' for a in reports])}.")
+
+
+def key_numbers(corpus, claims: pd.DataFrame, comparison: pd.DataFrame,
+                events: pd.DataFrame) -> dict[str, object]:
+    """The numbers and sentences the chapter states, by glue name, over roles in the data."""
+    labels = corpus.articles.set_index("id")["label"]
+    v = comparison["verdict"].value_counts()
+    per = claims.groupby("article_id").size().reindex(corpus.articles["id"], fill_value=0)
+    per = per.sort_values(ascending=False, kind="stable")
+    agreeing = comparison[comparison["verdict"] == "agree"]
+
+    def reasoning(verdict: str) -> str:
+        rows = comparison[comparison["verdict"] == verdict]
+        return (f"{rows['quantity'].iloc[0]}: {rows['reasoning'].iloc[0]}" if len(rows)
+                else "")
+
+    sum_why = reasoning("consistent (sum)")
+    return {
+        "n_claims": len(claims),
+        "n_groups": len(comparison),
+        "n_multi": n_compared(comparison),
+        "n_single": int(v.get("single report", 0)),
+        "n_agree": int(v.get("agree", 0)),
+        "n_update": int(v.get("consistent update", 0)),
+        "n_sum": int(v.get("consistent (sum)", 0)),
+        "n_contested": int(v.get("contested", 0)),
+        "n_conflict": int(v.get("conflict", 0)),
+        "n_denied": int((claims["stance"] == "denied").sum()),
+        "agree_md": ("The reports agree on " + "; ".join(
+            f"{q} (from {_day(d)})" for q, d in zip(agreeing["quantity"], agreeing["from"]))
+            + ".") if len(agreeing) else "",
+        "sum_md": (f"One figure only adds up across reports, {sum_why}" if sum_why else ""),
+        "contested_md": contested_markdown(claims, comparison, corpus),
+        "top_toll_md": top_toll_markdown(claims, corpus),
+        "tallies_md": tallies_markdown(claims, comparison, corpus),
+        "most_claims_report": labels[per.index[0]],
+        "most_claims_n": int(per.iloc[0]),
+        "fewest_claims_report": labels[per.index[-1]],
+        "fewest_claims_n": int(per.iloc[-1]),
+        "n_events": len(events),
+        "n_event_reports": int(events["article_id"].nunique()),
+        "n_inferred_pub": int(corpus.articles["date_basis"].fillna("")
+                              .str.startswith("inferred").sum()),
+        "n_events_inferred": int(events["pub_date_inferred"].sum()),
+        "n_claims_inferred": int(claims["pub_date_inferred"].sum()),
+        "n_default_dated": int((claims["date_basis"] == "publication date").sum()),
+        "n_same_figure_dated": int(claims["date_basis"].str.startswith("same figure").sum()),
+    }
+
+
+def validation_markdown(scores: Scores | None, accuracy: pd.Series | None,
+                        n_errors: int = 0) -> str:
+    """The validation paragraph with its numbers, or one honest sentence without annotation."""
+    if scores is None:
+        return ("This corpus has no hand annotation of claims "
+                "(`annotations/claims/claims.csv`), so the extraction is not validated here.")
+    weakest = accuracy.idxmin().replace("_", " ")
+    return (
+        f"Against the hand annotation the extractor finds {scores.tp} of the "
+        f"{scores.n_gold} annotated claims, misses {scores.fn} and adds {scores.fp} that are "
+        f"not claims: precision {_pct(scores.precision)}, recall {_pct(scores.recall)}, F1 "
+        f"{_pct(scores.f1)}. On the matched claims the counted thing is right in "
+        f"{_pct(accuracy['counted'])}, the event in {_pct(accuracy['event'])}, the side in "
+        f"{_pct(accuracy['side'])}, the credited source in {_pct(accuracy['source'])}, the value "
+        f"and its bounds in {_pct(accuracy['value'])}, the time expression in "
+        f"{_pct(accuracy['time_expression'])} and the resolved period in "
+        f"{_pct(accuracy['period'])} of cases; the weakest field is the {weakest}. The "
+        f"{n_errors} remaining disagreements are listed in the table below.")

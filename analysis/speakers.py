@@ -1,0 +1,398 @@
+"""Who is named in a text: speaker mentions found in the text itself, resolved within an article.
+
+No hand table is needed. :class:`SpeakerFinder` reads three kinds of mention (on the folded text,
+so offsets are clean-text offsets):
+
+- **names**: runs of capitalised words (``Hulusi Akar``, ``the Syrian Observatory for Human
+  Rights``, ``U.N.``). Leading title words and nationality adjectives are cut off and kept as the
+  mention's role (``Russian Foreign Minister Sergei Lavrov`` is ``Sergei Lavrov``, role
+  ``Russian Foreign Minister``). A possessive (``Putin's spokesman``) is not a subject and is
+  skipped; a sentence's first word counts only when the text never prints it in lower case.
+- **titled descriptions**: ``a Turkish official``, ``the Russian defence ministry``, ``The UK-based
+  war monitor``: a title word (:data:`TITLE_WORDS`) with a capitalised qualifier is a speaker in
+  its own right; a bare one (``the minister``, ``the ministry``, ``the official``) is an anaphor.
+- **pronouns** ``he`` and ``she``, and unnamed groups (``experts``, ``analysts``).
+
+:meth:`SpeakerFinder.resolve` turns each mention into a speaker name: a surname or a single word
+of an earlier name (``Akar``, ``the Observatory``) becomes the last full name printed before it
+that ends with (or holds) that word; a title or pronoun becomes the last speaker before it whose
+kind and role fit. With no fitting antecedent the speaker is :data:`UNKNOWN`.
+
+The hand table (``<corpus root>/speakers/speakers.csv``) is optional enrichment: when a corpus
+has one, its aliases are recognised first and mapped to canonical names, and it adds side, role
+and country (:meth:`SpeakerFinder.info`). Without it, a speaker's name is its fullest printed
+form.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import text as textlib
+from analysis.text import AnalysisError, read_table
+
+UNKNOWN = "unknown"
+SPEAKER_COLUMNS = ("name", "aliases", "kind", "role", "role_source", "institution",
+                   "institution_source", "country", "country_source", "side")
+SPEAKERS_FILE = Path("speakers") / "speakers.csv"
+
+# Words that make a role. A capitalised run is cut after its last title word; a lower-case
+# description ending in one ("a Turkish official") is a mention.
+PERSON_TITLES = frozenset({
+    "minister", "president", "spokesman", "spokeswoman", "spokesperson", "official", "secretary",
+    "chancellor", "envoy", "director", "leader", "chief", "ambassador", "mayor", "governor",
+    "premier", "prime", "king", "queen", "general", "commander", "head", "lawmaker", "senator",
+    "deputy", "adviser", "advisor", "diplomat", "correspondent", "analyst", "expert",
+})
+BODY_TITLES = frozenset({"ministry", "government", "office", "agency", "monitor", "department",
+                         "council", "authority", "police", "army", "military", "service",
+                         "directorate", "embassy", "observatory", "committee", "commission"})
+TITLE_WORDS = PERSON_TITLES | BODY_TITLES | frozenset({
+    "foreign", "defence", "defense", "interior", "state", "health", "communications",
+    "presidential", "deputy", "acting", "former", "special", "national", "regional"})
+GROUP_WORDS = ("experts", "analysts", "officials", "diplomats", "witnesses", "residents",
+               "activists", "observers", "sources")
+# Pronouns and bare titles resolved to an earlier speaker: required kind, a word the role holds.
+DESCRIPTORS = {
+    "he": ("person", None), "she": ("person", None),
+    "the minister": ("person", "minister"), "the president": ("person", "president"),
+    "the spokesman": ("person", "spokesman"), "the spokeswoman": ("person", "spokeswoman"),
+    "the official": ("person", "official"), "the mayor": ("person", "mayor"),
+    "the ministry": ("ministry", None), "the defence ministry": ("ministry", None),
+    "the defense ministry": ("ministry", None),
+}
+_NOT_NAMES = frozenset({
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+    "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "i", "the", "a", "an", "but", "and", "or", "in", "on", "at", "it",
+    "he", "she", "they", "we", "this", "that", "there", "these", "those", "however", "his",
+    "her", "their", "its", "our", "meanwhile", "amid", "despite", "earlier", "after", "before",
+    "then", "also", "still", "now", "when", "while", "as", "if", "so", "yet", "later", "next",
+    "first", "last", "some", "many", "several", "one", "two", "three", "other", "another",
+})
+_ORG_WORDS = frozenset({"ministry", "observatory", "house", "nations", "council", "office",
+                        "agency", "authority", "department", "government", "union", "party",
+                        "army", "forces", "police", "service", "eye", "news", "press", "group"})
+_GEO_WORDS = frozenset({"states", "nations", "kingdom", "republic", "emirates", "sea", "river", "ocean", "gulf", "lake", "valley", "mountains",
+                        "province", "region", "city", "street", "square", "bridge", "port"})
+_GENTILIC = ("ish", "ian", "ese", "-backed", "-based", "-led")
+_CONNECTORS = ("of", "for", "and the", "of the", "for the")
+_TOKEN = r"(?:[A-Z](?:\.[A-Z])+\.?|(?:al-|el-)?[A-Z][\w]*(?:-[A-Za-z]\w*)*(?:'s)?)"
+_RUN = re.compile(rf"(?<![\w.-]){_TOKEN}(?:(?: | (?:of|for|of the|for the) ){_TOKEN})*")
+_DESC = re.compile(
+    r"(?<![\w-])(?:[Tt]he|[Aa]n?|[Aa]nother)\s+((?:[\w-]+\s+){0,2}?)(" + "|".join(
+        sorted(PERSON_TITLES | BODY_TITLES, key=len, reverse=True)) + r")(?![\w-])(?!\s+(?:"
+    + "|".join(sorted(PERSON_TITLES | BODY_TITLES)) + r")\b)")
+_PRONOUN = re.compile(r"(?<![\w-])(?:[Hh]e|[Ss]he)(?![\w'-])")
+_GROUP = re.compile(r"(?<![\w-])(?:" + "|".join(GROUP_WORDS) + r")(?![\w-])")
+
+
+class SpeakersError(AnalysisError):
+    """A speakers table that does not fit its documented form."""
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A speaker named in the text: offsets, as printed, and what kind of mention it is.
+
+    ``name`` is the printed name without titles (or the anaphor key for pronouns and bare
+    titles); ``kind`` is person, ministry, body, place, group or anaphor; ``role`` the title
+    words printed with it.
+    """
+
+    start: int
+    end: int
+    surface: str
+    name: str
+    kind: str
+    role: str = ""
+
+    @property
+    def descriptor(self) -> bool:
+        return self.kind == "anaphor"
+
+
+# --------------------------------------------------------------------------------- the table
+
+def speakers_path(root: Path | str) -> Path | None:
+    """``<root>/speakers/speakers.csv`` when the corpus folder has one, else ``None``."""
+    path = Path(root) / SPEAKERS_FILE
+    return path if path.is_file() else None
+
+
+def split_aliases(field: str) -> list[str]:
+    return [a.strip() for a in field.split(";") if a.strip()]
+
+
+def alias_key(alias: str) -> str:
+    """Names compare folded, case-free, without a leading article (``The Kremlin`` = ``Kremlin``)."""
+    key = textlib.fold_chars(alias).strip().lower()
+    return re.sub(r"^(?:the|a|an|another)\s+", "", key)
+
+
+def load_speakers(path: Path | str) -> pd.DataFrame:
+    """A speakers table, checked: columns, required fields, unique names and aliases.
+
+    Errors are :class:`SpeakersError` naming file, row and field.
+    """
+    path = Path(path)
+    table = read_table(path, SPEAKER_COLUMNS, required=("name", "aliases", "kind", "side"),
+                       error=SpeakersError)
+    seen_names: dict[str, int] = {}
+    seen: dict[str, str] = {}
+    for row in table.to_dict("records"):
+        name, line = row["name"], row["_row"]
+        if name in seen_names:
+            raise SpeakersError(f"duplicate speaker name {name!r} (first on row "
+                                f"{seen_names[name]})", file=path, row=line, field="name")
+        seen_names[name] = line
+        for alias in split_aliases(row["aliases"]):
+            key = alias_key(alias)
+            if key in seen and seen[key] != name:
+                raise SpeakersError(f"alias {alias!r} names both {seen[key]!r} and {name!r}",
+                                    file=path, row=line, field="aliases")
+            if textlib.fold_chars(alias).lower() in DESCRIPTORS or key in ("he", "she"):
+                raise SpeakersError(f"{alias!r} is a pronoun or title, resolved in code; it "
+                                    "cannot be an alias", file=path, row=line, field="aliases")
+            seen[key] = name
+    return table
+
+
+# --------------------------------------------------------------------------------- finding
+
+def _lower_words(text: str) -> frozenset[str]:
+    return frozenset(w for w in textlib.words(text) if w[:1].islower())
+
+
+def _split_run(run: str) -> tuple[str, str]:
+    """(role, name) of a capitalised run: the name follows its last title word."""
+    tokens = run.split(" ")
+    if {t.lower() for t in tokens} & _ORG_WORDS:
+        return "", run
+    last_title = max((i for i, t in enumerate(tokens) if t.lower() in PERSON_TITLES),
+                     default=-1)
+    if last_title < 0 or last_title == len(tokens) - 1:
+        return "", run
+    rest = tokens[last_title + 1:]
+    while rest and rest[0] in ("of", "for", "the") or (rest and rest[0].lower() in TITLE_WORDS):
+        rest = rest[1:]
+    if not rest:
+        return "", run
+    return " ".join(tokens[:len(tokens) - len(rest)]), " ".join(rest)
+
+
+def _kind_of_name(name: str, role: str) -> str:
+    words = [w.lower() for w in name.split()]
+    if words[-1] == "ministry":
+        return "ministry"
+    if set(words) & _ORG_WORDS or name.isupper() or name.startswith("Kremlin"):
+        return "body"
+    if set(role.lower().split()) & PERSON_TITLES:
+        return "person"
+    if 2 <= len(words) <= 4 and not set(words) & _GEO_WORDS and all(
+            re.fullmatch(r"(?:al-|el-)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?", w) and not
+            w.endswith(_GENTILIC) for w in name.split()):
+        return "person"
+    return "place"
+
+
+class SpeakerFinder:
+    """Finds and resolves speaker mentions; ``table`` (optional) adds aliases and facts."""
+
+    def __init__(self, table: pd.DataFrame | None = None):
+        self.table = table.set_index("name", drop=False) if table is not None else None
+        self.alias_to_name: dict[str, str] = {}
+        self.alias_pattern = None
+        if table is not None:
+            self.alias_to_name = {alias_key(a): n for n, f in zip(table["name"], table["aliases"])
+                                  for a in split_aliases(f)}
+            forms = sorted({textlib.fold_chars(a) for f in table["aliases"]
+                            for a in split_aliases(f)}, key=lambda k: (-len(k), k))
+            self.alias_pattern = re.compile(
+                r"(?<![\w-])(?:" + "|".join(f"[{re.escape(k[0].lower())}{re.escape(k[0].upper())}]"
+                                           f"{re.escape(k[1:])}" for k in forms)
+                + r")(?![\w-])")
+
+    # -- mentions
+    def mentions(self, folded: str, skip: list[tuple[int, int]]) -> list[Mention]:
+        """Unresolved mentions in ``folded`` (quotes folded), outside the ``skip`` spans."""
+        taken: list[tuple[int, int]] = list(skip)
+        found: list[Mention] = []
+
+        def free(s: int, e: int) -> bool:
+            return not any(a < e and s < b for a, b in taken)
+
+        def add(m: Mention) -> None:
+            found.append(m)
+            taken.append((m.start, m.end))
+
+        if self.alias_pattern is not None:
+            for m in self.alias_pattern.finditer(folded):
+                if free(m.start(), m.end()) and not folded[m.end():m.end() + 2] == "'s":
+                    key = alias_key(m.group())
+                    if key in self.alias_to_name:
+                        name = self.alias_to_name[key]
+                        add(Mention(m.start(), m.end(), m.group(), name, self._table_kind(name),
+                                    self.table.loc[name, "role"]))
+        for m in _DESC.finditer(folded):
+            qualifier, title = m.group(1).strip(), m.group(2)
+            if title[:1].isupper() or not free(m.start(), m.end()):
+                continue  # a capitalised title is part of a name: the name runs handle it
+            if re.match(r" [A-Z]", folded[m.end():m.end() + 2]):
+                continue  # the role of a name that follows ("the minister Akar")
+            key = textlib.fold_chars(m.group()).lower()
+            kind = "ministry" if title.lower() == "ministry" else (
+                "person" if title.lower() in PERSON_TITLES else "body")
+            definite = key.startswith("the ")
+            if key in DESCRIPTORS or (definite and not any(w[:1].isupper()
+                                                           for w in qualifier.split())):
+                add(Mention(m.start(), m.end(), m.group(), _anaphor_key(key, title), "anaphor",
+                            title.lower()))
+                continue
+            name = re.sub(r"^(?:[Tt]he|[Aa]n?|[Aa]nother)\s+", "", m.group())
+            add(Mention(m.start(), m.end(), m.group(), name, kind, name))
+        lower = _lower_words(folded)
+        for m in _RUN.finditer(folded):
+            s, run = m.start(), m.group()
+            if run.endswith("'s"):
+                continue  # a possessive is not a subject
+            first, _, rest = run.partition(" ")
+            at_sentence_start = s == 0 or bool(re.search(r"(?:[.!?\n]|^)\s*[\"(]?$",
+                                                         folded[max(0, s - 4):s]))
+            if first.lower() in _NOT_NAMES or (at_sentence_start and first.lower() in lower):
+                if not rest:
+                    continue
+                s, run = s + len(first) + 1, rest
+            if run.lower() in _NOT_NAMES or len(run) < 2 or not free(s, s + len(run)):
+                continue
+            if "'s " in run:  # "Turkey's Recep Tayyip Erdogan": the possessive is a role
+                owner, _, after = run.rpartition("'s ")
+                if not (set(after.lower().split()) & _ORG_WORDS):
+                    s, run = s + len(owner) + 3, after
+            role, name = _split_run(run)
+            if name.lower() in PERSON_TITLES or (" " not in name and name.endswith(_GENTILIC)):
+                continue
+            before = folded[max(0, s - 40):s].split()
+            titles = []
+            for w in reversed(before):
+                if w.lower() not in TITLE_WORDS:
+                    break
+                titles.insert(0, w)
+            role = " ".join([*titles, role]).strip()
+            add(Mention(s, s + len(run), run, name, _kind_of_name(name, role), role))
+        for m in _PRONOUN.finditer(folded):
+            if free(m.start(), m.end()):
+                add(Mention(m.start(), m.end(), m.group(), m.group().lower(), "anaphor"))
+        for m in _GROUP.finditer(folded):
+            if free(m.start(), m.end()):
+                name = self.alias_to_name.get(m.group(), m.group())
+                add(Mention(m.start(), m.end(), m.group(), name, "group"))
+        return sorted(found, key=lambda x: x.start)
+
+    def _table_kind(self, name: str) -> str:
+        kind = self.table.loc[name, "kind"]
+        return {"institution": "body"}.get(kind, kind)
+
+    # -- resolution
+    def resolve_all(self, mentions: list[Mention]) -> list[str]:
+        """The speaker each mention names, in order; pronouns and titles to the last fit."""
+        history: list[tuple[str, str, str]] = []  # name, kind, role
+        out = []
+        for m in mentions:
+            name = self.resolve(m, history)
+            out.append(name)
+            if name == UNKNOWN:
+                continue
+            kind, role = self.kind_role(name, m)
+            earlier = next((h for h in reversed(history) if h[0] == name), None)
+            if (m.kind == "anaphor" or name != m.name) and earlier is not None:
+                kind, role = earlier[1], earlier[2]  # "Akar", "he": the antecedent's kind
+            history.append((name, kind, role))
+        return out
+
+    def resolve(self, m: Mention, history: list[tuple[str, str, str]]) -> str:
+        """The speaker ``m`` names, given the resolved (name, kind, role) mentions before it."""
+        if m.kind == "anaphor":
+            return self._antecedent(m, history)
+        if m.name in (self.table.index if self.table is not None else ()):
+            return m.name
+        key = alias_key(m.name)
+        if key in self.alias_to_name:
+            return self.alias_to_name[key]
+        words = m.name.split()
+        if len(words) <= 2 and m.kind in ("place", "person", "body"):
+            tail = _bare(words[-1])
+            for name, kind, _ in reversed(history):
+                prev_words = [_bare(w) for w in name.split()]
+                if len(prev_words) > len(words) and (
+                        (kind == "person" and prev_words[-1] == tail)
+                        or (kind in ("body", "ministry") and tail in prev_words)):
+                    return name
+        return m.name
+
+    def _antecedent(self, m: Mention, history: list[tuple[str, str, str]]) -> str:
+        kind, role_word = DESCRIPTORS.get(m.name, ("person", m.role or None))
+        for name, pkind, prole in reversed(history):
+            if pkind == kind and (role_word is None or role_word in prole.lower()):
+                return name
+        if kind == "ministry" and self.table is not None:
+            # A ministry named before any ministry: the one of the country named last.
+            for name, _, _ in reversed(history):
+                if name in self.table.index and self.table.loc[name, "country"]:
+                    country = self.table.loc[name, "country"]
+                    match = self.table[(self.table["kind"] == "ministry")
+                                       & (self.table["country"] == country)]
+                    if len(match) == 1:
+                        return match.index[0]
+        return UNKNOWN
+
+    def kind_role(self, name: str, mention: Mention) -> tuple[str, str]:
+        """Kind and role of a resolved speaker: from the table when it lists them."""
+        if self.table is not None and name in self.table.index:
+            return self._table_kind(name), self.table.loc[name, "role"]
+        return mention.kind, mention.role
+
+    def info(self, name: str) -> dict[str, str]:
+        """Side, role and country of a speaker from the table (empty strings when unknown)."""
+        if self.table is None or name not in self.table.index:
+            return {"side": "", "role": "", "country": ""}
+        row = self.table.loc[name]
+        return {"side": row["side"], "role": row["role"], "country": row["country"]}
+
+
+def _bare(word: str) -> str:
+    return re.sub(r"^(?:al|el)-", "", word.lower())
+
+
+def _anaphor_key(key: str, title: str) -> str:
+    if key in DESCRIPTORS:
+        return key
+    return "the ministry" if title.lower() == "ministry" else f"the {title.lower()}"
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in re.findall(r"[A-Za-z]+", name) if w[0].isupper())
+
+
+def same_speaker(a: str, b: str) -> bool:
+    """True when two resolved names are one speaker: equal, or one the initials of the other
+    (``US`` and ``United States``, ``U.N.`` and ``United Nations``)."""
+    if a == UNKNOWN or b == UNKNOWN:
+        return False
+    if alias_key(a) == alias_key(b):
+        return True
+    for short, long in ((a, b), (b, a)):
+        letters = short.replace(".", "")
+        if letters.isupper() and len(letters) >= 2 and " " in long and _initials(long) == letters:
+            return True
+    return False
+
+
+def finder(root: Path | str | None = None, *, use_table: bool = True) -> SpeakerFinder:
+    """A finder for a corpus folder: with its speakers table when it has one and ``use_table``."""
+    path = speakers_path(root) if (root is not None and use_table) else None
+    return SpeakerFinder(load_speakers(path) if path is not None else None)

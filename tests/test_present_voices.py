@@ -1,0 +1,65 @@
+"""analysis.present.voices: share of voice, charts within the layout, tables, key numbers."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import vl_convert as vlc
+
+from analysis.corpus import load_corpus
+from analysis.present import voices
+from analysis.present.theme import themed
+
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "corpus"
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return load_corpus()
+
+
+def svg_size(chart):
+    svg = vlc.vegalite_to_svg(themed(chart).to_dict())
+    return tuple(int(x) for x in re.search(r'width="(\d+)" height="(\d+)"', svg).groups())
+
+
+def test_share_of_voice_sums_to_one(corpus):
+    for frame in (voices.share_by_side(corpus), voices.share_by_speaker(corpus)):
+        assert frame.groupby("article_id")["share"].sum().round(9).eq(1).all()
+
+
+def test_charts_fit_640_px_with_legends_at_the_bottom(corpus):
+    for chart in (voices.side_chart(corpus), voices.speaker_chart(corpus)):
+        assert svg_size(chart)[0] <= 640
+        spec = json.dumps(chart.to_dict())
+        assert '"orient": "bottom"' in spec and '"orient": "right"' not in spec
+
+
+def test_side_axis_runs_0_to_100_percent(corpus):
+    x = voices.side_chart(corpus).to_dict()["encoding"]["x"]
+    assert x["scale"]["domain"] == [0, 1] and x["axis"]["values"][-1] == 1
+
+
+def test_key_numbers_over_roles(corpus):
+    k = voices.key_numbers(corpus)
+    units = voices.voices(corpus)
+    assert k["n_units"] == len(units)
+    assert k["top_speaker_units"] == units["speaker"].value_counts().drop(
+        "unknown", errors="ignore").max()
+    assert k["low_report"] in set(corpus.articles["label"])
+    assert k["n_garbled"] == 1
+
+
+def test_quote_table_statements_first(corpus):
+    kinds = voices.quote_table(corpus)["kind"].tolist()
+    assert kinds == sorted(kinds, key=lambda k: k != "statement")
+
+
+def test_fixture_corpus_without_table():
+    corpus = load_corpus(FIXTURE)
+    assert not voices.has_table(corpus)
+    assert voices.speaker_table(corpus) is None
+    k = voices.key_numbers(corpus)
+    assert "top_side" not in k and k["top_speaker"] == "Talia Renwick"
+    assert svg_size(voices.speaker_chart(corpus))[0] <= 640
