@@ -1,0 +1,61 @@
+"""Tests of analysis.evaluation.spin: gold loading with named errors, word and synthetic scores."""
+
+import shutil
+
+import pandas as pd
+import pytest
+
+from analysis.corpus import load_corpus
+from analysis.evaluation import GoldError
+from analysis.evaluation import spin as es
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return load_corpus()
+
+
+def test_book_gold_loads(corpus):
+    gold = es.load_gold(corpus)
+    assert gold is not None and len(gold) > 0
+    assert set(gold.columns) >= set(es.COLUMNS)
+
+
+def test_no_annotation_gives_none(tmp_path, corpus):
+    fake = type(corpus)(tmp_path, corpus.articles, corpus.paragraphs, corpus.sentences,
+                        corpus.edits, corpus.cleaned)
+    assert es.load_gold(fake) is None
+
+
+def test_bad_sentence_is_named(tmp_path, corpus):
+    (tmp_path / "annotations" / "spin").mkdir(parents=True)
+    aid = corpus.articles["id"].iloc[0]
+    (tmp_path / "annotations" / "spin" / es.FILE).write_text(
+        "article_id,sentence_id,surface,occurrence,reason\n"
+        f"{aid},{aid}-s99,word,1,x\n", encoding="utf-8")
+    fake = type(corpus)(tmp_path, corpus.articles, corpus.paragraphs, corpus.sentences,
+                        corpus.edits, corpus.cleaned)
+    with pytest.raises(GoldError, match="row 2.*sentence_id"):
+        es.load_gold(fake)
+
+
+def test_word_scores_match_on_word_and_occurrence():
+    gold = pd.DataFrame({"article_id": ["a", "a"], "sentence_id": ["a-s01", "a-s02"],
+                         "surface": ["your", "within"], "occurrence": [1, 1]})
+    found = pd.DataFrame({"article_id": ["a", "a"], "sentence_id": ["a-s01", "a-s03"],
+                          "surface": ["Your", "odd"], "occurrence": [1, 1]})
+    s = es.word_scores(found, gold)
+    assert (s.tp, s.fp, s.fn) == (1, 1, 1)
+    assert es.matched_flags(found, gold).tolist() == [True, False]
+
+
+def test_synthetic_scores_per_rate():
+    syn = pd.DataFrame({"doc": ["a", "b", "a", "b"], "rate": [0.0, 0.0, 0.1, 0.1],
+                        "seed": 0, "n_words": 100, "n_spun": [0, 0, 10, 10],
+                        "n_flags": [1, 0, 5, 3], "hits": [0, 0, 4, 2],
+                        "per_100_words": [1.0, 0.0, 5.0, 3.0]})
+    out = es.synthetic_scores(syn, {"a": 2.0, "b": 4.0}).set_index("rate")
+    assert out.loc[0.1, "recall"] == pytest.approx(6 / 20)
+    assert out.loc[0.1, "precision"] == pytest.approx(6 / 8)
+    assert out.loc[0.1, "called_spun"] == pytest.approx(0.5)
+    assert out.loc[0.0, "false_per_100_words"] == pytest.approx(0.5)
