@@ -15,6 +15,7 @@ import pandas as pd
 from analysis.claims.compare import EVENT_TYPES
 from analysis.claims import VERDICTS, format_value, group_keys, source_name
 from analysis.evaluation import Scores
+from analysis.present.publish import plain_markdown
 
 VERDICT_COLOURS = ["#009E73", "#56B4E9", "#0072B2", "#CC79A7", "#D55E00", "#BBBBBB"]
 
@@ -179,7 +180,7 @@ _AMONG = {"agree": "in agreement", "consistent update": "consistent (a later fig
 def contested_markdown(claims: pd.DataFrame, comparison: pd.DataFrame, corpus) -> str:
     """One sentence per contested quantity: which report prints the denial, who denies what,
     and which reports assert figures inside the denied range; '' when nothing is contested."""
-    labels = corpus.articles.set_index("id")["label"]
+    labels = corpus.articles.set_index("id")["label"].map(plain_markdown)  # into Markdown
     keyed = claims[claims["counted"] != ""].assign(key=group_keys(claims))
     out = []
     for row in comparison[comparison["verdict"] == "contested"].itertuples():
@@ -201,7 +202,7 @@ def contested_markdown(claims: pd.DataFrame, comparison: pd.DataFrame, corpus) -
 
 def tallies_markdown(claims: pd.DataFrame, comparison: pd.DataFrame, corpus) -> str:
     """The single-report figures that are tallies of destroyed things, by report and day."""
-    labels = corpus.articles.set_index("id")["label"]
+    labels = corpus.articles.set_index("id")["label"].map(plain_markdown)  # into Markdown
     single = comparison[comparison["verdict"] == "single report"]
     tally_rows = single["key"].str.contains("| destroyed |", regex=False)
     d = claims[claims["event"] == "destroyed"]
@@ -223,7 +224,7 @@ def tallies_markdown(claims: pd.DataFrame, comparison: pd.DataFrame, corpus) -> 
 
 def top_toll_markdown(claims: pd.DataFrame, corpus) -> str:
     """The heaviest single-day death toll that more than one report gives, if any."""
-    labels = corpus.articles.set_index("id")["label"]
+    labels = corpus.articles.set_index("id")["label"].map(plain_markdown)  # into Markdown
     k = claims[(claims["event"] == "killed") & (claims["date_start"] == claims["date_end"])
                & (claims["stance"] != "denied") & claims["value"].notna()]
     if k.empty:

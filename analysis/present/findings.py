@@ -13,6 +13,7 @@ import pandas as pd
 
 from analysis import claims, framing, quotes, reuse
 from analysis.corpus import Corpus
+from analysis.present.publish import plain_markdown
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ def _pct(x: float) -> str:
 
 
 def _reuse(corpus: Corpus, res: reuse.Results) -> str:
-    labels = corpus.articles.set_index("id")["label"]
+    labels = corpus.articles.set_index("id")["label"].map(plain_markdown)
     comp = res.composition
     if comp.empty or comp["derived_share"].max() <= 0:
         return "No report shares a copied passage with an earlier one."
@@ -61,7 +62,8 @@ def _voices(corpus: Corpus) -> str:
         return "No speaker could be attributed in these reports."
     top = said["speaker"].value_counts()
     return (f"The reports carry {len(q)} quotations and {len(r)} sentences of reported speech "
-            f"from {said['speaker'].nunique()} speakers; the most heard is {top.index[0]} "
+            f"from {said['speaker'].nunique()} speakers; the most heard is "
+            f"{plain_markdown(top.index[0])} "
             f"({top.iloc[0]} times).")
 
 
@@ -82,7 +84,7 @@ def _spin(corpus: Corpus) -> str:
 
     ch = spin_chapter.run(corpus)
     scores = ch.results.scores
-    labels = corpus.articles.set_index("id")["label"]
+    labels = corpus.articles.set_index("id")["label"].map(plain_markdown)
     top = scores.loc[scores["per_100_words"].idxmax()]
     spun = scores[scores["spun"]]
     verdict = ("the only report over its decision threshold" if list(spun["article_id"]) ==

@@ -15,6 +15,7 @@ import pandas as pd
 from analysis import framing as fr
 from analysis.corpus import Corpus
 from analysis.evaluation.framing import Evaluation, scores_table
+from analysis.present.publish import plain_markdown
 
 GROUP_NAMES = {"opposition": "the armed opposition", "state": "the state and its forces",
                "act": "the acts of the conflict"}
@@ -202,7 +203,7 @@ def evaluation_scores(ev: Evaluation) -> pd.DataFrame:
 
 def _labels_list(part: pd.DataFrame) -> str:
     part = part.sort_values("n", ascending=False, kind="stable")
-    return ", ".join(f"*{r.label}* {r.n}" + (f" ({r.quoted} quoted)" if r.quoted else "")
+    return ", ".join(f"*{plain_markdown(r.label)}* {r.n}" + (f" ({r.quoted} quoted)" if r.quoted else "")
                      for r in part.itertuples())
 
 
@@ -214,7 +215,7 @@ def group_sentence(result: fr.Framing, group: str) -> str:
     top = g.sort_values(["rate", "n"], ascending=False, kind="stable").iloc[0]
     mine = result.counts[(result.counts["article_id"] == top["article_id"])
                          & (result.counts["group"] == group)]
-    return (f"Of the labels for {GROUP_NAMES[group]}, {top['report']} uses most per 1,000 "
+    return (f"Of the labels for {GROUP_NAMES[group]}, {plain_markdown(top['report'])} uses most per 1,000 "
             f"words ({top['rate']:.1f}; {top['n']} uses, {top['quoted']} of them quoted): "
             f"{_labels_list(mine)}.")
 
@@ -225,7 +226,7 @@ def label_keyness_sentence(label_key: pd.DataFrame) -> str:
         return "No report uses a lexicon label, so there is no label difference to test."
     top = label_key.loc[label_key["z"].abs().idxmax()]
     n_sig = int(label_key["significant"].sum())
-    largest = (f"*{top['label']}* in {top['report']} (|z| = {abs(top['z']):.2f}: "
+    largest = (f"*{plain_markdown(top['label'])}* in {plain_markdown(top['report'])} (|z| = {abs(top['z']):.2f}: "
                f"{top['n_report']} uses against {top['n_rest']} in the other reports together)")
     if n_sig == 0:
         return (f"No label difference reaches |z| ≥ {fr.Z_CRITICAL}. The largest is {largest}, "
@@ -286,7 +287,7 @@ def key_numbers(corpus: Corpus, result: fr.Framing,
     if len(edits):
         pairs = edits.groupby(["source_id", "target_id"], sort=False).size()
         (src, tgt), n = pairs.idxmax(), int(pairs.max())
-        names = corpus.articles.set_index("id")["label"]
+        names = corpus.articles.set_index("id")["label"].map(plain_markdown)
         out["fr_edits_md"] = (
             f"{len(edits)} of the edits inside copied passages change which labels the text "
             f"uses; most of them ({n}) are between {names[src]} and the later "

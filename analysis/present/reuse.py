@@ -18,7 +18,8 @@ import pandas as pd
 from analysis import framing
 from analysis.corpus import Corpus
 from analysis.present import for_book_only
-from analysis.present.publish import PublishedTable, absent, publish, publish_table
+from analysis.present.publish import (PublishedTable, absent, plain_markdown, publish,
+                                      publish_table)
 from analysis.reuse import (DEFAULT, MIN_RUN, MIN_SHARE, METER_PARTIALLY, METER_WHOLLY,
                             SUBSTANTIVE, SYNTHETIC_KINDS, Doc, Passage, Results, SyntheticSetup,
                             _by_pair, _sentence_finder, documents, passage_edits,
@@ -288,7 +289,8 @@ def label_edits(edits: pd.DataFrame, lexicon: framing.Lexicon) -> pd.DataFrame:
 
 
 def _quote(text: str) -> str:
-    return f"“{text}”" if text else "(nothing)"
+    """Article words quoted in Markdown prose: data, so escaped."""
+    return f"“{plain_markdown(text)}”" if text else "(nothing)"
 
 
 def _change(row) -> str:
@@ -338,7 +340,8 @@ def _pct(x: float) -> str:
 
 
 def _names(corpus: Corpus) -> dict[str, str]:
-    return corpus.articles.set_index("id")["label"].to_dict()
+    """Article labels for the chapter's Markdown prose: manifest values, so escaped."""
+    return corpus.articles.set_index("id")["label"].map(plain_markdown).to_dict()
 
 
 def _join(items: list[str]) -> str:
