@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -51,6 +52,15 @@ from analysis import text as textlib
 INDEX_ABOVE = 10
 
 Progress = Callable[[str, int, int], None]
+
+
+def _reporter(progress: Progress | bool | None) -> Progress | None:
+    """``True``: report on standard error; a callable is used as it is."""
+    if progress is True:
+        def report(stage: str, done: int, total: int) -> None:
+            print(f"index: {stage} {done:,}/{total:,}", file=sys.stderr, flush=True)
+        return report
+    return progress or None
 
 
 @dataclass(frozen=True)
@@ -328,13 +338,14 @@ def align_candidates(docs: Mapping[str, reuse.Doc | str] | DocCache,
 
 def find_passages(docs: Mapping[str, reuse.Doc | str], params: reuse.Params = reuse.DEFAULT,
                   *, index_params: IndexParams = INDEX_DEFAULT,
-                  progress: Progress | None = None) -> list[reuse.Passage]:
+                  progress: Progress | bool | None = None) -> list[reuse.Passage]:
     """Reused passages between earlier and later documents, found through the index.
 
     The same list, in the same order, as :func:`reuse.find_passages` (see the module docstring
     for when). ``progress(stage, done, total)`` is called as hashing, joining and aligning
-    advance.
+    advance (``True``: reported on standard error).
     """
+    progress = _reporter(progress)
     pairs = candidate_pairs(docs, params, index_params, progress)
     cache = DocCache(docs)
     return align_candidates(cache, _pair_candidates(docs, pairs, cache, params.n, progress),

@@ -108,10 +108,12 @@ def test_boilerplate_and_single_shared_grams_make_no_pair():
     assert index.find_passages(texts, index_params=index.IndexParams(max_df=3)) == []
 
 
-def test_progress_is_reported_and_empty_input_gives_nothing():
+def test_progress_is_reported_and_empty_input_gives_nothing(capsys):
     seen = []
     index.find_passages(five(), progress=lambda stage, done, total: seen.append(stage))
     assert {"hash", "join", "align"} <= set(seen)
+    index.find_passages(five(), progress=True)
+    assert "index: align" in capsys.readouterr().err
     assert index.find_passages({}) == []
     assert index.candidate_pairs({"a": "one two"}).shape == (0, 3)
 
