@@ -83,6 +83,10 @@ class Figure:
     spec: dict
     files: tuple[Path, ...]
 
+    def _ipython_display_(self) -> None:
+        """Shown through its glue directive only: a cell ending in a publish call shows
+        nothing of its own (no stray text output in the page)."""
+
     def __repr__(self) -> str:
         """Short and free of local paths, so stored notebook outputs are the same anywhere."""
         return f"Figure {self.id!r}: {len(self.data)} rows of data, {len(self.files)} files"
@@ -210,6 +214,10 @@ class PublishedTable:
     data: pd.DataFrame
     shown: Table
     files: tuple[Path, ...]
+
+    def _ipython_display_(self) -> None:
+        """Shown through its glue directive only: a cell ending in a publish call shows
+        nothing of its own (no stray text output in the page)."""
 
     def __repr__(self) -> str:
         """Short and free of local paths, so stored notebook outputs are the same anywhere."""
