@@ -200,6 +200,30 @@ def _framing(corpus: Corpus, log: ErrorLog, tables: dict, *, progress: bool) -> 
             tables["framing_edits"] = framing.framing_edits(corpus, lexicon, tables["edits"])
 
 
+SPIN_CALIBRATION_ARTICLES = 40  # articles spun to set the spin threshold (bounded cost)
+SPIN_RATE = 0.1  # the threshold separates unspun articles from copies spun at this rate
+
+
+def _spin(corpus: Corpus, log: ErrorLog, tables: dict, *, progress: bool) -> None:
+    """Flags per article; the document threshold is set on synthetic spins of (a seeded sample
+    of at most :data:`SPIN_CALIBRATION_ARTICLES`) articles of this folder, before scoring."""
+    from analysis import spin
+
+    found = per_article(corpus, "spin", lambda one: spin.flags(one.sentences), log,
+                        progress=progress)
+    tables["spin_flags"] = found
+    with log.guard("spin.threshold"):
+        ids = list(corpus.articles["id"])
+        if len(ids) > SPIN_CALIBRATION_ARTICLES:
+            ids = list(pd.Series(ids).sample(SPIN_CALIBRATION_ARTICLES, random_state=0))
+        sample = corpus.sentences[corpus.sentences["article_id"].isin(ids)]
+        syn = spin.synthetic(sample, rates=(0.0, SPIN_RATE), seeds=(0,))
+        threshold = spin.choose_threshold(syn, SPIN_RATE)
+        flags = found if len(found) else pd.DataFrame(columns=spin.FLAG_COLUMNS)
+        tables["spin_scores"] = spin.decide(spin.document_scores(corpus.sentences, flags),
+                                            threshold)
+
+
 def run(root: Path | str, out: Path | str | None = None, *, scheduler: str | None = None,
         progress: bool = True) -> dict[str, pd.DataFrame]:
     """Run every method on the folder ``root``; write the tables to ``out`` when given."""
@@ -217,6 +241,7 @@ def run(root: Path | str, out: Path | str | None = None, *, scheduler: str | Non
         _claims(corpus, log, tables, progress=progress)
         _voices(corpus, log, tables, progress=progress)
         _framing(corpus, log, tables, progress=progress)
+        _spin(corpus, log, tables, progress=progress)
     tables["errors"] = log.frame()
     if out is not None:
         write(tables, Path(out))

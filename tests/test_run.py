@@ -33,7 +33,7 @@ def read(out: Path, name: str) -> pd.DataFrame:
 def test_every_table_and_readme_written(out):
     for name in ("articles", "passages", "edits", "sentence_labels", "composition", "claims",
                  "claim_comparison", "quotes", "reported_speech", "label_uses", "keyness",
-                 "errors"):
+                 "framing_edits", "spin_flags", "spin_scores", "errors"):
         assert (out / f"{name}.csv").is_file(), name
         assert f"`{name}.csv`" in (out / "README.md").read_text(encoding="utf-8")
     assert len(read(out, "articles")) == 8
@@ -104,3 +104,9 @@ def test_one_failing_article_is_one_error_row(monkeypatch):
     assert list(rows["article_id"]) == ["post"]
     assert "cannot read this one" in rows["message"].iloc[0]
     assert set(tables["claims"]["article_id"]) >= {"northwire", "radio"}
+
+
+def test_spin_scores_every_article(out):
+    scores = read(out, "spin_scores")
+    assert set(scores["article_id"]) == set(read(out, "articles")["id"])
+    assert {"per_100_words", "threshold", "spun"} <= set(scores.columns)
