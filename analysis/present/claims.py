@@ -189,11 +189,14 @@ def contested_markdown(claims: pd.DataFrame, comparison: pd.DataFrame, corpus) -
                                                                      "low", "high"])
         others = _and([f"*{labels[a.article_id]}* ({format_value(a._asdict())})"
                        for a in asserted.itertuples()])
+        text = corpus.sentences.set_index("sentence_id")["text"]
         for d in mine[mine["stance"] == "denied"].itertuples():
+            said = plain_markdown(text[d.sentence_id])
             out.append(
-                f"*{labels[d.article_id]}* reports that {source_name(d.source)} denied a "
-                f"figure of {format_value(d._asdict())} {d.counted} {d.event} (sentence "
-                f"`{d.sentence_id}`). That range takes in the figures of {others}, so the "
+                f"*{labels[d.article_id]}* reports a denial: “{said}” (sentence "
+                f"`{d.sentence_id}`; the method credits the denial to "
+                f"{source_name(d.source)}, its category for that side's officials), a "
+                f"figure of {format_value(d._asdict())} {d.counted} {d.event}. That range takes in the figures of {others}, so the "
                 f"figure is *contested*: the asserting reports are "
                 f"{_AMONG.get(row.asserted_verdict, row.asserted_verdict)} among themselves, "
                 f"and the denial disputes a range their figures fall in.")
