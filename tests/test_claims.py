@@ -14,16 +14,6 @@ from analysis import claims as C
 from analysis.corpus import load_corpus
 
 
-@pytest.fixture(scope="module")
-def corpus():
-    return load_corpus()
-
-
-@pytest.fixture(scope="module")
-def extracted(corpus):
-    return C.extract_claims(corpus)
-
-
 # --- number parsing ------------------------------------------------------------------------
 
 _ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen "

@@ -15,16 +15,6 @@ from analysis.evaluation import claims as E
 GOLD = PACKAGE_DATA / "annotations" / "claims" / "claims.csv"
 
 
-@pytest.fixture(scope="module")
-def corpus():
-    return load_corpus()
-
-
-@pytest.fixture(scope="module")
-def extracted(corpus):
-    return C.extract_claims(corpus)
-
-
 def test_annotation_loads_and_locates_every_surface(corpus):
     gold = E.load_gold(corpus)
     assert len(gold) > 0

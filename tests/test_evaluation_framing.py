@@ -17,16 +17,6 @@ from analysis.evaluation import framing as ef
 NO_QUOTES = pd.DataFrame(columns=list(fr.QUOTE_COLUMNS))
 
 
-@pytest.fixture(scope="module")
-def corpus():
-    return load_corpus()
-
-
-@pytest.fixture(scope="module")
-def lexicon():
-    return fr.load_lexicon()
-
-
 def _copy_corpus(tmp_path):
     """The book's corpus (manifest and texts) in ``tmp_path``, without annotations."""
     shutil.copy(PACKAGE_DATA / "manifest.csv", tmp_path / "manifest.csv")

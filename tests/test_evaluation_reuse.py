@@ -7,18 +7,9 @@ import pytest
 
 from analysis import reuse
 from analysis.corpus import load_corpus
+from shared import corpus, results
 from analysis.evaluation import GoldError
 from analysis.evaluation import reuse as ev
-
-
-@lru_cache(maxsize=1)
-def corpus():
-    return load_corpus()
-
-
-@lru_cache(maxsize=1)
-def results():
-    return reuse.analyse(corpus())
 
 
 def test_sentence_labels_agree_with_the_hand_annotation():

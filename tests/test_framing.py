@@ -14,16 +14,6 @@ from analysis import text as tx
 from analysis.corpus import load_corpus
 
 
-@pytest.fixture(scope="module")
-def corpus():
-    return load_corpus()
-
-
-@pytest.fixture(scope="module")
-def lexicon():
-    return fr.load_lexicon()
-
-
 def _lex(rows):
     return fr.make_lexicon(pd.DataFrame(rows, columns=["group", "label", "surface"]))
 

@@ -8,21 +8,12 @@ import pytest
 
 from analysis import framing, reuse
 from analysis.corpus import load_corpus
+from shared import corpus, results
 from analysis.present import reuse as present
 from analysis.present.theme import themed
 
 SOURCE = ("The defence ministry said on Monday that Syrian rebels had attacked the northern town "
           "of Saraqeb at dawn, killing five soldiers and wounding many others near the border.")
-
-
-@lru_cache(maxsize=1)
-def corpus():
-    return load_corpus()
-
-
-@lru_cache(maxsize=1)
-def results():
-    return reuse.analyse(corpus())
 
 
 def test_passage_view_escapes_markup_inside_edited_spans():

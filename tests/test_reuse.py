@@ -8,19 +8,10 @@ import pytest
 
 from analysis import reuse
 from analysis.corpus import load_corpus
+from shared import corpus, results
 
 SOURCE = ("The defence ministry said on Monday that Syrian rebels had attacked the northern town "
           "of Saraqeb at dawn, killing five soldiers and wounding many others near the border.")
-
-
-@lru_cache(maxsize=1)
-def corpus():
-    return load_corpus()
-
-
-@lru_cache(maxsize=1)
-def results():
-    return reuse.analyse(corpus())
 
 
 def edits_between(source: str, target: str) -> list[dict]:
