@@ -39,7 +39,7 @@ def main() -> None:
     from analysis.corpus import load_corpus
 
     print(f"load_corpus (5 texts, clean + split): median {median_ms(load_corpus):.1f} ms over 20")
-    for module in ("analysis.bench_reuse",):
+    for module in ("analysis.bench_reuse", "analysis.bench_clean", "analysis.bench_spin"):
         try:
             importlib.import_module(module).main()
         except ModuleNotFoundError:
