@@ -18,10 +18,10 @@ import dateparser
 import pandas as pd
 from text_to_num import text2num
 
-from analysis import text as textmod
 from analysis.claims import extract, numbers
 from analysis.claims.time import resolve_time as hand_resolve
-from analysis.claims.numbers import _DIGITS, _NUMBER_WORDS, _SCALE_WORD, SCALES, TENS, UNITS
+from analysis.claims.numbers import (_NUMBER_WORDS, SCALES, TENS, UNITS, digits_value,
+                                     normal_phrase)
 from analysis.corpus import load_corpus
 from analysis.evaluation import claims as evaluation
 
@@ -33,13 +33,10 @@ def hand_parse_number(phrase: str) -> float:
     ``a million``, ``a dozen``. Raises ``ValueError`` for anything else, so a caller never
     receives a guess.
     """
-    if not isinstance(phrase, str):
-        raise ValueError(f"expected a string, got {type(phrase).__name__}")
-    s = textmod.fold_chars(phrase).strip().lower()
-    m = re.fullmatch(rf"({_DIGITS})(?:\s+({_SCALE_WORD}))?", s)
-    if m:
-        value = float(m.group(1).replace(",", ""))
-        return value * (SCALES[m.group(2)] if m.group(2) else 1)
+    s = normal_phrase(phrase)
+    value = digits_value(s)
+    if value is not None:
+        return value
     words = [w for w in re.split(r"[\s-]+", s) if w and w != "and"]
     if not words or not all(w in _NUMBER_WORDS or w in ("a", "an") for w in words):
         raise ValueError(f"not a number: {phrase!r}")
@@ -77,11 +74,9 @@ def hand_parse_number(phrase: str) -> float:
 
 def text2num_only(phrase: str) -> float:
     """Digits as in the method; words by ``text2num`` alone, with no extra rule."""
-    s = textmod.fold_chars(phrase).strip().lower()
-    m = re.fullmatch(rf"({_DIGITS})(?:\s+({_SCALE_WORD}))?", s)
-    if m:
-        return float(m.group(1).replace(",", "")) * (SCALES[m.group(2)] if m.group(2) else 1)
-    return float(text2num(s.replace("-", " "), "en"))
+    s = normal_phrase(phrase)
+    value = digits_value(s)
+    return value if value is not None else float(text2num(s.replace("-", " "), "en"))
 
 
 def dateparser_resolve(expression: str, published: pd.Timestamp):

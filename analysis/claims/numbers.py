@@ -66,6 +66,21 @@ def _words_value(words: list[str], phrase: str) -> float:
         raise ValueError(f"not a number: {phrase!r}") from None
 
 
+def normal_phrase(phrase: str) -> str:
+    """A number phrase folded and lower-cased; ``ValueError`` for anything not a string."""
+    if not isinstance(phrase, str):
+        raise ValueError(f"expected a string, got {type(phrase).__name__}")
+    return textmod.fold_chars(phrase).strip().lower()
+
+
+def digits_value(s: str) -> float | None:
+    """The value of ``900,000``, ``16`` or ``3.6 million`` (a normal phrase), else ``None``."""
+    m = re.fullmatch(rf"({_DIGITS})(?:\s+({_SCALE_WORD}))?", s)
+    if not m:
+        return None
+    return float(m.group(1).replace(",", "")) * (SCALES[m.group(2)] if m.group(2) else 1)
+
+
 def parse_number(phrase: str) -> float:
     """The value of a number written in digits or English words.
 
@@ -73,13 +88,10 @@ def parse_number(phrase: str) -> float:
     ``a million``, ``a dozen``. Raises ``ValueError`` for anything else, so a caller never
     receives a guess.
     """
-    if not isinstance(phrase, str):
-        raise ValueError(f"expected a string, got {type(phrase).__name__}")
-    s = textmod.fold_chars(phrase).strip().lower()
-    m = re.fullmatch(rf"({_DIGITS})(?:\s+({_SCALE_WORD}))?", s)
-    if m:
-        value = float(m.group(1).replace(",", ""))
-        return value * (SCALES[m.group(2)] if m.group(2) else 1)
+    s = normal_phrase(phrase)
+    value = digits_value(s)
+    if value is not None:
+        return value
     words = [w for w in re.split(r"[\s-]+", s) if w]
     if any(w in ("a", "an") for w in words[1:]):
         raise ValueError(f"not a number: {phrase!r}")

@@ -27,7 +27,8 @@ import shutil
 import string
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import ClassVar
 from pathlib import Path
 
 import altair as alt
@@ -73,34 +74,43 @@ def plain_markdown(text: str) -> str:
 
 
 @dataclass(frozen=True)
-class Figure:
-    """A published figure: its id, caption, source line, data and the files written."""
+class Published:
+    """What every published figure and table has: id, caption, source line, the data and the
+    files written; shown on the page only through its ``{glue:figure}`` directive."""
+
+    KIND: ClassVar[str] = ""
 
     id: str
     caption: str
     source: str
     data: pd.DataFrame
-    spec: dict
     files: tuple[Path, ...]
 
     def _ipython_display_(self) -> None:
-        """Shown through its glue directive only: a cell ending in a publish call shows
-        nothing of its own (no stray text output in the page)."""
+        """A cell ending in a publish call shows nothing of its own (no stray text output)."""
 
     def __repr__(self) -> str:
         """Short and free of local paths, so stored notebook outputs are the same anywhere."""
-        return f"Figure {self.id!r}: {len(self.data)} rows of data, {len(self.files)} files"
+        return f"{self.KIND} {self.id!r}: {len(self.data)} rows, {len(self.files)} files"
 
     def caption_markdown(self) -> str:
-        """Caption and source line (plain text, escaped), id and download links, as MyST
-        Markdown with inline HTML."""
+        """Caption and source line (plain text, escaped), id and a download link per file, as
+        MyST Markdown with inline HTML."""
         links = " · ".join(
-            f'<a href="{FIGURES_URL}/{self.id}.{ext}" download>{ext.upper()}</a>'
-            for ext in ("png", "svg", "csv")
-        )
+            f'<a href="{FIGURES_URL}/{f.name}" download>{f.suffix[1:].upper()}</a>'
+            for f in self.files)
         return (f"{plain_markdown(self.caption)} <span class=\"ws-source\">Source: "
-                f"{plain_markdown(self.source)}."
-                f" Figure id <code>{self.id}</code>. Download: {links}.</span>")
+                f"{plain_markdown(self.source)}. {self.KIND} id <code>{self.id}</code>. "
+                f"Download: {links}.</span>")
+
+
+@dataclass(frozen=True, repr=False)
+class Figure(Published):
+    """A published chart: its Vega-Lite spec besides; files are PNG, SVG and CSV."""
+
+    KIND: ClassVar[str] = "Figure"
+
+    spec: dict = field(default_factory=dict)
 
 
 def _plotted_data(chart: alt.TopLevelMixin, data: pd.DataFrame | None) -> pd.DataFrame:
@@ -132,7 +142,7 @@ def publish(chart: alt.TopLevelMixin, fig_id: str, caption: str, source: str,
     files[0].write_bytes(vlc.vegalite_to_png(spec, scale=2))
     files[1].write_text(vlc.vegalite_to_svg(spec), encoding="utf-8")
     frame.to_csv(files[2], index=False)
-    figure = Figure(fig_id, caption.strip(), source.strip(), frame, spec, files)
+    figure = Figure(fig_id, caption.strip(), source.strip(), frame, files, spec=spec)
     if glue:
         from IPython.display import Markdown
         from myst_nb import glue as nb_glue
@@ -204,32 +214,13 @@ def table(frame: pd.DataFrame, table_id: str, *, precision: int = 2) -> Table:
     return Table(frame, table_id, precision)
 
 
-@dataclass(frozen=True)
-class PublishedTable:
-    """A published table: id, caption, source line, the full data and the CSV written."""
+@dataclass(frozen=True, repr=False)
+class PublishedTable(Published):
+    """A published table: what the page shows (``shown``) besides; the file is the CSV."""
 
-    id: str
-    caption: str
-    source: str
-    data: pd.DataFrame
-    shown: Table
-    files: tuple[Path, ...]
+    KIND: ClassVar[str] = "Table"
 
-    def _ipython_display_(self) -> None:
-        """Shown through its glue directive only: a cell ending in a publish call shows
-        nothing of its own (no stray text output in the page)."""
-
-    def __repr__(self) -> str:
-        """Short and free of local paths, so stored notebook outputs are the same anywhere."""
-        return f"Table {self.id!r}: {len(self.data)} rows x {self.data.shape[1]} columns"
-
-    def caption_markdown(self) -> str:
-        """Caption and source line (plain text, escaped), id and the CSV download, as MyST
-        Markdown with inline HTML."""
-        link = f'<a href="{FIGURES_URL}/{self.id}.csv" download>CSV</a>'
-        return (f"{plain_markdown(self.caption)} <span class=\"ws-source\">Source: "
-                f"{plain_markdown(self.source)}. Table id <code>{self.id}</code>. Download: {link}."
-                "</span>")
+    shown: Table | None = None
 
 
 def publish_table(frame: pd.DataFrame, tab_id: str, caption: str, source: str, *,
@@ -264,7 +255,8 @@ def publish_table(frame: pd.DataFrame, tab_id: str, caption: str, source: str, *
     path = out / f"{tab_id}.csv"
     frame.to_csv(path, index=False)
     shown = Table(shown_frame.reset_index(drop=True), tab_id, precision, show)
-    published = PublishedTable(tab_id, caption.strip(), source.strip(), frame, shown, (path,))
+    published = PublishedTable(tab_id, caption.strip(), source.strip(), frame, (path,),
+                               shown=shown)
     if glue:
         from IPython.display import Markdown
         from myst_nb import glue as nb_glue
