@@ -7,7 +7,6 @@ import shutil
 import pandas as pd
 import pytest
 
-from analysis import claims as C
 from analysis.corpus import PACKAGE_DATA, load_corpus
 from analysis.evaluation import GoldError, Scores
 from analysis.evaluation import claims as E

@@ -1,12 +1,9 @@
 """Tests of analysis.evaluation.reuse: reading the hand annotation and scoring sentence labels."""
 
-from functools import lru_cache
 
 import pandas as pd
 import pytest
 
-from analysis import reuse
-from analysis.corpus import load_corpus
 from shared import corpus, results
 from analysis.evaluation import GoldError
 from analysis.evaluation import reuse as ev

@@ -1,6 +1,5 @@
 """Tests of analysis.evaluation.spin: gold loading with named errors, word and synthetic scores."""
 
-import shutil
 
 import pandas as pd
 import pytest

@@ -10,7 +10,6 @@ import pandas as pd
 import pytest
 
 from analysis import framing as fr
-from analysis import text as tx
 from analysis.corpus import load_corpus
 
 

@@ -1,13 +1,11 @@
 """Tests of analysis.present.reuse: side-by-side view, charts within the page, roles, prose."""
 
 import json
-from functools import lru_cache
 
 import pandas as pd
 import pytest
 
 from analysis import framing, reuse
-from analysis.corpus import load_corpus
 from shared import corpus, results
 from analysis.present import reuse as present
 from analysis.present.theme import themed
@@ -122,3 +120,22 @@ def test_coinciding_synthetic_lines_stay_visible():
 def test_validation_prose_without_gold_is_one_honest_sentence():
     text = present.validation_markdown(None)
     assert "no hand annotation" in text
+
+
+def test_labels_are_escaped_in_prose_only(monkeypatch):
+    """Prose is Markdown, so a label's punctuation is escaped there; a table escapes its own
+    cells, so it gets the label as written (no stray backslashes)."""
+    from analysis.present import reuse as present
+
+    shown = {}
+
+    def capture(frame, tab_id, *args, columns=None, **kwargs):
+        shown[tab_id] = frame[list(columns)] if columns else frame
+
+    monkeypatch.setattr(present, "publish_table", capture)
+    present.publish_directions(results(), corpus())
+    present.publish_scores(results(), corpus())
+    cells = " ".join(" ".join(map(str, f.to_numpy().ravel())) for f in shown.values())
+    assert "Unattributed (003)" in cells and "\\(" not in cells
+    prose = present.intro_markdown(results(), corpus(), framing.load_lexicon())
+    assert "Unattributed \\(003\\)" in prose

@@ -1,13 +1,11 @@
 """Tests of analysis.reuse on constructed texts and on the five reports."""
 
 import dataclasses
-from functools import lru_cache
 
 import pandas as pd
 import pytest
 
 from analysis import reuse
-from analysis.corpus import load_corpus
 from shared import corpus, results
 
 SOURCE = ("The defence ministry said on Monday that Syrian rebels had attacked the northern town "

@@ -203,7 +203,8 @@ def evaluation_scores(ev: Evaluation) -> pd.DataFrame:
 
 def _labels_list(part: pd.DataFrame) -> str:
     part = part.sort_values("n", ascending=False, kind="stable")
-    return ", ".join(f"*{plain_markdown(r.label)}* {r.n}" + (f" ({r.quoted} quoted)" if r.quoted else "")
+    return ", ".join(f"*{plain_markdown(r.label)}* {r.n}"
+                     + (f" ({r.quoted} quoted)" if r.quoted else "")
                      for r in part.itertuples())
 
 
@@ -215,7 +216,8 @@ def group_sentence(result: fr.Framing, group: str) -> str:
     top = g.sort_values(["rate", "n"], ascending=False, kind="stable").iloc[0]
     mine = result.counts[(result.counts["article_id"] == top["article_id"])
                          & (result.counts["group"] == group)]
-    return (f"Of the labels for {GROUP_NAMES[group]}, {plain_markdown(top['report'])} uses most per 1,000 "
+    return (f"Of the labels for {GROUP_NAMES[group]}, {plain_markdown(top['report'])} uses most "
+            f"per 1,000 "
             f"words ({top['rate']:.1f}; {top['n']} uses, {top['quoted']} of them quoted): "
             f"{_labels_list(mine)}.")
 
@@ -226,7 +228,8 @@ def label_keyness_sentence(label_key: pd.DataFrame) -> str:
         return "No report uses a lexicon label, so there is no label difference to test."
     top = label_key.loc[label_key["z"].abs().idxmax()]
     n_sig = int(label_key["significant"].sum())
-    largest = (f"*{plain_markdown(top['label'])}* in {plain_markdown(top['report'])} (|z| = {abs(top['z']):.2f}: "
+    largest = (f"*{plain_markdown(top['label'])}* in {plain_markdown(top['report'])} "
+               f"(|z| = {abs(top['z']):.2f}: "
                f"{top['n_report']} uses against {top['n_rest']} in the other reports together)")
     if n_sig == 0:
         return (f"No label difference reaches |z| ≥ {fr.Z_CRITICAL}. The largest is {largest}, "

@@ -339,9 +339,14 @@ def _pct(x: float) -> str:
     return f"{x:.0%}"
 
 
+def _labels(corpus: Corpus) -> dict[str, str]:
+    """Article labels as they are, for tables (which escape every cell)."""
+    return corpus.articles.set_index("id")["label"].to_dict()
+
+
 def _names(corpus: Corpus) -> dict[str, str]:
     """Article labels for the chapter's Markdown prose: manifest values, so escaped."""
-    return corpus.articles.set_index("id")["label"].map(plain_markdown).to_dict()
+    return {k: plain_markdown(v) for k, v in _labels(corpus).items()}
 
 
 def _join(items: list[str]) -> str:
@@ -597,7 +602,7 @@ SOURCE = "analysis.reuse"
 
 def publish_scores(res: Results, corpus: Corpus) -> PublishedTable:
     """Containment, Jaccard and cosine for every ordered pair, most contained first."""
-    nm = _names(corpus)
+    nm = _labels(corpus)
     f = res.scores.sort_values(["containment", "a", "b"], ascending=[False, True, True])
     f = f.assign(a_label=f["a"].map(nm), b_label=f["b"].map(nm))
     return publish_table(
@@ -613,7 +618,7 @@ def publish_directions(res: Results, corpus: Corpus) -> PublishedTable | None:
     if res.directions.empty:
         absent("tab-reuse-directions")
         return None
-    nm = _names(corpus)
+    nm = _labels(corpus)
     f = res.directions.sort_values("aligned words", ascending=False, kind="stable")
     f = f.assign(source_label=f["source"].map(nm), target_label=f["target"].map(nm))
     return publish_table(
@@ -626,7 +631,7 @@ def publish_directions(res: Results, corpus: Corpus) -> PublishedTable | None:
 
 def publish_spelling(res: Results, corpus: Corpus) -> PublishedTable:
     """British and American spellings per report."""
-    nm = _names(corpus)
+    nm = _labels(corpus)
     f = res.spelling.assign(label=res.spelling["article"].map(nm))
     return publish_table(
         f, "tab-reuse-spelling", "British and American forms from the spelling-variants table "
@@ -640,7 +645,7 @@ def publish_common(res: Results, corpus: Corpus) -> PublishedTable | None:
     if res.common.empty:
         absent("tab-reuse-common-source")
         return None
-    nm = _names(corpus)
+    nm = _labels(corpus)
     f = res.common.assign(**{c: res.common[c].map(nm) for c in ("target", "earlier", "later")})
     return publish_table(
         f, "tab-reuse-common-source", "Words a report shares with two earlier texts: in both, "
@@ -672,7 +677,7 @@ def publish_edits(res: Results, corpus: Corpus, lexicon: framing.Lexicon) -> Pub
     if le.empty:
         absent("tab-reuse-edits")
         return None
-    nm = _names(corpus)
+    nm = _labels(corpus)
     f = le.sort_values("touches_label", ascending=False, kind="stable").assign(
         pair=lambda d: d["source_id"].map(nm) + " → " + d["target_id"].map(nm),
         old_shown=lambda d: d["old"].replace("", "—"),
