@@ -166,3 +166,15 @@ def test_downloaded_svg_escapes_data(tmp_path):
     figures.publish(chart_, "fig-hostile", "c", "s", out_dir=tmp_path, glue=False)
     svg = (tmp_path / "fig-hostile.svg").read_text(encoding="utf-8")
     assert "<script" not in svg and "&lt;script&gt;" in svg
+
+
+def test_glue_values_glues_markdown_by_name(monkeypatch):
+    import myst_nb
+    from IPython.display import Markdown
+
+    glued = {}
+    monkeypatch.setattr(myst_nb, "glue", lambda name, value, display: glued.update({name: value}))
+    figures.glue_values({"n": 3, "intro_md": "*x*", "note": "y"})
+    assert glued["n"] == 3 and glued["note"] == "y" and isinstance(glued["intro_md"], Markdown)
+    figures.glue_values({"note": "y"}, markdown=True)
+    assert isinstance(glued["note"], Markdown)

@@ -312,3 +312,26 @@ def validation_markdown(scores: Scores | None, accuracy: pd.Series | None,
         f"{_pct(accuracy['time_expression'])} and the resolved period in "
         f"{_pct(accuracy['period'])} of cases; the weakest field is the {weakest}. The "
         f"{n_errors} remaining disagreements are listed in the table below.")
+
+
+def publish_validation(found: pd.DataFrame, gold: pd.DataFrame | None) -> str:
+    """Publish the validation tables (absent without a hand annotation); returns the section's
+    prose as Markdown."""
+    from analysis.evaluation import claims as evaluation
+    from analysis.present.publish import absent, publish_table
+
+    if gold is None:
+        absent("tab-numbers-quality")
+        absent("tab-numbers-errors")
+        return validation_markdown(None, None)
+    scores = evaluation.scores(found, gold)
+    accuracy = evaluation.field_accuracy(found, gold)
+    wrong = evaluation.errors(found, gold)
+    publish_table(quality_frame(scores, accuracy), "tab-numbers-quality",
+                  "Extraction quality against the hand annotation (%).",
+                  "analysis.evaluation.claims", precision=1,
+                  columns={"measure": "Measure", "score": "Score (%)"})
+    publish_table(wrong, "tab-numbers-errors", "Every disagreement with the hand annotation.",
+                  "analysis.evaluation.claims.errors", show=10,
+                  columns={c: c.capitalize() for c in wrong.columns})
+    return validation_markdown(scores, accuracy, len(wrong))

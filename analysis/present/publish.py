@@ -266,6 +266,19 @@ def publish_table(frame: pd.DataFrame, tab_id: str, caption: str, source: str, *
     return published
 
 
+def glue_values(values: dict[str, object],
+                *, markdown: bool | tuple[str, ...] = ("_md", "-md")) -> None:
+    """Glue a chapter's prose numbers and sentences. A value is glued as Markdown (for
+    ``{glue:md}``) when ``markdown`` is True, or its name ends in one of the ``markdown``
+    suffixes; otherwise as it is (for ``{glue:text}``)."""
+    from IPython.display import Markdown
+    from myst_nb import glue as nb_glue
+
+    for name, value in values.items():
+        as_md = markdown if isinstance(markdown, bool) else name.endswith(markdown)
+        nb_glue(name, Markdown(value) if as_md else value, display=False)
+
+
 ABSENT_CLASS = "ws-absent"
 
 

@@ -18,8 +18,8 @@ import pandas as pd
 from analysis import framing
 from analysis.corpus import Corpus
 from analysis.present import for_book_only
-from analysis.present.publish import (PublishedTable, absent, plain_markdown, publish,
-                                      publish_table)
+from analysis.present.publish import (PublishedTable, absent, glue_values, plain_markdown,
+                                      publish, publish_table)
 from analysis.reuse import (DEFAULT, MIN_RUN, MIN_SHARE, METER_PARTIALLY, METER_WHOLLY,
                             SUBSTANTIVE, SYNTHETIC_KINDS, Doc, Passage, Results, SyntheticSetup,
                             _by_pair, _sentence_finder, documents, passage_edits,
@@ -756,12 +756,8 @@ def glue_chapter(corpus: Corpus, res: Results, ev: pd.DataFrame | None, syn: pd.
                  setup: SyntheticSetup | None, cal: pd.DataFrame, null_basis: str,
                  lexicon: framing.Lexicon) -> None:
     """Glue every number and every data-dependent sentence of the chapter."""
-    from IPython.display import Markdown
-    from myst_nb import glue
-
-    for name, value in key_numbers(res, corpus).items():
-        glue(name, value, display=False)
-    prose = {
+    glue_values(key_numbers(res, corpus), markdown=False)
+    glue_values({
         "intro-md": intro_markdown(res, corpus, lexicon),
         "containment-md": containment_markdown(res, corpus),
         "spelling-md": spelling_markdown(res, corpus),
@@ -771,9 +767,7 @@ def glue_chapter(corpus: Corpus, res: Results, ev: pd.DataFrame | None, syn: pd.
         "validation-caveat-md": "" if ev is None else for_book_only(corpus, VALIDATION_CAVEAT),
         "synthetic-md": synthetic_markdown(syn, setup, corpus),
         "calibration-md": calibration_markdown(cal, null_basis, res.params),
-    }
-    for name, text in prose.items():
-        glue(name, Markdown(text), display=False)
+    }, markdown=True)
 
 
 def null_pairs(res: Results, gold: pd.DataFrame | None) -> tuple[list[tuple[str, str]], str]:

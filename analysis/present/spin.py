@@ -228,3 +228,25 @@ def validation_text(scores: pd.DataFrame | None) -> str:
     return (f"Against the hand annotation ({a['gold']} words judged spun), the "
             f"{a['predicted']} flags have precision {a['precision']:.2f} and recall "
             f"{a['recall']:.2f} ({a['correct']} words found).")
+
+
+def publish_validation(ch: Chapter, corpus: Corpus) -> str:
+    """Publish the flags scored against the hand annotation (absent without one); returns the
+    section's prose as Markdown."""
+    from analysis.evaluation import spin as spin_eval
+    from analysis.present.publish import absent, publish_table
+
+    gold = spin_eval.load_gold(corpus)
+    if gold is None:
+        absent("tab-spin-validation")
+        return validation_text(None)
+    validation = spin_eval.article_scores(ch.results.flags, gold, list(corpus.articles["id"]))
+    publish_table(
+        validation.assign(report=validation["article_id"].map(labels(corpus))
+                          .fillna("all reports")),
+        "tab-spin-validation",
+        caption="Flags scored against the hand annotation of spun words, per report and pooled.",
+        source="data/annotations/spin/spun_words.csv; analysis.evaluation.spin.article_scores",
+        columns={"report": "Report", "gold": "Annotated", "predicted": "Flagged",
+                 "correct": "Both", "precision": "Precision", "recall": "Recall"})
+    return validation_text(validation)

@@ -360,3 +360,22 @@ def validation_prose(corpus: Corpus, gold: pd.DataFrame) -> str:
         "every quotation has double quote marks and speakers are named close to their cue. "
         "Published systems are measured on thousands of unseen articles with quotations without "
         "marks, nested quotations and speakers named sentences away.")
+
+
+def publish_validation(corpus: Corpus, gold: pd.DataFrame | None) -> str:
+    """Publish the validation tables (absent without a hand annotation); returns the section's
+    prose as Markdown ('' without one)."""
+    from analysis.present.publish import absent, publish_table
+
+    if gold is None:
+        absent("tab-voices-validation")
+        absent("tab-voices-errors")
+        return ""
+    publish_table(validation_table(corpus, gold), "tab-voices-validation",
+                  "Quality against the hand annotation, with and without the speakers table.",
+                  "analysis.evaluation.quotes.scores_table against annotations/quotes/quotes.csv",
+                  columns=VALIDATION_HEADERS)
+    publish_table(evaluation.error_table(corpus, gold, use_table=False), "tab-voices-errors",
+                  "Every disagreement with the hand annotation (speakers found without the table).",
+                  "analysis.evaluation.quotes.error_table", columns=ERROR_HEADERS)
+    return validation_prose(corpus, gold)
