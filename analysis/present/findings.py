@@ -54,17 +54,17 @@ def _numbers(corpus: Corpus) -> str:
 
 
 def _voices(corpus: Corpus) -> str:
-    q = quotes.find_quotes(corpus)
-    r = quotes.find_reported(corpus)
-    said = pd.concat([q[["article_id", "speaker"]], r[["article_id", "speaker"]]])
-    said = said[said["speaker"].ne("unknown") & said["speaker"].ne("")]
-    if said.empty:
+    """The chapter's own counts (voice units: sentences giving voice to a speaker, counted
+    once per speaker), so the page and the chapter agree."""
+    from analysis.present import voices
+
+    k = voices.key_numbers(corpus)
+    if not k["n_units"]:
         return "No speaker could be attributed in these reports."
-    top = said["speaker"].value_counts()
-    return (f"The reports carry {len(q)} quotations and {len(r)} sentences of reported speech "
-            f"from {said['speaker'].nunique()} speakers; the most heard is "
-            f"{plain_markdown(top.index[0])} "
-            f"({top.iloc[0]} times).")
+    return (f"The reports carry {k['n_quotes']} quotations and {k['n_reported']} "
+            f"sentence-speaker pairs of reported speech, giving voice {k['n_units']} times to {k['n_speakers_heard']} "
+            f"speakers; the most heard is {plain_markdown(str(k['top_speaker']))} "
+            f"({k['top_speaker_units']} voice units in {k['top_speaker_reports']} reports).")
 
 
 def _framing(corpus: Corpus, edits: pd.DataFrame) -> str:

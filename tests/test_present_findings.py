@@ -1,0 +1,39 @@
+"""Findings at a glance: one sentence per question, over roles, true on any corpus."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from analysis.corpus import load_corpus
+from analysis.present.findings import findings
+
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "corpus"
+
+
+def test_book_findings_name_the_roles(corpus):
+    text = findings(corpus).text
+    assert set(text) == {"finding-reuse", "finding-numbers", "finding-voices", "finding-framing",
+                         "finding-spin"}
+    assert text["finding-reuse"].startswith("*Times of Israel* takes the largest share")
+    assert "1 contested" in text["finding-numbers"]
+    assert "the most heard is Hulusi Akar" in text["finding-voices"]
+    assert text["finding-spin"].startswith("*Unattributed \\(004\\)* has the most signs")
+    assert "the only report over its decision threshold" in text["finding-spin"]
+
+
+def test_fixture_findings_follow_its_own_data():
+    text = findings(load_corpus(FIXTURE)).text
+    assert text["finding-reuse"].startswith("*Courier* takes the largest share")
+    assert "mostly to *Gazette*" in text["finding-reuse"]
+    assert "1 conflict" in text["finding-numbers"]
+
+
+def test_manifest_labels_cannot_add_markup(tmp_path):
+    root = tmp_path / "corpus"
+    shutil.copytree(FIXTURE, root)
+    manifest = (root / "manifest.csv").read_text(encoding="utf-8")
+    (root / "manifest.csv").write_text(manifest.replace(",Courier,", ",<b>Courier</b>,"),
+                                       encoding="utf-8")
+    text = findings(load_corpus(root)).text["finding-reuse"]
+    assert "<b>" not in text and text.startswith("*&lt;b&gt;Courier&lt;")
