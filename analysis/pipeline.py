@@ -1,25 +1,42 @@
-"""One run over a folder of articles: every method, tidy tables out, and nothing lost.
+"""One run over a folder of articles: declared stages, each writing its tables into a run folder.
 
-``python -m analysis run FOLDER --out DIR`` loads the folder leniently (a bad file becomes an error
-row, the others load), runs each method, and writes one CSV per table plus ``errors.csv`` and a
-``README.md`` of columns into ``DIR``. Methods that work article by article (claims, quotations,
-labels, spin) run on each article alone, so a document a method cannot handle costs only its own
-rows: it becomes a row of ``errors.csv`` (article, sentence, step, message) and the run goes on.
-Pairwise reuse runs over the whole folder; above :data:`analysis.index.INDEX_ABOVE` articles it
-finds candidates with the n-gram index instead of all pairs (``--scheduler`` runs it on Dask).
+``python -m analysis run FOLDER --out DIR`` (or :func:`run`) loads the folder leniently (a bad
+file becomes an error row, the others load) and runs the stages of :data:`STAGES` in order.
+Each stage declares the stages it reads and the configuration sections it depends on; its key
+is a hash of those, of the package's code and (for ``load``) of every file in the corpus
+folder. A stage whose key is unchanged since the last run into ``DIR`` is carried over without
+running, so re-running on an unchanged folder computes nothing, and changing one setting re-runs
+only the stages downstream of it (passim's per-stage outputs, OWID's etl steps).
+
+Methods that work article by article (claims, quotations, label uses, spin flags) run on each
+article alone, under a time limit (``run.document_seconds``), and their rows are written to disk
+in chunks; a document a method cannot handle, or one that runs over the limit, costs only its
+own rows: it becomes a row of the ``errors`` table (article, sentence, step, message) and the run
+goes on. Folder-wide steps (reuse, claim comparison, keyness, the spin line) cost O(N log N) or
+O(candidate pairs). See :mod:`analysis.store` for the run folder's layout.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import signal
 import sys
+import threading
+import time
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
 
+import analysis
+from analysis import store
+from analysis.cleaning import Cleaned, Piece
+from analysis.config import Config
 from analysis.corpus import Corpus, load_corpus
 
 ERROR_COLUMNS = ("article_id", "sentence_id", "step", "message")
@@ -35,6 +52,34 @@ class ErrorRow:
     message: str
 
 
+class DocumentTimeout(Exception):
+    """A document ran over the per-document time limit."""
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise :class:`DocumentTimeout` in the block after ``seconds`` (a SIGALRM timer; only in
+    the main thread of a Unix process, elsewhere the block runs unlimited). A long call inside C
+    code is interrupted when it returns to Python."""
+    usable = (hasattr(signal, "setitimer")
+              and threading.current_thread() is threading.main_thread())
+    if not usable or seconds <= 0:
+        yield
+        return
+
+    def expire(signum, frame):  # noqa: ARG001
+        raise DocumentTimeout(f"over the per-document time limit of {seconds:g} s "
+                              "(run.document_seconds)")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 @dataclass
 class ErrorLog:
     """Collects :class:`ErrorRow` s; :meth:`guard` turns an exception into a row."""
@@ -42,9 +87,16 @@ class ErrorLog:
     rows: list[ErrorRow] = field(default_factory=list)
 
     @contextmanager
-    def guard(self, step: str, article_id: str = "", sentence_id: str = "") -> Iterator[None]:
+    def guard(self, step: str, article_id: str = "", sentence_id: str = "",
+              seconds: float | None = None) -> Iterator[None]:
         try:
-            yield
+            if seconds:
+                with time_limit(seconds):
+                    yield
+            else:
+                yield
+        except DocumentTimeout as err:
+            self.rows.append(ErrorRow(article_id, sentence_id, step, f"DocumentTimeout: {err}"))
         except Exception as err:  # noqa: BLE001 -- one bad document must not stop the run
             where = traceback.extract_tb(err.__traceback__)[-1]
             self.rows.append(ErrorRow(article_id, sentence_id, step,
@@ -56,6 +108,34 @@ class ErrorLog:
 
     def frame(self) -> pd.DataFrame:
         return pd.DataFrame([asdict(r) for r in self.rows], columns=list(ERROR_COLUMNS))
+
+
+# --- One article at a time ----------------------------------------------------------------------
+
+class Splitter:
+    """One-article views of a corpus in O(article) each: the frames are grouped once."""
+
+    def __init__(self, corpus: Corpus):
+        self.corpus = corpus
+        self._rows = {name: getattr(corpus, name).groupby("article_id", sort=False).indices
+                      for name in ("paragraphs", "sentences", "edits")
+                      if "article_id" in getattr(corpus, name)}
+        self._article = {aid: i for i, aid in enumerate(corpus.articles["id"])}
+
+    def one(self, article_id: str) -> Corpus:
+        def rows(name: str) -> pd.DataFrame:
+            frame = getattr(self.corpus, name)
+            idx = self._rows.get(name, {}).get(article_id)
+            if idx is None:
+                return frame.iloc[0:0]
+            return frame.iloc[idx].reset_index(drop=True)
+
+        return replace(self.corpus,
+                       articles=self.corpus.articles.iloc[[self._article[article_id]]]
+                       .reset_index(drop=True),
+                       paragraphs=rows("paragraphs"), sentences=rows("sentences"),
+                       edits=rows("edits"),
+                       cleaned={article_id: self.corpus.cleaned[article_id]})
 
 
 def subset(corpus: Corpus, ids: list[str]) -> Corpus:
@@ -80,23 +160,285 @@ def _progress(items: list[str], desc: str, enabled: bool):
     return tqdm(items, desc=desc, unit="article", file=sys.stderr, leave=False)
 
 
-def per_article(corpus: Corpus, step: str, fn: Callable[[Corpus], pd.DataFrame | None],
-                log: ErrorLog, *, progress: bool = False) -> pd.DataFrame:
-    """``fn`` on each article alone; an article that raises becomes an error row."""
-    frames = []
-    for aid in _progress(list(corpus.articles["id"]), step, progress):
-        with log.guard(step, aid):
-            out = fn(subset(corpus, [aid]))
-            if out is not None and len(out):
-                frames.append(out)
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+# --- Stages -------------------------------------------------------------------------------------
+
+@dataclass
+class Context:
+    """What a stage gets: the configuration, the folder being written, earlier tables, the log."""
+
+    root: Path
+    config: Config
+    folder: Path
+    log: ErrorLog
+    progress: bool = False
+    scheduler: str | None = None
+    loaded: Corpus | None = None
+
+    @cached_property
+    def corpus(self) -> Corpus:
+        return self.loaded if self.loaded is not None else corpus_from_run(self.folder, self.root)
+
+    def table(self, name: str) -> pd.DataFrame:
+        return store.read_table(self.folder, name)
+
+    def write(self, name: str, frame: pd.DataFrame) -> None:
+        store.write_table(self.folder, name, vocabulary(frame, name))
+
+    def per_article(self, step: str, fn: Callable[[Corpus], pd.DataFrame | dict | None],
+                    tables: tuple[str, ...] | None = None, columns: Iterable[str] = ()) -> int:
+        """``fn`` on each article alone, under the time limit, its rows streamed to the table
+        ``step`` (or, when ``fn`` returns a dict of frames, to each of ``tables``); an article
+        that raises or runs over the limit becomes an error row and costs only its own rows."""
+        tables = tables or (step,)
+        writers = {name: store.TableWriter(self.folder, name) for name in tables}
+        split = Splitter(self.corpus)
+        limit = self.config.run.document_seconds
+        for aid in _progress(list(self.corpus.articles["id"]), step, self.progress):
+            out = None
+            with self.log.guard(step, aid, seconds=limit):
+                out = fn(split.one(aid))
+            if out is None:
+                continue
+            for name, frame in (out if isinstance(out, dict) else {step: out}).items():
+                writers[name].add(vocabulary(frame, name))
+        return sum(w.close(columns) for w in writers.values())
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A declared step: the stages it reads, the configuration sections it depends on, the
+    tables it writes, and the function that writes them."""
+
+    name: str
+    needs: tuple[str, ...]
+    config: tuple[str, ...]
+    tables: tuple[str, ...]
+    run: Callable[[Context], None]
+    about: str = ""
+
+
+def _load(ctx: Context) -> None:
+    errors: list = []
+    corpus = load_corpus(ctx.root, errors=errors)
+    for e in errors:
+        ctx.log.add(e.article_id, "", f"load.{e.step}", e.message)
+    ctx.loaded = corpus
+    ctx.write("articles", corpus.articles)
+    ctx.write("paragraphs", corpus.paragraphs)
+    ctx.write("sentences", corpus.sentences)
+    ctx.write("cleaning", corpus.edits)
+
+
+def reuse_params(config: Config):
+    from analysis import reuse
+
+    c = config.reuse
+    return reuse.Params(n=c.n, max_gap=c.max_gap, min_words=c.min_words, pad=c.pad)
+
+
+def _documents(ctx: Context) -> dict:
+    from analysis import reuse
+
+    docs = {}
+    for aid in reuse.publication_order(ctx.corpus):
+        with ctx.log.guard("reuse.documents", aid, seconds=ctx.config.run.document_seconds):
+            docs[aid] = reuse.make_doc(aid, ctx.corpus.text(aid))
+    return docs
+
+
+def _passages(ctx: Context) -> None:
+    from analysis import index, reuse
+
+    docs, params = _documents(ctx), reuse_params(ctx.config)
+    found: list = []
+    with ctx.log.guard("reuse.passages"):
+        if ctx.scheduler:
+            from analysis import distributed
+
+            found = distributed.find_passages(docs, params, scheduler=ctx.scheduler)
+        elif len(docs) > ctx.config.reuse.index_above or ctx.config.reuse.exact_index:
+            found = index.find_passages(docs, params, progress=ctx.progress,
+                                        index_params=index.EXACT if ctx.config.reuse.exact_index
+                                        else index.INDEX_DEFAULT)
+        else:
+            found = reuse.find_passages(docs, params)
+    primary = {id(p) for p in reuse.primary_passages(found)}
+    ctx.write("passages", passages_frame(found, primary, docs))
+
+
+PASSAGE_COLUMNS = ["source_id", "target_id", "source_word_start", "source_word_end",
+                   "target_word_start", "target_word_end", "source_start", "source_end",
+                   "target_start", "target_end", "aligned_words", "identity", "primary",
+                   "opening", "ops"]
+
+
+def passages_frame(found: list, primary: set[int], docs: dict) -> pd.DataFrame:
+    """Every aligned passage, ``primary`` when it is from the target's closest source; ``ops``
+    holds the word alignment as JSON so later stages rebuild the passage exactly."""
+    return pd.DataFrame([{
+        "source_id": p.source_id, "target_id": p.target_id,
+        "source_word_start": p.source_words[0], "source_word_end": p.source_words[1],
+        "target_word_start": p.target_words[0], "target_word_end": p.target_words[1],
+        "source_start": p.source_start, "source_end": p.source_end,
+        "target_start": p.target_start, "target_end": p.target_end,
+        "aligned_words": p.n_matched, "identity": p.identity, "primary": id(p) in primary,
+        "opening": docs[p.target_id].text[p.target_start:p.target_end][:60] + "…",
+        "ops": json.dumps(p.ops),
+    } for p in found], columns=PASSAGE_COLUMNS)
+
+
+def passages_from_frame(frame: pd.DataFrame) -> list:
+    """The :class:`analysis.reuse.Passage` objects of a stored ``passages`` table."""
+    from analysis import reuse
+
+    return [reuse.Passage(r.source_id, r.target_id,
+                          (int(r.source_word_start), int(r.source_word_end)),
+                          (int(r.target_word_start), int(r.target_word_end)),
+                          int(r.source_start), int(r.source_end), int(r.target_start),
+                          int(r.target_end), int(r.aligned_words), float(r.identity),
+                          tuple(tuple(op) for op in json.loads(r.ops)))
+            for r in frame.itertuples(index=False)]
+
+
+def _copies(ctx: Context) -> None:
+    from analysis import reuse
+
+    table = ctx.table("passages")
+    found = passages_from_frame(table)
+    primary = [p for p, keep in zip(found, table["primary"]) if keep]
+    docs = _documents(ctx)
+    corpus = subset(ctx.corpus, list(docs)) if len(docs) < len(ctx.corpus.articles) \
+        else ctx.corpus
+    with ctx.log.guard("reuse.copies"):
+        ctx.write("directions", reuse.pair_directions(corpus, primary))
+        ctx.write("edits", reuse.edits_frame(corpus, primary, docs))
+        labels = reuse.sentence_labels(corpus, reuse_params(ctx.config), found=found)
+        ctx.write("sentence_labels", labels)
+        ctx.write("composition", reuse.composition(labels, corpus))
+
+
+def _claims(ctx: Context) -> None:
+    from analysis import claims
+
+    ctx.per_article("claims", claims.extract_claims, columns=claims.CLAIM_COLUMNS)
+    found = ctx.table("claims")
+    with ctx.log.guard("claims.compare"):
+        if len(found):
+            ctx.write("claim_comparison", claims.compare(found, ctx.corpus))
+    if not store.table_path(ctx.folder, "claim_comparison").exists():
+        ctx.write("claim_comparison", pd.DataFrame(columns=["verdict"]))
+
+
+def _voices(ctx: Context) -> None:
+    from analysis import quotes
+
+    def voices(one: Corpus) -> dict[str, pd.DataFrame]:
+        return {"quotes": quotes.find_quotes(one), "reported_speech": quotes.find_reported(one),
+                "voice_problems": quotes.find_problems(one)}
+
+    ctx.per_article("voices", voices, ("quotes", "reported_speech", "voice_problems"))
+    for row in ctx.table("voice_problems").to_dict("records"):
+        ctx.log.add(row["article_id"], row["sentence_id"], "quotes",
+                    f"{row['problem']}: {row['detail']}")
+
+
+def _framing(ctx: Context) -> None:
+    from analysis import framing
+
+    lexicon = None
+    with ctx.log.guard("framing.lexicon"):
+        lexicon = framing.corpus_lexicon(ctx.corpus)
+    quotes = ctx.table("quotes")
+    if not len(quotes) or "quote_id" not in quotes:
+        quotes = pd.DataFrame(columns=list(framing.QUOTE_COLUMNS))
+    by_article = quotes.groupby("article_id", sort=False).indices
+
+    def uses(one: Corpus) -> pd.DataFrame:
+        aid = one.articles["id"].iloc[0]
+        mine = quotes.iloc[by_article.get(aid, [])]
+        return framing.label_uses(one, lexicon, mine)
+
+    if lexicon is not None:
+        ctx.per_article("label_uses", uses, columns=framing.USE_COLUMNS)
+        with ctx.log.guard("framing.edits"):
+            ctx.write("framing_edits", framing.framing_edits(ctx.corpus, lexicon,
+                                                             ctx.table("edits")))
+    for name in ("label_uses", "framing_edits"):
+        if not (store.table_path(ctx.folder, name).exists()
+                or (ctx.folder / store.TABLES / name).is_dir()):
+            ctx.write(name, pd.DataFrame(columns=list(framing.USE_COLUMNS)))
+    k = ctx.config.keyness
+    with ctx.log.guard("framing.keyness"):
+        key = framing.keyness(ctx.corpus)
+        ctx.write("keyness", framing.keyness_top(key, per_report=k.top, min_count=k.min_count))
+        totals = framing.word_counts(ctx.corpus).groupby("word", as_index=False)["n"].sum()
+        ctx.write("term_totals", totals.sort_values(["n", "word"], ascending=[False, True])
+                  .reset_index(drop=True))
+    for name in ("keyness", "term_totals"):
+        if not store.table_path(ctx.folder, name).exists():
+            ctx.write(name, pd.DataFrame(columns=["article_id", "word"]))
+
+
+def _spin(ctx: Context) -> None:
+    """Flags per article; the document line is set on synthetic spins of a seeded sample of at
+    most ``spin.calibration_articles`` articles of this folder, before scoring."""
+    from analysis import spin
+
+    ctx.per_article("spin_flags", lambda one: spin.flags(one.sentences),
+                    columns=spin.FLAG_COLUMNS)
+    c = ctx.config.spin
+    found = ctx.table("spin_flags")
+    if not len(found):
+        found = pd.DataFrame(columns=spin.FLAG_COLUMNS)
+    with ctx.log.guard("spin.threshold"):
+        ids = list(ctx.corpus.articles["id"])
+        if len(ids) > c.calibration_articles:
+            ids = list(pd.Series(ids).sample(c.calibration_articles, random_state=c.seed))
+        sentences = ctx.corpus.sentences
+        sample = sentences[sentences["article_id"].isin(ids)]
+        syn = spin.synthetic(sample, rates=(0.0, c.rate), seeds=(c.seed,))
+        threshold = spin.choose_threshold(syn, c.rate)
+        ctx.write("spin_calibration", syn.assign(threshold=threshold))
+        ctx.write("spin_scores", spin.decide(spin.document_scores(sentences, found),
+                                             threshold))
+    for name in ("spin_calibration", "spin_scores"):
+        if not store.table_path(ctx.folder, name).exists():
+            ctx.write(name, pd.DataFrame(columns=["article_id"]))
+
+
+STAGES: tuple[Stage, ...] = (
+    Stage("load", (), (), ("articles", "paragraphs", "sentences", "cleaning"), _load,
+          "Load and clean: manifest fields, clean texts, paragraphs, sentences, cleaning audit."),
+    Stage("passages", ("load",), ("reuse",), ("passages",), _passages,
+          "Reuse candidates and alignment: every shared passage between an earlier and a later "
+          "article."),
+    Stage("copies", ("load", "passages"), ("reuse",),
+          ("directions", "edits", "sentence_labels", "composition"), _copies,
+          "Edits inside copied passages, sentence labels, composition, direction."),
+    Stage("claims", ("load",), (), ("claims", "claim_comparison"), _claims,
+          "Quantitative claims and their comparison across articles."),
+    Stage("voices", ("load",), (), ("quotes", "reported_speech", "voice_problems"), _voices,
+          "Quotations, reported speech, and what could not be read cleanly."),
+    Stage("framing", ("load", "voices", "copies"), ("keyness",),
+          ("label_uses", "framing_edits", "keyness", "term_totals"), _framing,
+          "Label uses, label edits inside copies, keyness (top terms) and folder term totals."),
+    Stage("spin", ("load",), ("spin",), ("spin_flags", "spin_calibration", "spin_scores"),
+          _spin, "Signs of machine spinning: flags, the calibration line, per-article scores."),
+)
+STAGE_NAMES = tuple(s.name for s in STAGES)
 
 
 # What each output table holds, for the README written beside them.
 TABLES: dict[str, str] = {
-    "articles": "One row per article loaded: manifest fields and counts of the clean text.",
+    "articles": "One row per article loaded: manifest fields, the raw and clean text (Parquet "
+                "only) and counts of the clean text.",
+    "paragraphs": "One row per paragraph: id `<article>-pNN`, offsets into the clean text.",
     "sentences": "One row per sentence: id `<article>-sNN`, offsets into the clean text, words.",
-    "passages": "Reuse: one row per aligned passage between an earlier and a later article.",
+    "cleaning": "The cleaning audit: every change to the raw text, with raw and clean offsets, "
+                "what was removed and inserted, and why.",
+    "passages": "Reuse: every aligned passage between an earlier and a later article; `primary` "
+                "marks the passage from the target's closest source; `ops` is the word "
+                "alignment (JSON).",
     "directions": "Reuse: one row per copying pair, with how the direction was decided.",
     "edits": "Reuse: every difference inside a copied passage, with its kind and offsets.",
     "sentence_labels": "Reuse: each sentence of a later article labelled verbatim, edited or new, "
@@ -109,153 +451,240 @@ TABLES: dict[str, str] = {
                         "conflict, update, single report).",
     "quotes": "Voices: one row per quotation, with its speaker.",
     "reported_speech": "Voices: one row per sentence of reported speech, with speaker and cue.",
+    "voice_problems": "Voices: what the quotation step could not read cleanly (also in errors).",
     "label_uses": "Framing: one row per use of a contested label, own voice or quoted.",
     "framing_edits": "Framing: edits inside copied text that change a contested label.",
-    "keyness": "Framing: each article's words against the rest (weighted log-odds, z).",
+    "keyness": "Framing: each article's most over-used words against the rest (weighted "
+               "log-odds, z): the top `keyness.top` per article.",
+    "term_totals": "Framing: every word of the folder with its count (the keyness totals).",
     "spin_flags": "Spin: one row per flagged word or phrase, with its evidence.",
+    "spin_calibration": "Spin: the synthetic spins the document line was set on, and the line.",
     "spin_scores": "Spin: per article, flags per 100 words and the decision.",
     "errors": "What a step could not handle: article, sentence (if known), step, message. "
               "Empty when every step handled every article.",
 }
 
-
-def _reuse(corpus: Corpus, log: ErrorLog, tables: dict, *, scheduler: str | None,
-           progress: bool) -> None:
-    from analysis import reuse
-
-    docs = {}
-    for aid in reuse.publication_order(corpus):
-        with log.guard("reuse.documents", aid):
-            docs[aid] = reuse.make_doc(aid, corpus.text(aid))
-    ok = subset(corpus, list(docs))
-    with log.guard("reuse.passages"):
-        found = _find_passages(docs, scheduler=scheduler, progress=progress)
-        primary = reuse.primary_passages(found)
-        tables["passages"] = reuse.passage_table(primary, docs)
-        tables["directions"] = reuse.pair_directions(ok, primary)
-        tables["edits"] = reuse.edits_frame(ok, primary, docs)
-        labels = reuse.sentence_labels(ok, found=found)
-        tables["sentence_labels"] = labels
-        tables["composition"] = reuse.composition(labels, ok)
+# Columns named otherwise by a method, per table: articles are ``article_id`` everywhere, and a
+# copying pair is ``source_id`` -> ``target_id`` (a claim's ``source`` is who the figure is
+# credited to, and keeps its name).
+_RENAME = {"articles": {"id": "article_id"},
+           "directions": {"source": "source_id", "target": "target_id"}}
 
 
-def _find_passages(docs: dict, *, scheduler: str | None, progress: bool) -> list:
-    from analysis import reuse
+def vocabulary(frame: pd.DataFrame, table: str = "") -> pd.DataFrame:
+    """Run tables speak one vocabulary: ``article_id``, ``source_id``/``target_id`` and
+    snake_case column names (reader-facing headers belong to the presentation layer)."""
+    rename = _RENAME.get(table, {})
+    names = {c: rename.get(c, str(c).strip().replace(" ", "_").replace("-", "_").lower())
+             for c in frame.columns}
+    return frame.rename(columns=names) if any(k != v for k, v in names.items()) else frame
+
+
+def corpus_from_run(folder: Path, root: Path | str = "") -> Corpus:
+    """The :class:`Corpus` a ``load`` stage stored, rebuilt without reading the texts again."""
+    articles = store.read_table(folder, "articles").rename(columns={"article_id": "id"})
+    audit = store.read_table(folder, "cleaning")
+    by_article = audit.groupby("article_id", sort=False).indices
+    cleaned = {}
+    for row in articles.itertuples(index=False):
+        rows = audit.iloc[by_article.get(row.id, [])]
+        cleaned[row.id] = _cleaned(row.raw_text, rows, row.encoding or "utf-8", row.text)
+    return Corpus(root=Path(root), articles=articles,
+                  paragraphs=store.read_table(folder, "paragraphs"),
+                  sentences=store.read_table(folder, "sentences"), edits=audit, cleaned=cleaned)
+
+
+def _cleaned(raw: str, audit: pd.DataFrame, encoding: str, text: str) -> Cleaned:
+    pieces, pos = [], 0
+    for e in audit[audit["step"] != "decode"].itertuples(index=False):
+        if e.raw_start > pos:
+            pieces.append(Piece(pos, int(e.raw_start), raw[pos:e.raw_start]))
+        pieces.append(Piece(int(e.raw_start), int(e.raw_end), e.inserted, e.step, e.reason))
+        pos = int(e.raw_end)
+    if pos < len(raw):
+        pieces.append(Piece(pos, len(raw), raw[pos:]))
+    out = Cleaned(raw, tuple(pieces), encoding)
+    if out.text != text:
+        raise store.RunFolderError("the stored cleaning audit does not rebuild the clean text; "
+                                   "run again", file=str(encoding))
+    return out
+
+
+# --- Fingerprints -------------------------------------------------------------------------------
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
 
     try:
-        from analysis import index
-    except ImportError:
-        return reuse.find_passages(docs)
-    if scheduler:
-        from analysis import distributed
-
-        return distributed.find_passages(docs, scheduler=scheduler)
-    if len(docs) > index.INDEX_ABOVE:
-        return index.find_passages(docs, progress=progress)
-    return reuse.find_passages(docs)
+        return version("wire-and-spin-analysis")
+    except PackageNotFoundError:
+        return "unknown"
 
 
-def _claims(corpus: Corpus, log: ErrorLog, tables: dict, *, progress: bool) -> None:
-    from analysis import claims
-
-    found = per_article(corpus, "claims", claims.extract_claims, log, progress=progress)
-    tables["claims"] = found
-    if len(found):
-        with log.guard("claims.compare"):
-            tables["claim_comparison"] = claims.compare(found, corpus)
-
-
-def _voices(corpus: Corpus, log: ErrorLog, tables: dict, *, progress: bool) -> None:
-    from analysis import quotes
-
-    tables["quotes"] = per_article(corpus, "quotes", quotes.find_quotes, log, progress=progress)
-    tables["reported_speech"] = per_article(corpus, "reported_speech", quotes.find_reported, log,
-                                            progress=progress)
-    problems = per_article(corpus, "quotes.problems", quotes.find_problems, log,
-                           progress=progress)
-    for row in problems.to_dict("records"):  # unclosed quotation, garbled subject: kept, flagged
-        log.add(row["article_id"], row["sentence_id"], "quotes",
-                f"{row['problem']}: {row['detail']}")
+def code_fingerprint() -> str:
+    """A hash of the package's source: a change to any method runs every stage again."""
+    h = hashlib.sha256()
+    package = Path(analysis.__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        h.update(str(path.relative_to(package)).encode())
+        h.update(path.read_bytes())
+    for path in sorted(package.rglob("*.csv")):
+        h.update(str(path.relative_to(package)).encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
 
 
-def _framing(corpus: Corpus, log: ErrorLog, tables: dict, *, progress: bool) -> None:
-    from analysis import framing
-
-    with log.guard("framing.lexicon"):
-        lexicon = framing.corpus_lexicon(corpus)
-        q = tables.get("quotes", pd.DataFrame())
-        if not len(q):
-            q = pd.DataFrame(columns=list(framing.QUOTE_COLUMNS))
-
-        def uses(one: Corpus) -> pd.DataFrame:
-            mine = q[q["article_id"].isin(one.articles["id"])]
-            return framing.label_uses(one, lexicon, mine)
-
-        tables["label_uses"] = per_article(corpus, "framing.labels", uses, log,
-                                           progress=progress)
-    with log.guard("framing.keyness"):
-        tables["keyness"] = framing.keyness(corpus)
-    if "edits" in tables and "label_uses" in tables:
-        with log.guard("framing.edits"):
-            tables["framing_edits"] = framing.framing_edits(corpus, lexicon, tables["edits"])
+def input_checksums(root: Path) -> dict[str, str]:
+    """SHA-256 of every file of the corpus folder (manifest, texts, optional tables)."""
+    out = {}
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root)
+        if any(part.startswith(".") for part in rel.parts) or not path.is_file():
+            continue
+        out[rel.as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return out
 
 
-SPIN_CALIBRATION_ARTICLES = 40  # articles spun to set the spin threshold (bounded cost)
-SPIN_RATE = 0.1  # the threshold separates unspun articles from copies spun at this rate
+def stage_keys(config: Config, code: str, inputs: dict[str, str]) -> dict[str, str]:
+    keys: dict[str, str] = {}
+    data_key = hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()[:16]
+    for stage in STAGES:
+        parts = {"stage": stage.name, "code": code, "config": config.fingerprint(stage.config),
+                 "needs": [keys[n] for n in stage.needs],
+                 "data": data_key if stage.name == "load" else ""}
+        keys[stage.name] = hashlib.sha256(json.dumps(parts, sort_keys=True).encode()
+                                          ).hexdigest()[:16]
+    return keys
 
 
-def _spin(corpus: Corpus, log: ErrorLog, tables: dict, *, progress: bool) -> None:
-    """Flags per article; the document threshold is set on synthetic spins of (a seeded sample
-    of at most :data:`SPIN_CALIBRATION_ARTICLES`) articles of this folder, before scoring."""
-    from analysis import spin
+# --- The run ------------------------------------------------------------------------------------
 
-    found = per_article(corpus, "spin", lambda one: spin.flags(one.sentences), log,
-                        progress=progress)
-    tables["spin_flags"] = found
-    with log.guard("spin.threshold"):
-        ids = list(corpus.articles["id"])
-        if len(ids) > SPIN_CALIBRATION_ARTICLES:
-            ids = list(pd.Series(ids).sample(SPIN_CALIBRATION_ARTICLES, random_state=0))
-        sample = corpus.sentences[corpus.sentences["article_id"].isin(ids)]
-        syn = spin.synthetic(sample, rates=(0.0, SPIN_RATE), seeds=(0,))
-        threshold = spin.choose_threshold(syn, SPIN_RATE)
-        flags = found if len(found) else pd.DataFrame(columns=spin.FLAG_COLUMNS)
-        tables["spin_scores"] = spin.decide(spin.document_scores(corpus.sentences, flags),
-                                            threshold)
+def run(root: Path | str, out: Path | str, config: Config | None = None, *,
+        scheduler: str | None = None, progress: bool = False, csv: bool = False,
+        log: Callable[[str], None] | None = None) -> store.StoredRun:
+    """Run every stage on the folder ``root`` into the run folder ``out``; return it opened.
 
-
-def run(root: Path | str, out: Path | str | None = None, *, scheduler: str | None = None,
-        progress: bool = True) -> dict[str, pd.DataFrame]:
-    """Run every method on the folder ``root``; write the tables to ``out`` when given."""
-    log = ErrorLog()
-    load_errors: list = []
-    corpus = load_corpus(root, errors=load_errors)
-    for e in load_errors:
-        log.add(e.article_id, "", f"load.{e.step}", e.message)
-    tables: dict[str, pd.DataFrame] = {
-        "articles": corpus.articles.drop(columns=["raw_text", "text"], errors="ignore"),
-        "sentences": corpus.sentences,
-    }
-    if len(corpus.articles):
-        _reuse(corpus, log, tables, scheduler=scheduler, progress=progress)
-        _claims(corpus, log, tables, progress=progress)
-        _voices(corpus, log, tables, progress=progress)
-        _framing(corpus, log, tables, progress=progress)
-        _spin(corpus, log, tables, progress=progress)
-    tables["errors"] = log.frame()
-    if out is not None:
-        write(tables, Path(out))
-    return tables
+    ``out`` is checked before any work (:func:`analysis.store.check_output`). Stages whose key
+    matches the earlier run in ``out`` are carried over; the new run is written beside ``out``
+    and swapped in whole. ``csv`` also writes every table as spreadsheet-safe CSV.
+    """
+    config = config or Config()
+    root = Path(root).expanduser().resolve()
+    out = store.check_output(out, corpus=root)
+    say = log or (lambda _msg: None)
+    earlier = store.StoredRun.open(out) if out.exists() and any(out.iterdir()) else None
+    inputs = input_checksums(root) if root.is_dir() else {}
+    keys = stage_keys(config, code_fingerprint(), inputs)
+    staging = store.Staging(out)
+    try:
+        manifest = _run_stages(root, staging.path, config, keys, earlier, scheduler=scheduler,
+                               progress=progress, say=say)
+        manifest["inputs"] = inputs
+        (staging.path / store.MANIFEST).write_text(json.dumps(manifest, indent=1, default=str),
+                                                    encoding="utf-8")
+        opened = store.StoredRun(staging.path, manifest)
+        write_readme(opened)
+        if csv:
+            export_csv(opened)
+        staging.commit()
+    except BaseException:
+        staging.abandon()
+        raise
+    return store.StoredRun.open(out)
 
 
-def write(tables: dict[str, pd.DataFrame], out: Path) -> None:
-    """One CSV per table and a README of what each holds and its columns."""
-    out.mkdir(parents=True, exist_ok=True)
-    lines = ["# Output of `python -m analysis run`", "",
-             "One tidy CSV per table (UTF-8, header row). Offsets are character offsets into the "
-             "clean text of the article; sentence ids are `<article>-sNN`.", ""]
-    for name, frame in tables.items():
-        frame.to_csv(out / f"{name}.csv", index=False)
-        lines += [f"## `{name}.csv` ({len(frame)} rows)", "", TABLES.get(name, ""), "",
+def _run_stages(root: Path, folder: Path, config: Config, keys: dict[str, str],
+                earlier: store.StoredRun | None, *, scheduler: str | None, progress: bool,
+                say: Callable[[str], None]) -> dict:
+    ctx = Context(root, config, folder, ErrorLog(), progress=progress, scheduler=scheduler)
+    done: dict[str, dict] = {}
+    before = (earlier.manifest.get("stages", {}) if earlier else {})
+    for stage in STAGES:
+        old = before.get(stage.name, {})
+        if old.get("key") == keys[stage.name] and earlier is not None:
+            for name in [*stage.tables, f"errors_{stage.name}"]:
+                store.copy_table(earlier.path, folder, name)
+            done[stage.name] = {**old, "reused": True}
+            say(f"{stage.name}: unchanged, reused")
+            continue
+        start = time.perf_counter()
+        ctx.log = ErrorLog()
+        stage.run(ctx)
+        store.write_table(folder, f"errors_{stage.name}", ctx.log.frame())
+        rows = {name: len(store.read_table(folder, name)) for name in stage.tables}
+        seconds = round(time.perf_counter() - start, 3)
+        done[stage.name] = {"key": keys[stage.name], "seconds": seconds, "tables": rows,
+                            "errors": len(ctx.log.rows), "reused": False}
+        say(f"{stage.name}: {seconds:.1f} s, " + ", ".join(f"{n} {k}" for k, n in rows.items()))
+        if stage.name == "load" and ctx.loaded is None:
+            break
+    return {"format": store.FORMAT, "package": "wire-and-spin-analysis",
+            "version": _version(), "config": config.to_dict(),
+            "stages": done}
+
+
+def _terminal_safe(text: str) -> str:
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
+
+
+def errors(run_: store.StoredRun) -> pd.DataFrame:
+    """Every stage's error rows, in stage order."""
+    frames = [run_.table(f"errors_{s}") for s in STAGE_NAMES if s in run_.manifest["stages"]]
+    frames = [f for f in frames if len(f)]
+    return (pd.concat(frames, ignore_index=True) if frames
+            else pd.DataFrame(columns=list(ERROR_COLUMNS)))
+
+
+def tables(run_: store.StoredRun) -> dict[str, pd.DataFrame]:
+    """Every table of a run, ``errors`` included, by name."""
+    out = {name: run_.table(name) for name in run_.tables}
+    out["errors"] = errors(run_)
+    return out
+
+
+def export_csv(run_: store.StoredRun, folder: Path | None = None) -> Path:
+    """Every table as spreadsheet-safe CSV (texts left out of ``articles``)."""
+    folder = folder or run_.path / store.CSV
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, frame in tables(run_).items():
+        if name == "articles":
+            frame = frame.drop(columns=["raw_text", "text"], errors="ignore")
+        store.write_csv(frame, folder / f"{name}.csv")
+    return folder
+
+
+def write_readme(run_: store.StoredRun) -> None:
+    m = run_.manifest
+    lines = ["# A run of `python -m analysis run`", "",
+             f"Package version {m['version']}. The configuration, the SHA-256 of every input "
+             "file and each stage's key, seconds and row counts are in `run.json`.", "",
+             "Tables are Parquet files in `tables/` (typed, exact); `--csv` also writes them as "
+             "CSV in `csv/`. In the CSV files a text cell that a spreadsheet would run as a "
+             "formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage return) starts "
+             "with an added apostrophe `'`; remove it to get the raw value, which the Parquet "
+             "tables hold unchanged. Offsets are character offsets into the clean text of the "
+             "article; sentence ids are `<article>-sNN`.", "",
+             "This folder belongs to the tool: the next run into it replaces it whole, and a "
+             "run refuses to write here if it holds anything else.", "", "## Stages", ""]
+    for stage in STAGES:
+        info = m["stages"].get(stage.name)
+        if info is None:
+            continue
+        how = "reused from the earlier run" if info.get("reused") else f"{info['seconds']} s"
+        lines.append(f"- `{stage.name}` ({how}): {stage.about}")
+    lines += ["", "## Tables", ""]
+    for name, frame in tables(run_).items():
+        lines += [f"### `{name}` ({len(frame)} rows)", "", TABLES.get(name, ""), "",
                   "Columns: " + (", ".join(f"`{c}`" for c in frame.columns) or "(none)"), ""]
-    (out / "README.md").write_text("\n".join(lines), encoding="utf-8")
+    (run_.path / store.README).write_text("\n".join(lines), encoding="utf-8")
+
+
+def summary(run_: store.StoredRun) -> str:
+    n_err = len(errors(run_))
+    stages = run_.manifest["stages"]
+    ran = [s for s, i in stages.items() if not i.get("reused")]
+    return _terminal_safe(
+        f"wrote run {run_.path} ({len(run_.tables) + 1} tables; ran {len(ran)} of "
+        f"{len(stages)} stages" + (f", reused {', '.join(s for s in stages if s not in ran)}"
+                                    if len(ran) < len(stages) else "") + ")"
+        + (f"; {n_err} problem(s) listed in errors" if n_err else "; no errors"))

@@ -21,28 +21,29 @@ ANSWERS = FIXTURES / "answers"
 def out(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("run")
     done = subprocess.run([sys.executable, "-m", "analysis", "run", str(CORPUS), "--out",
-                           str(folder), "--quiet"], capture_output=True, text=True)
+                           str(folder / "run"), "--quiet", "--csv"], capture_output=True,
+                          text=True)
     assert done.returncode == 0, done.stderr
-    return folder
+    return folder / "run"
 
 
 def read(out: Path, name: str) -> pd.DataFrame:
-    return pd.read_csv(out / f"{name}.csv", keep_default_na=False)
+    return pd.read_csv(out / "csv" / f"{name}.csv", keep_default_na=False)
 
 
 def test_every_table_and_readme_written(out):
     for name in ("articles", "passages", "edits", "sentence_labels", "composition", "claims",
                  "claim_comparison", "quotes", "reported_speech", "label_uses", "keyness",
                  "framing_edits", "spin_flags", "spin_scores", "errors"):
-        assert (out / f"{name}.csv").is_file(), name
-        assert f"`{name}.csv`" in (out / "README.md").read_text(encoding="utf-8")
+        assert (out / "csv" / f"{name}.csv").is_file(), name
+        assert f"`{name}`" in (out / "README.md").read_text(encoding="utf-8")
     assert len(read(out, "articles")) == 8
 
 
 def test_copy_direction(out):
     expected = set(map(tuple, pd.read_csv(ANSWERS / "copies.csv")[["source_id", "target_id"]]
                        .to_numpy()))
-    found = set(map(tuple, read(out, "directions")[["source", "target"]].to_numpy()))
+    found = set(map(tuple, read(out, "directions")[["source_id", "target_id"]].to_numpy()))
     assert found == expected
 
 
@@ -88,7 +89,7 @@ def test_awkward_text_does_not_stop_the_run(out):
     assert len(several) == 1 and float(several["low"].iloc[0]) >= 2_000_000
 
 
-def test_one_failing_article_is_one_error_row(monkeypatch):
+def test_one_failing_article_is_one_error_row(monkeypatch, tmp_path):
     from analysis import claims
 
     real = claims.extract_claims
@@ -99,7 +100,7 @@ def test_one_failing_article_is_one_error_row(monkeypatch):
         return real(corpus)
 
     monkeypatch.setattr(claims, "extract_claims", flaky)
-    tables = pipeline.run(CORPUS, progress=False)
+    tables = pipeline.tables(pipeline.run(CORPUS, tmp_path / "run"))
     rows = tables["errors"][tables["errors"]["step"] == "claims"]
     assert list(rows["article_id"]) == ["post"]
     assert "cannot read this one" in rows["message"].iloc[0]
@@ -108,5 +109,5 @@ def test_one_failing_article_is_one_error_row(monkeypatch):
 
 def test_spin_scores_every_article(out):
     scores = read(out, "spin_scores")
-    assert set(scores["article_id"]) == set(read(out, "articles")["id"])
+    assert set(scores["article_id"]) == set(read(out, "articles")["article_id"])
     assert {"per_100_words", "threshold", "spun"} <= set(scores.columns)
