@@ -63,11 +63,26 @@ class SpinConfig:
     rate: float = 0.1
     calibration_articles: int = 40
     seed: int = 0
+    seeds: int = 2
 
     def __post_init__(self) -> None:
-        if not 0 < self.rate < 1 or self.calibration_articles < 1:
+        if not 0 < self.rate < 1 or self.calibration_articles < 1 or self.seeds < 1:
             raise ConfigError("spin.rate must be in (0, 1) and spin.calibration_articles at "
                               "least 1", file="config", field="spin")
+
+
+@dataclass(frozen=True)
+class CalibrationConfig:
+    """The reuse method's synthetic check and parameter calibration: false passages are counted
+    on a seeded draw of at most ``null_pairs`` pairs that share no passage."""
+
+    null_pairs: int = 200
+    seed: int = 7
+
+    def __post_init__(self) -> None:
+        if self.null_pairs < 1:
+            raise ConfigError("calibration.null_pairs must be at least 1", file="config",
+                              field="calibration.null_pairs")
 
 
 @dataclass(frozen=True)
@@ -105,6 +120,7 @@ class Config:
 
     reuse: ReuseConfig = field(default_factory=ReuseConfig)
     spin: SpinConfig = field(default_factory=SpinConfig)
+    calibration: CalibrationConfig = field(default_factory=CalibrationConfig)
     keyness: KeynessConfig = field(default_factory=KeynessConfig)
     run: RunConfig = field(default_factory=RunConfig)
 

@@ -315,6 +315,68 @@ def _copies(ctx: Context) -> None:
         labels = reuse.sentence_labels(corpus, reuse_params(ctx.config), found=found)
         ctx.write("sentence_labels", labels)
         ctx.write("composition", reuse.composition(labels, corpus))
+        ctx.write("common_source", reuse.common_source(corpus, found, reuse_params(ctx.config)))
+        ctx.write("spelling", reuse.spelling_profile(corpus))
+        # Pairwise n-gram scores are all pairs: kept for folders small enough to read them.
+        small = len(docs) <= ctx.config.reuse.index_above
+        ctx.write("pair_scores", reuse.doc_scores(docs, ctx.config.reuse.n) if small
+                  else reuse.doc_scores({}, ctx.config.reuse.n))
+
+
+def null_pairs(found: list, order: list[str], k: int, seed: int) -> list[tuple[str, str]]:
+    """At most ``k`` earlier/later pairs of ``order`` that share no passage, drawn with ``seed``
+    (all of them when there are few), in publication order. The draw never lists all N^2 pairs
+    of a large folder: it samples pairs and keeps those without a passage."""
+    import random
+
+    shared = {frozenset((p.source_id, p.target_id)) for p in found}
+    n = len(order)
+    rng = random.Random(seed)
+    if n * (n - 1) // 2 <= 4 * k:
+        pairs = [(order[i], order[j]) for i in range(n) for j in range(i + 1, n)
+                 if frozenset((order[i], order[j])) not in shared]
+        chosen = pairs if len(pairs) <= k else rng.sample(pairs, k)
+    else:
+        picked: set[tuple[int, int]] = set()
+        for _ in range(50 * k):
+            if len(picked) == k:
+                break
+            i, j = sorted(rng.sample(range(n), 2))
+            if frozenset((order[i], order[j])) not in shared:
+                picked.add((i, j))
+        chosen = [(order[i], order[j]) for i, j in picked]
+    rank = {aid: i for i, aid in enumerate(order)}
+    return sorted(chosen, key=lambda pair: (rank[pair[0]], rank[pair[1]]))
+
+
+SYNTHETIC_COLUMNS = ["kind", "rate", "trials", "found", "recall", "coverage", "spurious"]
+
+
+def _reuse_check(ctx: Context) -> None:
+    """The synthetic check and the parameter calibration of the reuse method, on a bounded,
+    seeded draw of the pairs the default parameters find nothing in (so every passage found
+    there is false)."""
+    import random
+
+    from analysis import reuse
+
+    found = passages_from_frame(ctx.table("passages"))
+    c = ctx.config.calibration
+    corpus = ctx.corpus
+    with ctx.log.guard("reuse.check"):
+        setup = reuse.synthetic_setup(corpus, found)
+        ctx.write("reuse_setup", pd.DataFrame([asdict(setup)] if setup else [],
+                                              columns=["source_id", "host_id", "vocab_id"]))
+        ctx.write("reuse_synthetic", reuse.synthetic_check(corpus, setup) if setup
+                  else pd.DataFrame(columns=SYNTHETIC_COLUMNS))
+        null = null_pairs(found, reuse.publication_order(corpus), c.null_pairs, c.seed)
+        ctx.write("reuse_null_pairs", pd.DataFrame(null, columns=["source_id", "target_id"]))
+        ctx.write("reuse_calibration", reuse.calibration(corpus, null, setup) if setup
+                  else pd.DataFrame(columns=["n", "max_gap", "recall", "coverage",
+                                             "false_passages"]))
+    for name in ("reuse_setup", "reuse_synthetic", "reuse_null_pairs", "reuse_calibration"):
+        if not store.table_path(ctx.folder, name).exists():
+            ctx.write(name, pd.DataFrame(columns=["article_id"]))
 
 
 def _claims(ctx: Context) -> None:
@@ -327,6 +389,10 @@ def _claims(ctx: Context) -> None:
             ctx.write("claim_comparison", claims.compare(found, ctx.corpus))
     if not store.table_path(ctx.folder, "claim_comparison").exists():
         ctx.write("claim_comparison", pd.DataFrame(columns=["verdict"]))
+    with ctx.log.guard("claims.events"):
+        ctx.write("events", claims.timeline_events(ctx.corpus))
+    if not store.table_path(ctx.folder, "events").exists():
+        ctx.write("events", pd.DataFrame(columns=["article_id", "date"]))
 
 
 def _voices(ctx: Context) -> None:
@@ -359,11 +425,19 @@ def _framing(ctx: Context) -> None:
         return framing.label_uses(one, lexicon, mine)
 
     if lexicon is not None:
+        ctx.write("lexicon", lexicon.entries)
         ctx.per_article("label_uses", uses, columns=framing.USE_COLUMNS)
         with ctx.log.guard("framing.edits"):
             ctx.write("framing_edits", framing.framing_edits(ctx.corpus, lexicon,
                                                              ctx.table("edits")))
-    for name in ("label_uses", "framing_edits"):
+        with ctx.log.guard("framing.counts"):
+            found = ctx.table("label_uses")
+            counts = framing.label_counts(ctx.corpus, lexicon, found)
+            ctx.write("label_counts", counts)
+            ctx.write("group_rates", framing.group_rates(ctx.corpus, counts))
+            ctx.write("label_keyness", framing.label_keyness(ctx.corpus, found))
+    for name in ("lexicon", "label_uses", "framing_edits", "label_counts", "group_rates",
+                 "label_keyness"):
         if not (store.table_path(ctx.folder, name).exists()
                 or (ctx.folder / store.TABLES / name).is_dir()):
             ctx.write(name, pd.DataFrame(columns=list(framing.USE_COLUMNS)))
@@ -380,8 +454,10 @@ def _framing(ctx: Context) -> None:
 
 
 def _spin(ctx: Context) -> None:
-    """Flags per article; the document line is set on synthetic spins of a seeded sample of at
-    most ``spin.calibration_articles`` articles of this folder, before scoring."""
+    """Flags per article, then the document decision. The line is set on synthetic spins of a
+    seeded sample of at most ``spin.calibration_articles`` of the folder's own articles: an
+    article in the sample is judged against the line of the *other* sampled articles (leave one
+    out), any other article against the line of the whole sample."""
     from analysis import spin
 
     ctx.per_article("spin_flags", lambda one: spin.flags(one.sentences),
@@ -390,18 +466,25 @@ def _spin(ctx: Context) -> None:
     found = ctx.table("spin_flags")
     if not len(found):
         found = pd.DataFrame(columns=spin.FLAG_COLUMNS)
+    sentences = ctx.corpus.sentences
     with ctx.log.guard("spin.threshold"):
         ids = list(ctx.corpus.articles["id"])
+        sample = ids
         if len(ids) > c.calibration_articles:
-            ids = list(pd.Series(ids).sample(c.calibration_articles, random_state=c.seed))
-        sentences = ctx.corpus.sentences
-        sample = sentences[sentences["article_id"].isin(ids)]
-        syn = spin.synthetic(sample, rates=(0.0, c.rate), seeds=(c.seed,))
-        threshold = spin.choose_threshold(syn, c.rate)
-        ctx.write("spin_calibration", syn.assign(threshold=threshold))
-        ctx.write("spin_scores", spin.decide(spin.document_scores(sentences, found),
-                                             threshold))
-    for name in ("spin_calibration", "spin_scores"):
+            sample = list(pd.Series(ids).sample(c.calibration_articles, random_state=c.seed))
+        syn = spin.synthetic(sentences[sentences["article_id"].isin(sample)],
+                             seeds=tuple(range(c.seed, c.seed + c.seeds)))
+        ctx.write("spin_synthetic", syn)
+        lines = spin.leave_one_out_thresholds(syn, sample, c.rate) if len(sample) > 1 else {}
+        whole = spin.choose_threshold(syn, c.rate)
+        line = {aid: lines.get(aid, whole) for aid in ids}
+        ctx.write("spin_thresholds", pd.DataFrame({
+            "article_id": ids, "threshold": [line[a] for a in ids],
+            "basis": ["leave one out" if a in lines else "whole sample" for a in ids]}))
+        ctx.write("spin_scores", spin.decide(spin.document_scores(sentences, found), line))
+    with ctx.log.guard("spin.paired"):
+        ctx.write("spin_paired", spin.paired_edits(ctx.corpus, ctx.table("edits")))
+    for name in ("spin_synthetic", "spin_thresholds", "spin_scores", "spin_paired"):
         if not store.table_path(ctx.folder, name).exists():
             ctx.write(name, pd.DataFrame(columns=["article_id"]))
 
@@ -413,16 +496,22 @@ STAGES: tuple[Stage, ...] = (
           "Reuse candidates and alignment: every shared passage between an earlier and a later "
           "article."),
     Stage("copies", ("load", "passages"), ("reuse",),
-          ("directions", "edits", "sentence_labels", "composition"), _copies,
+          ("directions", "edits", "sentence_labels", "composition", "common_source",
+           "spelling", "pair_scores"), _copies,
           "Edits inside copied passages, sentence labels, composition, direction."),
-    Stage("claims", ("load",), (), ("claims", "claim_comparison"), _claims,
+    Stage("reuse_check", ("load", "passages"), ("reuse", "calibration"),
+          ("reuse_setup", "reuse_synthetic", "reuse_null_pairs", "reuse_calibration"),
+          _reuse_check, "Synthetic check and parameter calibration of the reuse method."),
+    Stage("claims", ("load",), (), ("claims", "claim_comparison", "events"), _claims,
           "Quantitative claims and their comparison across articles."),
     Stage("voices", ("load",), (), ("quotes", "reported_speech", "voice_problems"), _voices,
           "Quotations, reported speech, and what could not be read cleanly."),
     Stage("framing", ("load", "voices", "copies"), ("keyness",),
-          ("label_uses", "framing_edits", "keyness", "term_totals"), _framing,
+          ("lexicon", "label_uses", "framing_edits", "label_counts", "group_rates",
+           "label_keyness", "keyness", "term_totals"), _framing,
           "Label uses, label edits inside copies, keyness (top terms) and folder term totals."),
-    Stage("spin", ("load",), ("spin",), ("spin_flags", "spin_calibration", "spin_scores"),
+    Stage("spin", ("load", "copies"), ("spin",),
+          ("spin_flags", "spin_synthetic", "spin_thresholds", "spin_scores", "spin_paired"),
           _spin, "Signs of machine spinning: flags, the calibration line, per-article scores."),
 )
 STAGE_NAMES = tuple(s.name for s in STAGES)
@@ -458,7 +547,26 @@ TABLES: dict[str, str] = {
                "log-odds, z): the top `keyness.top` per article.",
     "term_totals": "Framing: every word of the folder with its count (the keyness totals).",
     "spin_flags": "Spin: one row per flagged word or phrase, with its evidence.",
-    "spin_calibration": "Spin: the synthetic spins the document line was set on, and the line.",
+    "spin_synthetic": "Spin: synthetic spins of a sample of the folder's articles at several "
+                      "rates, with what the detector found (the document line is set on them).",
+    "spin_thresholds": "Spin: each article's document line and how it was set.",
+    "spin_paired": "Spin: word substitutions inside copied passages, called a spinner's or an "
+                   "editor's edit.",
+    "reuse_setup": "Reuse check: the articles the synthetic check plants copies with.",
+    "reuse_synthetic": "Reuse check: passage recall against the edit rate on planted copies.",
+    "reuse_null_pairs": "Reuse check: the pairs sharing no passage the calibration counts false "
+                        "passages on (a bounded, seeded draw).",
+    "reuse_calibration": "Reuse check: recall, coverage and false passages per seed size and gap.",
+    "common_source": "Reuse: where an article shares wording with two earlier ones, which it "
+                     "copied.",
+    "spelling": "Reuse: British and American spellings per article.",
+    "pair_scores": "Reuse: n-gram overlap of every pair (folders up to `reuse.index_above` "
+                   "articles).",
+    "events": "Numbers: events the articles date to a single day.",
+    "lexicon": "Framing: the label lexicon used (the folder's own, or the book's).",
+    "label_counts": "Framing: uses of each label per article, own and quoted.",
+    "group_rates": "Framing: label uses per article and group, per 1,000 words.",
+    "label_keyness": "Framing: keyness of the labels themselves.",
     "spin_scores": "Spin: per article, flags per 100 words and the decision.",
     "errors": "What a step could not handle: article, sentence (if known), step, message. "
               "Empty when every step handled every article.",
