@@ -35,7 +35,6 @@ import pandas as pd
 
 import analysis
 from analysis import store
-from analysis.cleaning import Cleaned, Piece
 from analysis.config import Config
 from analysis.corpus import Corpus, load_corpus
 
@@ -575,7 +574,7 @@ TABLES: dict[str, str] = {
 # Columns named otherwise by a method, per table: articles are ``article_id`` everywhere, and a
 # copying pair is ``source_id`` -> ``target_id`` (a claim's ``source`` is who the figure is
 # credited to, and keeps its name).
-_RENAME = {"articles": {"id": "article_id"},
+_RENAME = {"articles": {"id": "article_id"}, "spelling": {"article": "article_id"},
            "directions": {"source": "source_id", "target": "target_id"}}
 
 
@@ -589,33 +588,8 @@ def vocabulary(frame: pd.DataFrame, table: str = "") -> pd.DataFrame:
 
 
 def corpus_from_run(folder: Path, root: Path | str = "") -> Corpus:
-    """The :class:`Corpus` a ``load`` stage stored, rebuilt without reading the texts again."""
-    articles = store.read_table(folder, "articles").rename(columns={"article_id": "id"})
-    audit = store.read_table(folder, "cleaning")
-    by_article = audit.groupby("article_id", sort=False).indices
-    cleaned = {}
-    for row in articles.itertuples(index=False):
-        rows = audit.iloc[by_article.get(row.id, [])]
-        cleaned[row.id] = _cleaned(row.raw_text, rows, row.encoding or "utf-8", row.text)
-    return Corpus(root=Path(root), articles=articles,
-                  paragraphs=store.read_table(folder, "paragraphs"),
-                  sentences=store.read_table(folder, "sentences"), edits=audit, cleaned=cleaned)
-
-
-def _cleaned(raw: str, audit: pd.DataFrame, encoding: str, text: str) -> Cleaned:
-    pieces, pos = [], 0
-    for e in audit[audit["step"] != "decode"].itertuples(index=False):
-        if e.raw_start > pos:
-            pieces.append(Piece(pos, int(e.raw_start), raw[pos:e.raw_start]))
-        pieces.append(Piece(int(e.raw_start), int(e.raw_end), e.inserted, e.step, e.reason))
-        pos = int(e.raw_end)
-    if pos < len(raw):
-        pieces.append(Piece(pos, len(raw), raw[pos:]))
-    out = Cleaned(raw, tuple(pieces), encoding)
-    if out.text != text:
-        raise store.RunFolderError("the stored cleaning audit does not rebuild the clean text; "
-                                   "run again", file=str(encoding))
-    return out
+    """The :class:`Corpus` a ``load`` stage stored (see :meth:`analysis.store.StoredRun.corpus`)."""
+    return store.StoredRun(Path(folder), {}).corpus(root)
 
 
 # --- Fingerprints -------------------------------------------------------------------------------
@@ -630,10 +604,13 @@ def _version() -> str:
 
 
 def code_fingerprint() -> str:
-    """A hash of the package's source: a change to any method runs every stage again."""
+    """A hash of the package's source: a change to any method runs every stage again (the
+    presentation and evaluation layers read a run and do not enter it)."""
     h = hashlib.sha256()
     package = Path(analysis.__file__).resolve().parent
-    for path in sorted(package.rglob("*.py")):
+    skip = {"present", "evaluation"}
+    for path in sorted(p for p in package.rglob("*.py")
+                       if not skip & set(p.relative_to(package).parts)):
         h.update(str(path.relative_to(package)).encode())
         h.update(path.read_bytes())
     for path in sorted(package.rglob("*.csv")):
@@ -683,11 +660,14 @@ def run(root: Path | str, out: Path | str, config: Config | None = None, *,
     earlier = store.StoredRun.open(out) if out.exists() and any(out.iterdir()) else None
     inputs = input_checksums(root) if root.is_dir() else {}
     keys = stage_keys(config, code_fingerprint(), inputs)
+    if earlier is not None and _current(earlier, keys) and csv <= (out / store.CSV).is_dir():
+        say("every stage is current: nothing to do")
+        return earlier
     staging = store.Staging(out)
     try:
         manifest = _run_stages(root, staging.path, config, keys, earlier, scheduler=scheduler,
                                progress=progress, say=say)
-        manifest["inputs"] = inputs
+        manifest["corpus"], manifest["inputs"] = str(root), inputs
         (staging.path / store.MANIFEST).write_text(json.dumps(manifest, indent=1, default=str),
                                                     encoding="utf-8")
         opened = store.StoredRun(staging.path, manifest)
@@ -699,6 +679,11 @@ def run(root: Path | str, out: Path | str, config: Config | None = None, *,
         staging.abandon()
         raise
     return store.StoredRun.open(out)
+
+
+def _current(earlier: store.StoredRun, keys: dict[str, str]) -> bool:
+    stages = earlier.manifest.get("stages", {})
+    return all(stages.get(name, {}).get("key") == key for name, key in keys.items())
 
 
 def _run_stages(root: Path, folder: Path, config: Config, keys: dict[str, str],

@@ -29,6 +29,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.cleaning import Cleaned, Piece
+from analysis.corpus import Corpus
 from analysis.text import AnalysisError
 
 MARKER = ".wirespin-run"
@@ -254,3 +256,35 @@ class StoredRun:
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.table(name)
+
+    def corpus(self, root: Path | str = "") -> Corpus:
+        """The :class:`~analysis.corpus.Corpus` the ``load`` stage stored, rebuilt from the run
+        (texts, frames and the cleaning audit) without reading the corpus folder again."""
+        articles = self.table("articles").rename(columns={"article_id": "id"})
+        audit = self.table("cleaning")
+        by_article = audit.groupby("article_id", sort=False).indices
+        cleaned = {}
+        for row in articles.itertuples(index=False):
+            rows = audit.iloc[by_article.get(row.id, [])]
+            cleaned[row.id] = _cleaned(row.raw_text, rows, row.encoding or "utf-8", row.text,
+                                       self.path)
+        return Corpus(root=Path(root or self.manifest.get("corpus", "")), articles=articles,
+                      paragraphs=self.table("paragraphs"), sentences=self.table("sentences"),
+                      edits=audit, cleaned=cleaned)
+
+
+def _cleaned(raw: str, audit: pd.DataFrame, encoding: str, text: str, where: Path) -> Cleaned:
+    """The cleaning pieces rebuilt from the audit: kept raw text between the audited changes."""
+    pieces, pos = [], 0
+    for e in audit[audit["step"] != "decode"].itertuples(index=False):
+        if e.raw_start > pos:
+            pieces.append(Piece(pos, int(e.raw_start), raw[pos:e.raw_start]))
+        pieces.append(Piece(int(e.raw_start), int(e.raw_end), e.inserted, e.step, e.reason))
+        pos = int(e.raw_end)
+    if pos < len(raw):
+        pieces.append(Piece(pos, len(raw), raw[pos:]))
+    out = Cleaned(raw, tuple(pieces), encoding)
+    if out.text != text:
+        raise RunFolderError("the stored cleaning audit does not rebuild the clean text; run "
+                             "again", file=where)
+    return out
