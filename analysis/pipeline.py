@@ -317,9 +317,8 @@ def _copies(ctx: Context) -> None:
         ctx.write("common_source", reuse.common_source(corpus, found, reuse_params(ctx.config)))
         ctx.write("spelling", reuse.spelling_profile(corpus))
         # Pairwise n-gram scores are all pairs: kept for folders small enough to read them.
-        small = len(docs) <= ctx.config.reuse.index_above
-        ctx.write("pair_scores", reuse.doc_scores(docs, ctx.config.reuse.n) if small
-                  else reuse.doc_scores({}, ctx.config.reuse.n))
+        if len(docs) <= ctx.config.reuse.index_above:
+            ctx.write("pair_scores", reuse.doc_scores(docs, ctx.config.reuse.n))
 
 
 def null_pairs(found: list, order: list[str], k: int, seed: int) -> list[tuple[str, str]]:
@@ -373,9 +372,6 @@ def _reuse_check(ctx: Context) -> None:
         ctx.write("reuse_calibration", reuse.calibration(corpus, null, setup) if setup
                   else pd.DataFrame(columns=["n", "max_gap", "recall", "coverage",
                                              "false_passages"]))
-    for name in ("reuse_setup", "reuse_synthetic", "reuse_null_pairs", "reuse_calibration"):
-        if not store.table_path(ctx.folder, name).exists():
-            ctx.write(name, pd.DataFrame(columns=["article_id"]))
 
 
 def _claims(ctx: Context) -> None:
@@ -386,12 +382,8 @@ def _claims(ctx: Context) -> None:
     with ctx.log.guard("claims.compare"):
         if len(found):
             ctx.write("claim_comparison", claims.compare(found, ctx.corpus))
-    if not store.table_path(ctx.folder, "claim_comparison").exists():
-        ctx.write("claim_comparison", pd.DataFrame(columns=["verdict"]))
     with ctx.log.guard("claims.events"):
         ctx.write("events", claims.timeline_events(ctx.corpus))
-    if not store.table_path(ctx.folder, "events").exists():
-        ctx.write("events", pd.DataFrame(columns=["article_id", "date"]))
 
 
 def _voices(ctx: Context) -> None:
@@ -435,11 +427,6 @@ def _framing(ctx: Context) -> None:
             ctx.write("label_counts", counts)
             ctx.write("group_rates", framing.group_rates(ctx.corpus, counts))
             ctx.write("label_keyness", framing.label_keyness(ctx.corpus, found))
-    for name in ("lexicon", "label_uses", "framing_edits", "label_counts", "group_rates",
-                 "label_keyness"):
-        if not (store.table_path(ctx.folder, name).exists()
-                or (ctx.folder / store.TABLES / name).is_dir()):
-            ctx.write(name, pd.DataFrame(columns=list(framing.USE_COLUMNS)))
     k = ctx.config.keyness
     with ctx.log.guard("framing.keyness"):
         key = framing.keyness(ctx.corpus)
@@ -447,9 +434,6 @@ def _framing(ctx: Context) -> None:
         totals = framing.word_counts(ctx.corpus).groupby("word", as_index=False)["n"].sum()
         ctx.write("term_totals", totals.sort_values(["n", "word"], ascending=[False, True])
                   .reset_index(drop=True))
-    for name in ("keyness", "term_totals"):
-        if not store.table_path(ctx.folder, name).exists():
-            ctx.write(name, pd.DataFrame(columns=["article_id", "word"]))
 
 
 def _spin(ctx: Context) -> None:
@@ -483,9 +467,6 @@ def _spin(ctx: Context) -> None:
         ctx.write("spin_scores", spin.decide(spin.document_scores(sentences, found), line))
     with ctx.log.guard("spin.paired"):
         ctx.write("spin_paired", spin.paired_edits(ctx.corpus, ctx.table("edits")))
-    for name in ("spin_synthetic", "spin_thresholds", "spin_scores", "spin_paired"):
-        if not store.table_path(ctx.folder, name).exists():
-            ctx.write(name, pd.DataFrame(columns=["article_id"]))
 
 
 STAGES: tuple[Stage, ...] = (
@@ -703,6 +684,9 @@ def _run_stages(root: Path, folder: Path, config: Config, keys: dict[str, str],
         start = time.perf_counter()
         ctx.log = ErrorLog()
         stage.run(ctx)
+        for name in stage.tables:  # a step that failed still leaves its (empty) table
+            if not store.has_table(folder, name):
+                store.write_table(folder, name, pd.DataFrame())
         store.write_table(folder, f"errors_{stage.name}", ctx.log.frame())
         rows = {name: len(store.read_table(folder, name)) for name in stage.tables}
         seconds = round(time.perf_counter() - start, 3)

@@ -172,6 +172,10 @@ class TableWriter:
         return self.rows
 
 
+def has_table(folder: Path, name: str) -> bool:
+    return table_path(folder, name).is_file() or (folder / TABLES / name).is_dir()
+
+
 def read_table(folder: Path, name: str) -> pd.DataFrame:
     single, parts = table_path(folder, name), folder / TABLES / name
     if single.is_file():
