@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from analysis import claims as C
+from analysis import pipeline, store
 from analysis.corpus import load_corpus
 from analysis.evaluation import Scores
 from analysis.present import claims as P
@@ -16,10 +17,21 @@ FIXTURE = pathlib.Path(__file__).parent / "fixtures" / "corpus"
 
 
 @pytest.fixture(scope="module")
-def book():
-    corpus = load_corpus()
-    found = C.extract_claims(corpus)
-    return corpus, found, C.compare(found, corpus), C.timeline_events(corpus)
+def computed(corpus, extracted):
+    """The claims stage's tables as the method returns them, in memory."""
+    return {"claims": extracted, "claim_comparison": C.compare(extracted, corpus),
+            "events": C.timeline_events(corpus)}
+
+
+@pytest.fixture(scope="module")
+def book(corpus, computed, tmp_path_factory):
+    """What the chapter reads: the same tables written into a run folder and read back."""
+    folder = tmp_path_factory.mktemp("run")
+    (folder / store.TABLES).mkdir()
+    for name, frame in computed.items():
+        store.write_table(folder, name, pipeline.vocabulary(frame, name))
+    stored = store.StoredRun(folder, {})
+    return corpus, stored.table("claims"), stored.table("claim_comparison"), stored.table("events")
 
 
 def test_compared_quantities_come_first(book):
@@ -55,7 +67,7 @@ def _legends(spec) -> list:
 
 def test_charts_fit_the_column_with_legends_below(book):
     corpus, found, comparison, events = book
-    for chart in (P.report_chart(C.report_matrix(found, comparison, corpus), corpus),
+    for chart in (P.report_chart(P.report_matrix(found, comparison, corpus), corpus),
                   P.timeline_chart(events, corpus, link_table="tab-x")):
         spec = chart.to_dict()
         assert max(_widths(spec)) <= 460
@@ -65,7 +77,7 @@ def test_charts_fit_the_column_with_legends_below(book):
 
 def test_grid_shows_only_compared_quantities(book):
     corpus, found, comparison, _ = book
-    matrix = C.report_matrix(found, comparison, corpus)
+    matrix = P.report_matrix(found, comparison, corpus)
     data = P.report_chart(matrix, corpus).data
     assert data["key"].nunique() == P.n_compared(comparison)
     assert data["figure"].str.startswith("denied ").sum() == 1
@@ -81,6 +93,32 @@ def test_key_numbers_on_the_book(book):
     assert "first" not in k["tallies_md"]
     assert k["n_agree"] + k["n_sum"] + k["n_update"] + k["n_contested"] + k["n_conflict"] \
         == k["n_multi"]
+
+
+def test_stored_tables_publish_what_the_method_returns(book, computed):
+    corpus, found, comparison, events = book
+    mem_found, mem_comparison, mem_events = computed.values()
+    assert found["low"].dtype == "float64"  # Parquet; the method may hold objects
+    assert P.key_numbers(corpus, found, comparison, events) \
+        == P.key_numbers(corpus, mem_found, mem_comparison, mem_events)
+    assert P.claims_frame(found).to_csv(index=False) \
+        == P.claims_frame(mem_found).to_csv(index=False)
+    assert P.report_matrix(found, comparison, corpus).equals(
+        P.report_matrix(mem_found, mem_comparison, corpus))
+    assert P.comparison_frame(comparison).equals(P.comparison_frame(mem_comparison))
+    assert P.events_frame(events).equals(P.events_frame(mem_events))
+
+
+def test_figures_read_the_same_as_ints_or_floats(book):
+    corpus, found, comparison, _ = book
+    as_ints = found.copy()
+    for c in ("value", "low", "high"):  # as the method may hold them: None and ints, in objects
+        as_ints[c] = pd.Series([None if pd.isna(x) else int(x) if float(x).is_integer() else x
+                                for x in found[c]], index=found.index, dtype=object)
+    assert (as_ints["low"].map(type) == int).any()
+    assert P.claims_frame(as_ints).to_csv(index=False) == P.claims_frame(found).to_csv(index=False)
+    assert P.report_matrix(as_ints, comparison, corpus).equals(
+        P.report_matrix(found, comparison, corpus))
 
 
 def test_key_numbers_on_another_corpus_fill_roles_from_its_data():

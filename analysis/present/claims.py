@@ -13,6 +13,7 @@ import altair as alt
 import pandas as pd
 
 from analysis.claims.compare import EVENT_TYPES
+from analysis.claims.compare import report_matrix as _report_matrix
 from analysis.claims import VERDICTS, format_value, group_keys, source_name
 from analysis.evaluation import Scores
 from analysis.present.publish import plain_markdown
@@ -35,6 +36,23 @@ def _period(row) -> str:
 
 
 # --- tables ---------------------------------------------------------------------------------
+
+_NUMBERS = ("value", "low", "high")
+
+
+def _typed(claims: pd.DataFrame) -> pd.DataFrame:
+    """Claims with their figures as floats, a missing bound NaN: the method's frame holds
+    ``None`` and ints in object columns, a stored run's (Parquet) float64, and both must publish
+    the same tables, files and sentences."""
+    return claims.astype({c: "float64" for c in _NUMBERS if c in claims})
+
+
+def report_matrix(claims: pd.DataFrame, comparison: pd.DataFrame, corpus) -> pd.DataFrame:
+    """The long frame of the 'who reports what' grid, reshaped from the stored claims and
+    their comparison (:func:`analysis.claims.report_matrix`): one row per compared quantity
+    and report, the figure as printed and the row's verdict."""
+    return _report_matrix(_typed(claims), comparison, corpus)
+
 
 COMPARISON_COLUMNS = {"quantity": "Quantity", "period_from": "Period from",
                       "figures": "Figures [period; source; sentences]", "verdict": "Verdict",
@@ -60,6 +78,7 @@ def n_compared(comparison: pd.DataFrame) -> int:
 
 def claims_frame(claims: pd.DataFrame) -> pd.DataFrame:
     """All extracted claims, compact, denied figures first."""
+    claims = _typed(claims)
     out = claims.assign(
         figure=claims.apply(format_value, axis=1) if len(claims) else "",
         time=claims["time_expression"].replace("", "(none: publication date)"),
@@ -249,6 +268,7 @@ def top_toll_markdown(claims: pd.DataFrame, corpus) -> str:
 def key_numbers(corpus, claims: pd.DataFrame, comparison: pd.DataFrame,
                 events: pd.DataFrame) -> dict[str, object]:
     """The numbers and sentences the chapter states, by glue name, over roles in the data."""
+    claims = _typed(claims)
     labels = corpus.articles.set_index("id")["label"]
     v = comparison["verdict"].value_counts()
     per = claims.groupby("article_id").size().reindex(corpus.articles["id"], fill_value=0)
