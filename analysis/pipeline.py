@@ -377,11 +377,10 @@ def _reuse_check(ctx: Context) -> None:
 def _claims(ctx: Context) -> None:
     from analysis import claims
 
-    ctx.per_article("claims", claims.extract_claims, columns=claims.CLAIM_COLUMNS)
-    found = ctx.table("claims")
+    ctx.per_article("claims", claims.extract_claims,
+                    columns=[*claims.CLAIM_COLUMNS, "pub_date_inferred"])
     with ctx.log.guard("claims.compare"):
-        if len(found):
-            ctx.write("claim_comparison", claims.compare(found, ctx.corpus))
+        ctx.write("claim_comparison", claims.compare(ctx.table("claims"), ctx.corpus))
     with ctx.log.guard("claims.events"):
         ctx.write("events", claims.timeline_events(ctx.corpus))
 
