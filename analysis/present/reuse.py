@@ -15,15 +15,81 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
-from analysis import framing
 from analysis.corpus import Corpus
+from analysis.pipeline import passages_from_frame
 from analysis.present import for_book_only
 from analysis.present.publish import (PublishedTable, absent, glue_values, plain_markdown,
                                       publish, publish_table)
 from analysis.reuse import (DEFAULT, MIN_RUN, MIN_SHARE, METER_PARTIALLY, METER_WHOLLY,
-                            SUBSTANTIVE, SYNTHETIC_KINDS, Doc, Passage, Results, SyntheticSetup,
-                            _by_pair, _sentence_finder, documents, passage_edits,
-                            publication_order)
+                            SUBSTANTIVE, SYNTHETIC_KINDS, Doc, Params, Passage, SyntheticSetup,
+                            _by_pair, _sentence_finder, documents, publication_order)
+from analysis.store import StoredRun
+
+
+# --- The run, read back -----------------------------------------------------------------------
+
+@dataclass(frozen=True, eq=False)
+class Results:
+    """What the chapter shows, read from a stored run (the pipeline's tables, in the run's
+    vocabulary); building it runs no method. ``docs`` are the texts as :class:`Doc` s, for
+    display only."""
+
+    params: Params
+    docs: dict[str, Doc]
+    found: list[Passage]
+    primary: list[Passage]
+    scores: pd.DataFrame
+    edits: pd.DataFrame
+    labels: pd.DataFrame
+    composition: pd.DataFrame
+    common: pd.DataFrame
+    directions: pd.DataFrame
+    spelling: pd.DataFrame
+    framing_edits: pd.DataFrame
+    setup: SyntheticSetup | None
+    synthetic: pd.DataFrame
+    null_pairs: pd.DataFrame
+    calibration: pd.DataFrame
+
+    @property
+    def null_basis(self) -> str:
+        """How the calibration's pairs that share nothing were chosen, for prose and captions."""
+        n = len(self.docs)
+        shared = {frozenset((p.source_id, p.target_id)) for p in self.found}
+        basis = "pairs in which the default parameters find no passage"
+        if len(self.null_pairs) < n * (n - 1) // 2 - len(shared):
+            return f"a seeded draw of {len(self.null_pairs)} {basis}"
+        return basis
+
+
+def _primary(found: list[Passage], flags: pd.Series) -> list[Passage]:
+    """The passages the run marks ``primary``, in the method's order: targets as they first
+    appear, each target's passages by position (see :func:`analysis.reuse.primary_passages`)."""
+    first = {t: k for k, t in enumerate(dict.fromkeys(p.target_id for p in found))}
+    keep = [p for p, flag in zip(found, flags) if flag]
+    return sorted(keep, key=lambda p: (first[p.target_id], p.target_words, p.source_id))
+
+
+def results_from_run(run: StoredRun, corpus: Corpus) -> Results:
+    """The reuse chapter's :class:`Results` from the tables of ``run`` (``corpus`` is
+    ``run.corpus()``): passages rebuilt from the ``passages`` table, every other frame as the
+    pipeline stored it."""
+    table = run.table("passages")
+    found = passages_from_frame(table)
+    c = run.manifest["config"]["reuse"]
+    setup = run.table("reuse_setup")
+    return Results(
+        params=Params(n=c["n"], max_gap=c["max_gap"], min_words=c["min_words"], pad=c["pad"]),
+        docs=documents(corpus), found=found, primary=_primary(found, table["primary"]),
+        scores=run.table("pair_scores"), edits=run.table("edits"),
+        labels=run.table("sentence_labels"), composition=run.table("composition"),
+        common=run.table("common_source"), directions=run.table("directions"),
+        spelling=run.table("spelling"), framing_edits=run.table("framing_edits"),
+        setup=(SyntheticSetup(*setup.iloc[0][["source_id", "host_id", "vocab_id"]])
+               if len(setup) else None),
+        synthetic=run.table("reuse_synthetic"), null_pairs=run.table("reuse_null_pairs"),
+        calibration=run.table("reuse_calibration"))
+
 
 def substantive_edits(edits: pd.DataFrame) -> pd.DataFrame:
     """The content edits (substitution, insertion, deletion) for the reader, with places."""
@@ -98,9 +164,9 @@ class PassageView:
         return f"PassageView: {len(self.rows)} passages"
 
 
-def side_by_side(corpus: Corpus, shown: list[Passage]) -> PassageView:
-    """A :class:`PassageView` of ``shown`` passages."""
-    return passage_view(shown, documents(corpus), _sentence_finder(corpus))
+def side_by_side(res: Results, corpus: Corpus) -> PassageView:
+    """A :class:`PassageView` of the primary passages, marked with the stored edits."""
+    return passage_view(res.primary, res.docs, res.edits, _sentence_finder(corpus))
 
 
 def _doc_sentence_finder(docs: dict[str, Doc]):
@@ -113,21 +179,31 @@ def _doc_sentence_finder(docs: dict[str, Doc]):
     return find
 
 
-def passage_view(shown: list[Passage], docs: dict[str, Doc], find=None) -> PassageView:
-    """A :class:`PassageView` of ``shown`` passages of ``docs``; ``find(doc_id, offset)``
-    names the sentence at an offset (default: counted in the documents themselves)."""
+def _inside(edits: pd.DataFrame, p: Passage) -> list[dict]:
+    """The rows of ``edits`` (the run's ``edits`` table) inside passage ``p``."""
+    e = edits[(edits["source_id"] == p.source_id) & (edits["target_id"] == p.target_id)
+              & (edits["source_start"] >= p.source_start) & (edits["source_end"] <= p.source_end)
+              & (edits["target_start"] >= p.target_start) & (edits["target_end"] <= p.target_end)]
+    return e.to_dict("records")
+
+
+def passage_view(shown: list[Passage], docs: dict[str, Doc], edits: pd.DataFrame,
+                 find=None) -> PassageView:
+    """A :class:`PassageView` of ``shown`` passages of ``docs``, marked with the rows of
+    ``edits`` inside each; ``find(doc_id, offset)`` names the sentence at an offset (default:
+    counted in the documents themselves)."""
     find = _doc_sentence_finder(docs) if find is None else find
     rows = []
     for p in shown:
         src, tgt = docs[p.source_id], docs[p.target_id]
-        edits = passage_edits(p, src, tgt)
+        edits_in = _inside(edits, p)
         left = _highlight(src.text, p.source_start, p.source_end,
                           [(e["source_start"], e["source_end"], STYLES[e["kind"]][0])
-                           for e in edits])
+                           for e in edits_in])
         right = _highlight(tgt.text, p.target_start, p.target_end,
                            [(e["target_start"], e["target_end"], STYLES[e["kind"]][1])
-                            for e in edits])
-        n_sub = sum(e["kind"] in SUBSTANTIVE for e in edits)
+                            for e in edits_in])
+        n_sub = sum(e["kind"] in SUBSTANTIVE for e in edits_in)
         title = (f"{p.source_id} → {p.target_id}: {p.n_matched} aligned words, identity "
                  f"{p.identity:.2f}, {n_sub} content edits")
         sid = (f"{p.source_id} {find(p.source_id, p.source_start)}–"
@@ -276,16 +352,40 @@ def calibration_chart(cal: pd.DataFrame) -> alt.HConcatChart:
 
 # --- Content edits and contested labels -------------------------------------------------------
 
-def label_edits(edits: pd.DataFrame, lexicon: framing.Lexicon) -> pd.DataFrame:
-    """The content edits, each with the contested labels (framing lexicon) in its old and new
-    words: ``old_labels``, ``new_labels`` and ``touches_label`` (either side has one)."""
-    e = edits[edits["kind"].isin(SUBSTANTIVE)].reset_index(drop=True)
+def _covers(text: str, part: str, start: int, end: int) -> bool:
+    """Whether ``part`` stands in ``text`` at a place that covers ``start``–``end``."""
+    if not part:
+        return start == end
+    at = text.find(part, max(0, end - len(part)))
+    return at != -1 and at <= start
 
-    def labels(texts: pd.Series) -> list[str]:
-        return [", ".join(dict.fromkeys(framing.find_labels(t, lexicon)["label"])) for t in texts]
 
-    e = e.assign(old_labels=labels(e["old"]), new_labels=labels(e["new"]))
-    return e.assign(touches_label=(e["old_labels"] != "") | (e["new_labels"] != ""))
+def label_edits(res: Results) -> pd.DataFrame:
+    """The content edits, each with the contested labels it changes, from the run's
+    ``framing_edits`` (edits that add, drop or replace a label of the framing lexicon, a label
+    partly inside the edit included): ``old_labels``, ``new_labels``, ``touches_label``, and
+    ``old_words``/``new_words``, the edited words widened to the labels they touch."""
+    e = res.edits[res.edits["kind"].isin(SUBSTANTIVE)].reset_index(drop=True)
+    key = ["source_id", "target_id", "kind", "source_sentence_id", "target_sentence_id"]
+    free = e.groupby(key, sort=False).indices
+    free = {k: list(v) for k, v in free.items()}
+    out = e.assign(old_labels="", new_labels="", touches_label=False, old_words=e["old"],
+                   new_words=e["new"])
+    for f in res.framing_edits.to_dict("records"):
+        src, tgt = res.docs[f["source_id"]].text, res.docs[f["target_id"]].text
+        rows = free.get(tuple(f[k] for k in key), [])
+        at = next((i for i in rows
+                   if _covers(src, f["old"], e.at[i, "source_start"], e.at[i, "source_end"])
+                   and _covers(tgt, f["new"], e.at[i, "target_start"], e.at[i, "target_end"])),
+                  None)
+        if at is None:
+            raise ValueError(f"the run's framing edit {f['old']!r} -> {f['new']!r} "
+                             f"({f['source_id']} -> {f['target_id']}) is not one of its edits; "
+                             "run the pipeline again")
+        rows.remove(at)
+        out.loc[at, ["old_labels", "new_labels", "touches_label", "old_words", "new_words"]] = [
+            f["labels_before"], f["labels_after"], True, f["old"], f["new"]]
+    return out
 
 
 def _quote(text: str) -> str:
@@ -295,10 +395,10 @@ def _quote(text: str) -> str:
 
 def _change(row) -> str:
     if row["kind"] == "insertion":
-        return f"{_quote(row['new'])} added"
+        return f"{_quote(row['new_words'])} added"
     if row["kind"] == "deletion":
-        return f"{_quote(row['old'])} left out"
-    return f"{_quote(row['old'])} → {_quote(row['new'])}"
+        return f"{_quote(row['old_words'])} left out"
+    return f"{_quote(row['old_words'])} → {_quote(row['new_words'])}"
 
 
 # --- Roles found in the data ------------------------------------------------------------------
@@ -321,8 +421,9 @@ def roles(res: Results) -> Roles:
     copier = source = None
     if len(comp) and comp["derived_share"].max() > 0:
         copier = comp.loc[comp["derived_share"].idxmax(), "article_id"]
-        d = res.directions[res.directions["target"] == copier]
-        source = d.sort_values("aligned words", ascending=False, kind="stable").iloc[0]["source"]
+        d = res.directions[res.directions["target_id"] == copier]
+        source = d.sort_values("aligned_words", ascending=False,
+                               kind="stable").iloc[0]["source_id"]
     sub = res.edits[res.edits["kind"].isin(SUBSTANTIVE)]
     es = et = None
     if len(sub):
@@ -384,7 +485,7 @@ def _pair_scores(res: Results) -> pd.DataFrame:
     return res.scores.set_index(["a", "b"])
 
 
-def intro_markdown(res: Results, corpus: Corpus, lexicon: framing.Lexicon) -> str:
+def intro_markdown(res: Results, corpus: Corpus) -> str:
     """The chapter's opening findings, over roles found in the data."""
     r, nm = roles(res), _names(corpus)
     comp = res.composition.set_index("article_id")
@@ -401,7 +502,7 @@ def intro_markdown(res: Results, corpus: Corpus, lexicon: framing.Lexicon) -> st
                        f"{nm[row.later]}, and where their two texts differ it follows "
                        f"{nm[row.later]}'s.")
     if r.edit_target is not None:
-        le = label_edits(res.edits, lexicon)
+        le = label_edits(res)
         pair = le[(le["source_id"] == r.edit_source) & (le["target_id"] == r.edit_target)]
         touch = pair[pair["touches_label"]]
         sent = (f"The pair with most content edits is {nm[r.edit_source]} → "
@@ -448,7 +549,7 @@ def containment_markdown(res: Results, corpus: Corpus) -> str:
 
 def spelling_markdown(res: Results, corpus: Corpus) -> str:
     """For pairs ordered by a wire credit on a shared date: does the spelling agree?"""
-    nm, sp = _names(corpus), res.spelling.set_index("article")
+    nm, sp = _names(corpus), res.spelling.set_index("article_id")
     out = []
     for row in res.directions.itertuples(index=False):
         basis = row[4]
@@ -492,10 +593,10 @@ def common_markdown(res: Results, corpus: Corpus) -> str:
     return "\n\n".join(out)
 
 
-def edits_markdown(res: Results, corpus: Corpus, lexicon: framing.Lexicon) -> str:
+def edits_markdown(res: Results, corpus: Corpus) -> str:
     """Content edits per copying pair, and how many touch a contested label."""
     nm = _names(corpus)
-    le = label_edits(res.edits, lexicon)
+    le = label_edits(res)
     out = []
     for (s, t), g in le.groupby(["source_id", "target_id"], sort=False):
         touch = g[g["touches_label"]]
@@ -619,25 +720,25 @@ def publish_directions(res: Results, corpus: Corpus) -> PublishedTable | None:
         absent("tab-reuse-directions")
         return None
     nm = _labels(corpus)
-    f = res.directions.sort_values("aligned words", ascending=False, kind="stable")
-    f = f.assign(source_label=f["source"].map(nm), target_label=f["target"].map(nm))
+    f = res.directions.sort_values("aligned_words", ascending=False, kind="stable")
+    f = f.assign(source_label=f["source_id"].map(nm), target_label=f["target_id"].map(nm))
     return publish_table(
         f, "tab-reuse-directions", "Each copying pair, largest first: dates, how the direction "
         "was decided, passages and aligned words.", f"{SOURCE}.pair_directions",
-        columns={"source_label": "Source", "target_label": "Copy", "source date": "Source date",
-                 "target date": "Copy date", "direction basis": "Direction decided by",
-                 "passages": "Passages", "aligned words": "Aligned words"})
+        columns={"source_label": "Source", "target_label": "Copy", "source_date": "Source date",
+                 "target_date": "Copy date", "direction_basis": "Direction decided by",
+                 "passages": "Passages", "aligned_words": "Aligned words"})
 
 
 def publish_spelling(res: Results, corpus: Corpus) -> PublishedTable:
     """British and American spellings per report."""
     nm = _labels(corpus)
-    f = res.spelling.assign(label=res.spelling["article"].map(nm))
+    f = res.spelling.assign(label=res.spelling["article_id"].map(nm))
     return publish_table(
         f, "tab-reuse-spelling", "British and American forms from the spelling-variants table "
         "in each report.", f"{SOURCE}.spelling_profile; data/spelling/",
         columns={"label": "Report", "british": "British forms", "american": "American forms",
-                 "british forms": "British words", "american forms": "American words"})
+                 "british_forms": "British words", "american_forms": "American words"})
 
 
 def publish_common(res: Results, corpus: Corpus) -> PublishedTable | None:
@@ -671,9 +772,9 @@ def publish_composition(res: Results) -> PublishedTable:
                  "meter": "METER class"})
 
 
-def publish_edits(res: Results, corpus: Corpus, lexicon: framing.Lexicon) -> PublishedTable | None:
+def publish_edits(res: Results, corpus: Corpus) -> PublishedTable | None:
     """Every content edit with its sentences and offsets, those touching a label first."""
-    le = label_edits(res.edits, lexicon)
+    le = label_edits(res)
     if le.empty:
         absent("tab-reuse-edits")
         return None
@@ -690,7 +791,7 @@ def publish_edits(res: Results, corpus: Corpus, lexicon: framing.Lexicon) -> Pub
         f, "tab-reuse-edits", "Every content edit inside copied passages, those that add, drop "
         "or replace a contested label of the framing lexicon first, with sentences and "
         "character offsets in both clean texts.",
-        f"{SOURCE}.copied_edits; labels from analysis.framing.find_labels", show=8,
+        f"{SOURCE}.copied_edits; labels from analysis.framing.framing_edits", show=8,
         columns={"pair": "Pair", "kind": "Edit", "old_shown": "Earlier text",
                  "new_shown": "Later text", "labels": "Labels (earlier → later)",
                  "source_sentence_id": "Earlier sentence", "target_sentence_id": "Later sentence",
@@ -714,9 +815,9 @@ def publish_evaluation(ev: pd.DataFrame | None) -> PublishedTable | None:
 
 # --- Figures ------------------------------------------------------------------------------------
 
-def publish_figures(res: Results, corpus: Corpus, syn: pd.DataFrame, cal: pd.DataFrame,
-                    null_basis: str) -> None:
+def publish_figures(res: Results, corpus: Corpus) -> None:
     """Publish the chapter's five figures (synthetic and calibration absent when not run)."""
+    syn, cal, null_basis = res.synthetic, res.calibration, res.null_basis
     publish(containment_chart(res.scores, corpus), "fig-reuse-containment",
             caption="Containment: the share of the word trigrams of each report (row) that "
             "also occur in another report (column). Asymmetric: a short copy is contained in "
@@ -752,34 +853,17 @@ def publish_figures(res: Results, corpus: Corpus, syn: pd.DataFrame, cal: pd.Dat
 
 # --- The chapter in one call --------------------------------------------------------------------
 
-def glue_chapter(corpus: Corpus, res: Results, ev: pd.DataFrame | None, syn: pd.DataFrame,
-                 setup: SyntheticSetup | None, cal: pd.DataFrame, null_basis: str,
-                 lexicon: framing.Lexicon) -> None:
+def glue_chapter(corpus: Corpus, res: Results, ev: pd.DataFrame | None) -> None:
     """Glue every number and every data-dependent sentence of the chapter."""
     glue_values(key_numbers(res, corpus), markdown=False)
     glue_values({
-        "intro-md": intro_markdown(res, corpus, lexicon),
+        "intro-md": intro_markdown(res, corpus),
         "containment-md": containment_markdown(res, corpus),
         "spelling-md": spelling_markdown(res, corpus),
         "common-md": common_markdown(res, corpus),
-        "edits-md": edits_markdown(res, corpus, lexicon),
+        "edits-md": edits_markdown(res, corpus),
         "validation-md": validation_markdown(ev),
         "validation-caveat-md": "" if ev is None else for_book_only(corpus, VALIDATION_CAVEAT),
-        "synthetic-md": synthetic_markdown(syn, setup, corpus),
-        "calibration-md": calibration_markdown(cal, null_basis, res.params),
+        "synthetic-md": synthetic_markdown(res.synthetic, res.setup, corpus),
+        "calibration-md": calibration_markdown(res.calibration, res.null_basis, res.params),
     }, markdown=True)
-
-
-def null_pairs(res: Results, gold: pd.DataFrame | None) -> tuple[list[tuple[str, str]], str]:
-    """Pairs known to share nothing, for the calibration, and how that is known: from the hand
-    annotation where there is one, else the pairs where the default parameters find nothing."""
-    from analysis import reuse
-    from analysis.evaluation import reuse as ev_reuse
-
-    order = list(res.docs)
-    if gold is not None:
-        pairs = ev_reuse.null_pairs(gold, order)
-        if pairs:
-            return pairs, "pairs into reports the hand annotation says take nothing"
-    return (reuse.unrelated_pairs(res.found, order),
-            "pairs in which the default parameters find no passage")
