@@ -299,6 +299,9 @@ def passages_from_frame(frame: pd.DataFrame) -> list:
             for r in frame.itertuples(index=False)]
 
 
+PAIR_SCORE_COLUMNS = ["a", "b", "shared_ngrams", "containment", "jaccard", "cosine"]
+
+
 def _copies(ctx: Context) -> None:
     from analysis import reuse
 
@@ -317,8 +320,9 @@ def _copies(ctx: Context) -> None:
         ctx.write("common_source", reuse.common_source(corpus, found, reuse_params(ctx.config)))
         ctx.write("spelling", reuse.spelling_profile(corpus))
         # Pairwise n-gram scores are all pairs: kept for folders small enough to read them.
-        if len(docs) <= ctx.config.reuse.index_above:
-            ctx.write("pair_scores", reuse.doc_scores(docs, ctx.config.reuse.n))
+        small = len(docs) <= ctx.config.reuse.index_above
+        ctx.write("pair_scores", reuse.doc_scores(docs, ctx.config.reuse.n) if small
+                  else pd.DataFrame(columns=PAIR_SCORE_COLUMNS))
 
 
 def null_pairs(found: list, order: list[str], k: int, seed: int) -> list[tuple[str, str]]:
