@@ -64,12 +64,6 @@ def _exceptions(run: StoredRun) -> pd.DataFrame | None:
                          error=fr.FramingError)
 
 
-def _plain_columns(frame: pd.DataFrame) -> pd.DataFrame:
-    """A stored table and the method's frame alike: no name on the column index (the method's
-    ``label_counts`` and ``group_rates`` carry ``voice`` from an unstack; Parquet drops it)."""
-    return frame.rename_axis(columns=None)
-
-
 def from_run(run: StoredRun) -> Tables:
     """The framing tables of ``run`` (see :class:`Tables`)."""
     lexicon = fr.make_lexicon(run.table("lexicon"), source="lexicon (stored run)",
@@ -77,8 +71,7 @@ def from_run(run: StoredRun) -> Tables:
     min_count = int(run.manifest.get("config", {}).get("keyness", {}).get(
         "min_count", fr.MIN_COUNT))
     return Tables(lexicon=lexicon, uses=run.table("label_uses"),
-                  counts=_plain_columns(run.table("label_counts")),
-                  groups=_plain_columns(run.table("group_rates")),
+                  counts=run.table("label_counts"), groups=run.table("group_rates"),
                   keyness=run.table("keyness"), term_totals=run.table("term_totals"),
                   label_keyness=run.table("label_keyness"), edits=run.table("framing_edits"),
                   min_count=min_count)
