@@ -1,25 +1,92 @@
 """The framing chapter's charts, reader tables and prose numbers ("Words that take sides").
 
-Everything is computed from :class:`analysis.framing.Framing` (and, where the corpus has a hand
-annotation, :class:`analysis.evaluation.framing.Evaluation`); prose numbers name roles found in
-the data (the report with the highest rate of a group's labels, the report and label with the
-largest keyness), never fixed article ids, so the chapter reads true on any corpus.
+Everything is read from the framing tables of a stored run (:func:`from_run`; the pipeline runs
+the method) and, where the corpus has a hand annotation, from
+:class:`analysis.evaluation.framing.Evaluation`; prose numbers name roles found in the data (the
+report with the highest rate of a group's labels, the report and label with the largest
+keyness), never fixed article ids, so the chapter reads true on any corpus.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import altair as alt
 import numpy as np
 import pandas as pd
 
 from analysis import framing as fr
+from analysis import text as tx
 from analysis.corpus import Corpus
 from analysis.evaluation.framing import Evaluation, scores_table
 from analysis.present.publish import plain_markdown
+from analysis.store import StoredRun
 
 GROUP_NAMES = {"opposition": "the armed opposition", "state": "the state and its forces",
                "act": "the acts of the conflict"}
 CHART_WIDTH = 600  # every chart, legend included, stays within 640 px
+
+
+# --- the stored run ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class Tables:
+    """The framing tables of a stored run, as the chapter shows them.
+
+    ``keyness`` is bounded as the run stores it: the top ``keyness.top`` terms of each report by
+    z among the terms used at least ``min_count`` times in the folder; ``term_totals`` is every
+    word of the folder with its count. ``lexicon`` is rebuilt from the stored entries for
+    display (labels, groups, forms), not to match anything.
+    """
+
+    lexicon: fr.Lexicon
+    uses: pd.DataFrame
+    counts: pd.DataFrame
+    groups: pd.DataFrame
+    keyness: pd.DataFrame
+    term_totals: pd.DataFrame
+    label_keyness: pd.DataFrame
+    edits: pd.DataFrame
+    min_count: int = fr.MIN_COUNT
+
+
+def _exceptions(run: StoredRun) -> pd.DataFrame | None:
+    """The exception phrases of the run's lexicon: the run's ``lexicon_exceptions`` table when
+    it has one; else (runs that store only the lexicon entries) the ``exceptions.csv`` beside
+    the lexicon the run used, read as a table."""
+    if "lexicon_exceptions" in run.tables:
+        return run.table("lexicon_exceptions")
+    path = fr.lexicon_path(run.manifest.get("corpus") or None).parent / fr.EXCEPTIONS_FILE
+    if not path.is_file():
+        return None
+    return tx.read_table(path, fr.EXCEPTION_COLUMNS, required=fr.EXCEPTION_COLUMNS,
+                         error=fr.FramingError)
+
+
+def from_run(run: StoredRun) -> Tables:
+    """The framing tables of ``run`` (see :class:`Tables`)."""
+    lexicon = fr.make_lexicon(run.table("lexicon"), source="lexicon (stored run)",
+                              exceptions=_exceptions(run))
+    min_count = int(run.manifest.get("config", {}).get("keyness", {}).get(
+        "min_count", fr.MIN_COUNT))
+    return Tables(lexicon=lexicon, uses=run.table("label_uses"),
+                  counts=run.table("label_counts"), groups=run.table("group_rates"),
+                  keyness=run.table("keyness"), term_totals=run.table("term_totals"),
+                  label_keyness=run.table("label_keyness"), edits=run.table("framing_edits"),
+                  min_count=min_count)
+
+
+def top_words(tables: Tables, per_report: int = 6) -> pd.DataFrame:
+    """The keyness chart's words: each report's ``per_report`` largest z among the words used at
+    least ``min_count`` times (rows of the stored, bounded keyness table)."""
+    return fr.keyness_top(tables.keyness, per_report=per_report, min_count=tables.min_count)
+
+
+def top_labels(tables: Tables, per_report: int = 5, min_count: int = 2) -> pd.DataFrame:
+    """The label keyness chart's labels: each report's ``per_report`` largest z among the
+    labels used at least ``min_count`` times."""
+    return fr.keyness_top(tables.label_keyness, per_report=per_report, min_count=min_count)
 
 
 # --- charts ------------------------------------------------------------------------------------
@@ -204,7 +271,7 @@ def _labels_list(part: pd.DataFrame) -> str:
                      for r in part.itertuples())
 
 
-def group_sentence(result: fr.Framing, group: str) -> str:
+def group_sentence(result: Tables, group: str) -> str:
     """One sentence on a group: the report with the highest rate of its labels, and them."""
     g = result.groups[result.groups["group"] == group]
     if g["n"].sum() == 0:
@@ -250,11 +317,18 @@ def validation_markdown(ev: Evaluation | None) -> str:
         f"{q.fn} missed).")
 
 
-def key_numbers(corpus: Corpus, result: fr.Framing,
+def key_numbers(corpus: Corpus, result: Tables,
                 evaluation: Evaluation | None = None) -> dict[str, object]:
-    """The numbers and sentences the framing chapter states, by glue name (prefix ``fr_``)."""
+    """The numbers and sentences the framing chapter states, by glue name (prefix ``fr_``).
+
+    Every word used at least ``min_count`` times is tested in every report (the folder's term
+    totals say how many words that is); the significant tests are counted in the stored
+    keyness rows, which hold each report's top terms by z."""
     uses, key, lk, edits = result.uses, result.keyness, result.label_keyness, result.edits
-    tested = key[(key["n_report"] + key["n_rest"]) >= fr.MIN_COUNT]
+    totals = result.term_totals
+    words_tested = int((totals["n"] >= result.min_count).sum()) if "n" in totals else 0
+    n_tests = words_tested * len(corpus.articles)
+    tested = key[(key["n_report"] + key["n_rest"]) >= result.min_count]
     one_word_forms = {f for f in result.lexicon.entries["surface"] if " " not in f}
     sig = tested[tested["significant"]]
     out: dict[str, object] = {
@@ -264,10 +338,10 @@ def key_numbers(corpus: Corpus, result: fr.Framing,
         "fr_n_labels_used": int(uses["label"].nunique()),
         "fr_n_labels": len(result.lexicon.labels),
         "fr_n_exceptions": len(result.lexicon.exceptions),
-        "fr_alpha0": f"{fr.ALPHA_0:,.0f}", "fr_min_count": fr.MIN_COUNT,
-        "fr_words_tested": int(tested["word"].nunique()),
-        "fr_tests": len(tested),
-        "fr_tests_expected_by_chance": f"{0.05 * len(tested):.0f}",
+        "fr_alpha0": f"{fr.ALPHA_0:,.0f}", "fr_min_count": result.min_count,
+        "fr_words_tested": words_tested,
+        "fr_tests": n_tests,
+        "fr_tests_expected_by_chance": f"{0.05 * n_tests:.0f}",
         "fr_words_significant": len(sig),
         "fr_words_significant_labels": int(sig["word"].isin(one_word_forms).sum()),
         "fr_labels_significant": int(lk["significant"].sum()),
