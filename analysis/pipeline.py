@@ -420,6 +420,7 @@ def _framing(ctx: Context) -> None:
 
     if lexicon is not None:
         ctx.write("lexicon", lexicon.entries)
+        ctx.write("lexicon_exceptions", lexicon.exceptions)
         ctx.per_article("label_uses", uses, columns=framing.USE_COLUMNS)
         with ctx.log.guard("framing.edits"):
             ctx.write("framing_edits", framing.framing_edits(ctx.corpus, lexicon,
@@ -490,7 +491,8 @@ STAGES: tuple[Stage, ...] = (
     Stage("voices", ("load",), (), ("quotes", "reported_speech", "voice_problems"), _voices,
           "Quotations, reported speech, and what could not be read cleanly."),
     Stage("framing", ("load", "voices", "copies"), ("keyness",),
-          ("lexicon", "label_uses", "framing_edits", "label_counts", "group_rates",
+          ("lexicon", "lexicon_exceptions", "label_uses", "framing_edits", "label_counts",
+           "group_rates",
            "label_keyness", "keyness", "term_totals"), _framing,
           "Label uses, label edits inside copies, keyness (top terms) and folder term totals."),
     Stage("spin", ("load", "copies"), ("spin",),
@@ -547,6 +549,7 @@ TABLES: dict[str, str] = {
                    "articles).",
     "events": "Numbers: events the articles date to a single day.",
     "lexicon": "Framing: the label lexicon used (the folder's own, or the book's).",
+    "lexicon_exceptions": "Framing: phrases in which a lexicon form does not name its label.",
     "label_counts": "Framing: uses of each label per article, own and quoted.",
     "group_rates": "Framing: label uses per article and group, per 1,000 words.",
     "label_keyness": "Framing: keyness of the labels themselves.",

@@ -16,7 +16,6 @@ import numpy as np
 import pandas as pd
 
 from analysis import framing as fr
-from analysis import text as tx
 from analysis.corpus import Corpus
 from analysis.evaluation.framing import Evaluation, scores_table
 from analysis.present.publish import plain_markdown
@@ -51,23 +50,10 @@ class Tables:
     min_count: int = fr.MIN_COUNT
 
 
-def _exceptions(run: StoredRun) -> pd.DataFrame | None:
-    """The exception phrases of the run's lexicon: the run's ``lexicon_exceptions`` table when
-    it has one; else (runs that store only the lexicon entries) the ``exceptions.csv`` beside
-    the lexicon the run used, read as a table."""
-    if "lexicon_exceptions" in run.tables:
-        return run.table("lexicon_exceptions")
-    path = fr.lexicon_path(run.manifest.get("corpus") or None).parent / fr.EXCEPTIONS_FILE
-    if not path.is_file():
-        return None
-    return tx.read_table(path, fr.EXCEPTION_COLUMNS, required=fr.EXCEPTION_COLUMNS,
-                         error=fr.FramingError)
-
-
 def from_run(run: StoredRun) -> Tables:
     """The framing tables of ``run`` (see :class:`Tables`)."""
     lexicon = fr.make_lexicon(run.table("lexicon"), source="lexicon (stored run)",
-                              exceptions=_exceptions(run))
+                              exceptions=run.table("lexicon_exceptions"))
     min_count = int(run.manifest.get("config", {}).get("keyness", {}).get(
         "min_count", fr.MIN_COUNT))
     return Tables(lexicon=lexicon, uses=run.table("label_uses"),
