@@ -38,6 +38,39 @@ class AnalysisError(ValueError):
         super().__init__(f"{where}: {message}")
         self.file, self.row, self.field, self.reason = str(file), row, field, message
 
+    def __str__(self) -> str:
+        """The message with control characters escaped (:func:`terminal_safe`): file names and
+        values in it come from the input and may hold terminal escape sequences."""
+        return terminal_safe(super().__str__())
+
+
+# Characters that must not reach a terminal as they are: C0 and C1 controls (escape sequences
+# change titles, clear the screen or write the clipboard; newline and tab too, so a message
+# stays one line), format characters (bidi overrides that reorder what is shown, zero-width
+# characters that hide it), lone surrogates (undecodable file names) and line separators.
+_UNSAFE = regex.compile(r"[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]")
+_JOINERS = frozenset("\u200c\u200d")  # zero-width (non-)joiner: part of some scripts and emoji
+
+
+def _escape(match: regex.Match) -> str:
+    char = match.group()
+    if char in _JOINERS:
+        return char
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else (f"\\u{code:04x}" if code < 0x10000
+                                                   else f"\\U{code:08x}")
+
+
+def terminal_safe(s: str) -> str:
+    """``s`` safe to print: control and format characters escaped as ``\\x1b``, ``\\u202e``.
+
+    Escapes C0/C1 control characters (newline and tab included), Unicode format characters
+    (bidi overrides and isolates, zero-width spaces; the zero-width joiners stay), lone
+    surrogates and line/paragraph separators. Everything else, backslashes included, is kept,
+    so the function is idempotent and plain text (accents, curly quotes, emoji) is unchanged.
+    """
+    return s if s.isprintable() else _UNSAFE.sub(_escape, s)
+
 
 class TableError(AnalysisError):
     """A hand-made or annotation CSV table that cannot be read as documented."""
