@@ -703,41 +703,173 @@ def _sentences(article_id: str, body: str, paras: list[dict],
     return rows
 
 
-def init_manifest(folder: Path | str) -> Path:
+def init_manifest(folder: Path | str, *, force: bool = False) -> Path:
     """Write a starter ``manifest.csv`` for a folder of ``.txt`` files (ids, files, checksums).
 
-    Outlet and date are left for the analyst to fill in: loading refuses the manifest until they
-    are, so no article enters an analysis with an invented date.
+    Every article file of the text folder gets a row (see :func:`plan_manifest` for which are
+    left out). Outlet and date are left for the analyst to fill in: loading refuses the
+    manifest until they are, so no article enters an analysis with an invented date. An
+    existing manifest is refused, or with ``force`` replaced after a backup (see
+    :func:`write_manifest`).
     """
-    root = Path(folder).expanduser().resolve()
-    path = root / MANIFEST
-    if path.exists():
-        raise CorpusError("manifest already exists; not overwriting", file=path)
-    if (root / "raw").is_symlink():
-        raise CorpusError("the raw/ folder is a symbolic link; copy the files into the corpus "
-                          "folder", file=root / "raw", step="path")
-    files = sorted(text_dir(root).glob("*.txt"))
-    for f in files:
-        if f.is_symlink():
-            raise CorpusError("symbolic link: copy the file itself into the folder (links are "
-                              "refused so the corpus cannot point elsewhere)", file=f,
-                              step="path")
-    files = [f for f in files if f.is_file()]
-    if not files:
-        raise CorpusError("no .txt files found", file=text_dir(root))
-    rows, used = [], set()
-    for f in files:
-        base = re.sub(r"[^A-Za-z0-9_-]+", "-", f.stem).strip("-_") or "article"
+    root = _init_root(folder)
+    _may_write(root / MANIFEST, force=force)
+    write_manifest(plan_manifest(root), force=force)
+    return root / MANIFEST
+
+
+def _init_root(folder: Path | str) -> Path:
+    try:
+        root = Path(folder).expanduser().resolve()
+    except (OSError, RuntimeError) as err:
+        raise CorpusError(f"cannot use this folder ({err})", file=folder, step="path") from None
+    _check_folder(root)
+    return root
+
+
+def _may_write(path: Path, *, force: bool) -> None:
+    """Refuse to replace a manifest without ``force``, and anything but a file even with it."""
+    if not os.path.lexists(path):
+        return
+    if path.is_symlink() or not path.is_file():
+        raise CorpusError("exists and is not a regular file (a folder or a link); not replacing "
+                          "it", file=path, step="manifest")
+    if not force:
+        raise CorpusError("manifest already exists; not overwriting (init --force replaces it "
+                          f"and keeps the old one as {BACKUP}-<date-time>)", file=path,
+                          step="manifest")
+
+
+def plan_manifest(folder: Path | str) -> Plan:
+    """The rows ``init`` writes: one per article file of the text folder (any case of ``.txt``,
+    sub-folders included, ``file`` being its path from the text folder with ``/``).
+
+    Left out and named in ``Plan.skipped``: every file :func:`survey` names, and ``.txt`` files
+    that are no article (empty, without words, markup, a document or image format, over the size
+    limit, unreadable) or whose name a manifest cell cannot hold. A symbolic link is refused.
+    Ids come from the path (``2024-05-01/a.txt`` gives ``2024-05-01-a``) and are unique even
+    when case is ignored.
+    """
+    found = survey(_init_root(folder))
+    for item in found.skipped:
+        if item.step == "path":
+            raise CorpusError(item.reason, file=item.path, step="path")
+    skipped, rows, used = list(found.skipped), [], set()
+    for path in found.texts:
+        relative = path.relative_to(found.folder).as_posix()
+        problem, digest = _name_problem(relative), None
+        if problem is None:
+            problem, digest = _inspect(path)
+        if problem or digest is None:
+            skipped.append(Skipped(path, *(problem or ("read", "it cannot be read"))))
+            continue
+        stem = PurePosixPath(relative).with_suffix("").as_posix()
+        base = re.sub(r"[^A-Za-z0-9_-]+", "-", stem).strip("-_") or "article"
         ident, n = base, 2
         while ident.lower() in used:  # 'storm report' and 'storm-report' get distinct ids
             ident, n = f"{base}-{n}", n + 1
         used.add(ident.lower())
-        rows.append([ident, f.name, sha256_file(f), "", ""] + [""] * len(OPTIONAL_FIELDS))
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(REQUIRED_FIELDS + OPTIONAL_FIELDS)
-        writer.writerows(rows)
-    return path
+        rows.append((ident, relative, digest, "", "", *[""] * len(OPTIONAL_FIELDS)))
+    return Plan(found.root, tuple(rows), tuple(skipped))
+
+
+def write_manifest(plan: Plan, *, force: bool = False) -> Path | None:
+    """Write ``plan`` as ``manifest.csv``; returns the backup of the manifest it replaced.
+
+    Without ``force`` an existing manifest is refused. With it, the old one is first copied to
+    ``manifest.csv.bak-<date-time>``. The rows go to a temporary file that is then moved into
+    place, so a failed write (a full disk) leaves the old manifest, or none, never half a one.
+    """
+    path = plan.root / MANIFEST
+    if not plan.rows:
+        raise CorpusError("no .txt file found that holds an article" + (
+            f" ({len(plan.skipped)} other file(s) left out, each named)" if plan.skipped
+            else ""), file=text_dir(plan.root), step="manifest")
+    _may_write(path, force=force)
+    backup = None
+    try:
+        if os.path.lexists(path):
+            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+            backup, n = path.with_name(f"{BACKUP}-{stamp}"), 2
+            while os.path.lexists(backup):
+                backup, n = path.with_name(f"{BACKUP}-{stamp}-{n}"), n + 1
+            shutil.copy2(path, backup)
+        _write_rows(path, plan.rows)
+    except OSError as err:
+        raise CorpusError(f"cannot write the manifest ({err.strerror or err}); nothing was "
+                          "changed", file=path, step="manifest") from None
+    return backup
+
+
+def _write_rows(path: Path, rows: Iterable[Iterable[str]]) -> None:
+    """Write a manifest through a temporary file beside it, removed if anything fails."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".manifest-", suffix=".tmp")
+    try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(REQUIRED_FIELDS + OPTIONAL_FIELDS)
+            writer.writerows(rows)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+# --- command line ---------------------------------------------------------------------------
+
+def _say(message: str) -> None:
+    """Print corpus-derived text one line at a time, control characters escaped."""
+    for line in message.splitlines() or [""]:
+        print(terminal_safe(line))
+
+
+def _article_table(articles: pd.DataFrame) -> str:
+    table = articles[["id", "label", "date", "encoding", "n_words", "n_sentences", "n_edits"]]
+    table = table.astype({"id": object, "label": object, "encoding": object})
+    for name in ("id", "label", "encoding"):
+        table[name] = [terminal_safe(str(v)) for v in table[name]]
+    return table.to_string(index=False)
+
+
+def _report(errors: list[DocumentError]) -> None:
+    for err in errors:
+        _say(f"{err.level}: {err.message}")
+
+
+def _check(folder: str | None) -> int:
+    """Load leniently and report every file or row not loaded, and every warning."""
+    errors: list[DocumentError] = []
+    try:
+        corpus = load_corpus(folder, errors=errors)
+    except CorpusError:
+        _report(errors)  # what was found before the folder as a whole was refused
+        raise
+    _say(_article_table(corpus.articles))
+    _report(errors)
+    failed = sum(e.level == "error" for e in errors)
+    _say(f"{len(corpus.articles)} article(s) loaded; {failed} error(s); "
+         f"{len(errors) - failed} warning(s)")
+    return 1 if failed else 0
+
+
+def _init(folder: str, *, force: bool) -> int:
+    root = _init_root(folder)
+    _may_write(root / MANIFEST, force=force)
+    plan = plan_manifest(root)
+    for item in plan.skipped:
+        _say(f"not listed: {item.path}: {item.reason}")
+    backup = write_manifest(plan, force=force)
+    if backup is not None:
+        _say(f"kept the old manifest as {backup}")
+    _say(f"wrote {root / MANIFEST} with {len(plan.rows)} article(s); fill in outlet and date "
+         "for each row")
+    return 0
 
 
 def _main(argv: list[str] | None = None) -> int:
@@ -746,25 +878,37 @@ def _main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m analysis.corpus",
                                      description="Check a corpus folder or start its manifest.")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("init", help="write a starter manifest.csv").add_argument("folder")
+    init = sub.add_parser("init", help="write a starter manifest.csv")
+    init.add_argument("folder")
+    init.add_argument("--force", action="store_true",
+                      help=f"replace an existing manifest.csv, kept as {BACKUP}-<date-time>")
     sub.add_parser("check", help="load and check a corpus").add_argument("folder", nargs="?")
     args = parser.parse_args(argv)
     try:
         if args.command == "init":
-            print(f"wrote {init_manifest(args.folder)}; fill in outlet and date for each row")
-        else:  # report every bad document at once, not only the first
-            errors: list[DocumentError] = []
-            corpus = load_corpus(args.folder, errors=errors)
-            print(corpus.articles[["id", "label", "date", "encoding", "n_words", "n_sentences",
-                                   "n_edits"]].to_string(index=False))
-            for err in errors:
-                print(f"error: {err.message}")
-            return 1 if errors else 0
+            return _init(args.folder, force=args.force)
+        return _check(args.folder)  # reports every bad document at once, not only the first
     except CorpusError as err:
-        print(f"error: {err}")
-        return 1
-    return 0
+        _say(f"error: {err}")
+    except BrokenPipeError:
+        raise
+    except OSError as err:
+        _say(f"error: {err.filename or ''}{': ' if err.filename else ''}{err.strerror or err}")
+    except KeyboardInterrupt:
+        _say("error: interrupted")
+        return 130
+    except Exception as err:  # noqa: BLE001 -- a bug must still end in one line
+        _say(f"error: unexpected {type(err).__name__}: {err} (a bug in the corpus tools; please "
+             "report it with the command you ran)")
+        return 2
+    return 1
 
 
 if __name__ == "__main__":
-    raise SystemExit(_main())
+    try:
+        code = _main()
+        sys.stdout.flush()
+    except BrokenPipeError:  # output piped into a program that stopped reading (head)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = 1
+    raise SystemExit(code)
