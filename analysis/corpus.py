@@ -138,6 +138,7 @@ class Plan:
     root: Path
     rows: tuple[tuple[str, ...], ...]
     skipped: tuple[Skipped, ...]
+    twins: tuple[tuple[str, str], ...] = ()  # (file, earlier file with the same bytes), listed
 
 
 @dataclass(frozen=True, eq=False)
@@ -748,13 +749,15 @@ def plan_manifest(folder: Path | str) -> Plan:
     that are no article (empty, without words, markup, a document or image format, over the size
     limit, unreadable) or whose name a manifest cell cannot hold. A symbolic link is refused.
     Ids come from the path (``2024-05-01/a.txt`` gives ``2024-05-01-a``) and are unique even
-    when case is ignored.
+    when case is ignored. Byte-identical files are all listed, and named in ``Plan.twins``.
     """
     found = survey(_init_root(folder))
     for item in found.skipped:
         if item.step == "path":
             raise CorpusError(item.reason, file=item.path, step="path")
     skipped, rows, used = list(found.skipped), [], set()
+    first: dict[str, str] = {}
+    twins: list[tuple[str, str]] = []
     for path in found.texts:
         relative = path.relative_to(found.folder).as_posix()
         problem, digest = _name_problem(relative), None
@@ -770,7 +773,9 @@ def plan_manifest(folder: Path | str) -> Plan:
             ident, n = f"{base}-{n}", n + 1
         used.add(ident.lower())
         rows.append((ident, relative, digest, "", "", *[""] * len(OPTIONAL_FIELDS)))
-    return Plan(found.root, tuple(rows), tuple(skipped))
+        if first.setdefault(digest, relative) != relative:
+            twins.append((relative, first[digest]))
+    return Plan(found.root, tuple(rows), tuple(skipped), tuple(twins))
 
 
 def write_manifest(plan: Plan, *, force: bool = False) -> Path | None:
@@ -864,6 +869,9 @@ def _init(folder: str, *, force: bool) -> int:
     plan = plan_manifest(root)
     for item in plan.skipped:
         _say(f"not listed: {item.path}: {item.reason}")
+    for later, earlier in plan.twins:
+        _say(f"note: {later!r} is byte-identical to {earlier!r}; both are listed (remove one "
+             "row if it is one article saved twice)")
     backup = write_manifest(plan, force=force)
     if backup is not None:
         _say(f"kept the old manifest as {backup}")

@@ -325,6 +325,15 @@ def test_check_names_duplicates(tmp_path, capsys):
     assert code == 0  # both load: a warning, not an error
 
 
+def test_init_names_duplicates(tmp_path, capsys):
+    for name, data in {"a.txt": A, "b.txt": B, "sub/a.txt": A}.items():
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_bytes(data)
+    code, printed = cli(capsys, "init", str(tmp_path))
+    dup = [ln for ln in printed.splitlines() if "identical" in ln]
+    assert code == 0 and len(dup) == 1 and "'a.txt'" in dup[0] and "'sub/a.txt'" in dup[0]
+
+
 def test_strict_load_warns_of_duplicates(tmp_path):
     root = build(tmp_path, {"a.txt": A, "again.txt": A})
     with pytest.warns(UserWarning, match="identical"):
