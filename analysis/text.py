@@ -9,7 +9,8 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections.abc import Mapping
+import os
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -38,6 +39,39 @@ class AnalysisError(ValueError):
         super().__init__(f"{where}: {message}")
         self.file, self.row, self.field, self.reason = str(file), row, field, message
 
+    def __str__(self) -> str:
+        """The message with control characters escaped (:func:`terminal_safe`): file names and
+        values in it come from the input and may hold terminal escape sequences."""
+        return terminal_safe(super().__str__())
+
+
+# Characters that must not reach a terminal as they are: C0 and C1 controls (escape sequences
+# change titles, clear the screen or write the clipboard; newline and tab too, so a message
+# stays one line), format characters (bidi overrides that reorder what is shown, zero-width
+# characters that hide it), lone surrogates (undecodable file names) and line separators.
+_UNSAFE = regex.compile(r"[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]")
+_JOINERS = frozenset("\u200c\u200d")  # zero-width (non-)joiner: part of some scripts and emoji
+
+
+def _escape(match: regex.Match) -> str:
+    char = match.group()
+    if char in _JOINERS:
+        return char
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else (f"\\u{code:04x}" if code < 0x10000
+                                                   else f"\\U{code:08x}")
+
+
+def terminal_safe(s: str) -> str:
+    """``s`` safe to print: control and format characters escaped as ``\\x1b``, ``\\u202e``.
+
+    Escapes C0/C1 control characters (newline and tab included), Unicode format characters
+    (bidi overrides and isolates, zero-width spaces; the zero-width joiners stay), lone
+    surrogates and line/paragraph separators. Everything else, backslashes included, is kept,
+    so the function is idempotent and plain text (accents, curly quotes, emoji) is unchanged.
+    """
+    return s if s.isprintable() else _UNSAFE.sub(_escape, s)
+
 
 class TableError(AnalysisError):
     """A hand-made or annotation CSV table that cannot be read as documented."""
@@ -58,7 +92,9 @@ def decode_bytes(data: bytes, *, file: Path | str, encoding: str | None = None,
     """Decode a file's bytes; returns ``(text, encoding)``. Nothing is dropped or replaced.
 
     With ``encoding`` given, that codec is used. Otherwise UTF-16 with a byte-order mark, then
-    UTF-8, then the best of :data:`FALLBACK_ENCODINGS` that charset-normalizer finds coherent.
+    UTF-8, then the best of :data:`FALLBACK_ENCODINGS` that charset-normalizer finds coherent;
+    a file that opens with a UTF-8 byte-order mark but is not UTF-8 is refused (it mixes
+    encodings, and any fallback would garble its UTF-8 part).
     A byte-order mark stays in the text (cleaning removes it with an audit row), so
     ``text.encode(encoding) == data``. Raises ``error`` with the fix when none fits.
     """
@@ -66,7 +102,7 @@ def decode_bytes(data: bytes, *, file: Path | str, encoding: str | None = None,
         try:
             name = codecs.lookup(encoding).name
         except LookupError:
-            raise error(f"unknown encoding {encoding!r}", file=file, row=row,
+            raise error(f"unknown encoding {shown(encoding)}", file=file, row=row,
                         field=field) from None
         try:
             return data.decode(name), name
@@ -83,6 +119,9 @@ def decode_bytes(data: bytes, *, file: Path | str, encoding: str | None = None,
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as err:
         bad = f"byte {data[err.start]:#04x} at offset {err.start}"
+    if data.startswith(codecs.BOM_UTF8):  # decoding it otherwise would garble its UTF-8 part
+        raise error(f"starts with a UTF-8 byte-order mark but is not UTF-8 ({bad}): it mixes "
+                    "encodings; re-save it as UTF-8", file=file, row=row, field=field)
     best = from_bytes(data, cp_isolation=list(FALLBACK_ENCODINGS)).best()
     if best is None:
         raise error(f"not UTF-8 ({bad}) and not readable as Windows-1252 or Latin-1 text: "
@@ -91,45 +130,172 @@ def decode_bytes(data: bytes, *, file: Path | str, encoding: str | None = None,
     return data.decode(name), name
 
 
+# What a file is when its first bytes are those of a document, archive or image format.
+_FORMATS = (
+    (b"PK\x03\x04", "a zip archive (as a spreadsheet or document saved as .xlsx, .ods or "
+                    ".docx is)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Office document (.xls or .doc)"),
+    (b"%PDF-", "a PDF document"),
+    (b"{\\rtf", "an RTF document"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+)
+
+
+def binary_format(data: bytes) -> str | None:
+    """What ``data`` is when it starts as a document, archive or image file does, else None."""
+    for magic, kind in _FORMATS:
+        if data.startswith(magic):
+            return kind
+    return None
+
+
+def shown(value: str, limit: int = 60) -> str:
+    """``repr`` of an input value for a message, cut to ``limit`` characters."""
+    if len(value) <= limit:
+        return repr(value)
+    return f"{value[:limit]!r}... ({len(value):,} characters)"
+
+
+def _looks_utf16(data: bytes) -> bool:
+    """True when every other byte is NUL, as in UTF-16 text without a byte-order mark."""
+    sample = data[:4000]
+    return len(sample) >= 4 and (sample[0::2].count(0) > len(sample) // 4
+                                 or sample[1::2].count(0) > len(sample) // 4)
+
+
+def _table_text(path: Path, error: type[AnalysisError]) -> str:
+    """The text of a table file, or ``error`` saying why it is not a CSV text."""
+    if path.is_dir():
+        raise error("is a folder, not a table file", file=path)
+    if not path.is_file():
+        raise error("is not a regular file (a pipe, a device or a broken link)" if
+                    os.path.lexists(path) else "table not found", file=path)
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise error(f"cannot read the table ({err.strerror or err})", file=path) from None
+    kind = binary_format(data)
+    if kind:
+        raise error(f"this is {kind}, not a CSV table: save it as CSV ('CSV UTF-8' in a "
+                    "spreadsheet)", file=path)
+    if b"\x00" in data and not data.startswith(tuple(_UTF16_BOMS)) and _looks_utf16(data):
+        raise error("every other byte is NUL: this looks like UTF-16 without a byte-order "
+                    "mark; re-save the table as CSV UTF-8", file=path, row=1)
+    content, _ = decode_bytes(data, file=path, error=error)
+    content = content.removeprefix("\ufeff")
+    if not content.strip():
+        raise error("the table is empty: it needs a header row naming its columns", file=path)
+    return content
+
+
+def _table_header(reader: Iterator[list[str]], path: Path, columns: Iterable[str],
+                  error: type[AnalysisError]) -> list[str]:
+    """The stripped header; refuses a blank, NUL, repeated or missing column name."""
+    try:
+        first = next(reader, [])
+    except csv.Error as err:
+        raise error(f"the header cannot be read as CSV ({err})", file=path, row=1) from None
+    header = [h.strip() for h in first]
+    if not any(header):
+        raise error("the first line is empty: it must be the header naming the columns",
+                    file=path, row=1)
+    seen: dict[str, int] = {}
+    for number, name in enumerate(header, start=1):
+        if "\x00" in name:
+            raise error("the header holds a NUL character: re-save the table as CSV UTF-8",
+                        file=path, row=1)
+        if name in seen:
+            raise error(f"column {name!r} appears twice in the header (columns {seen[name]} "
+                        f"and {number}); keep one", file=path, row=1, field=name)
+        if name:
+            seen[name] = number
+    for name in columns:
+        if name not in seen:
+            like = [h for h in seen if h.casefold() == name.casefold()]
+            hint = (f"; the header has {like[0]!r} (column names are lower case)" if like else
+                    f"; the header has {', '.join(shown(h, 30) for h in list(seen)[:12])}")
+            raise error(f"required column missing from the header{hint}", file=path, row=1,
+                        field=name)
+    return header
+
+
 def read_table(path: Path | str, columns: tuple[str, ...] | list[str], *,
                required: tuple[str, ...] | list[str] = (), error: type[AnalysisError] = TableError,
                ) -> pd.DataFrame:
     """Read a tidy CSV table whose header must hold ``columns``; every cell is a stripped string.
 
     Raises ``error`` (a subclass of :class:`AnalysisError`) naming the file, row and field when
-    the file is absent, a column is missing, a row has more or fewer fields than the header, or a
-    ``required`` field is empty. Extra columns are kept. A leading byte-order mark (as Excel's
-    "CSV UTF-8" writes) is ignored, and a table saved as Windows-1252 or Latin-1 is decoded (see
-    :func:`decode_bytes`). The frame has a ``_row`` column with each record's line.
+    the file is absent, a folder, unreadable, empty or not CSV text (a spreadsheet, a binary
+    file, UTF-16 without a byte-order mark); when a header column is missing, repeated or holds
+    values without a name; or when a row has more or fewer fields than the header, a quote mark
+    that never closes, a NUL character, or an empty ``required`` field. ``row`` is the line a
+    record starts on (the header is row 1), even when a quoted cell spans lines.
+
+    Extra columns are kept. Rows whose cells are all empty (a spreadsheet's trailing rows), empty
+    cells past the header's end and empty columns without a name are skipped: they hold nothing.
+    A leading byte-order mark (as Excel's "CSV UTF-8" writes) is ignored, and a table saved as
+    Windows-1252, Latin-1 or UTF-16 with a byte-order mark is decoded (see :func:`decode_bytes`).
+    Cells of any length are read. The frame has a ``_row`` column with each record's line.
     """
     path = Path(path)
-    if not path.is_file():
-        raise error("table not found", file=path)
-    content, _ = decode_bytes(path.read_bytes(), file=path, error=error)
-    with io.StringIO(content.removeprefix("\ufeff"), newline="") as fh:
-        reader = csv.DictReader(fh)
-        header = [h.strip() for h in (reader.fieldnames or [])]
-        reader.fieldnames = header
-        for name in columns:
-            if name not in header:
-                raise error("required column missing from the header", file=path, row=1,
-                            field=name)
+    content = _table_text(path, error)
+    n_lines = len(io.StringIO(content, newline="").readlines())
+    limit = csv.field_size_limit(max(csv.field_size_limit(), len(content) + 1))
+    try:
+        reader = csv.reader(io.StringIO(content, newline=""))
+        header = _table_header(reader, path, columns, error)
+        names = [h for h in header if h]
         rows = []
-        for record in reader:
-            line = reader.line_num
-            if None in record:
-                raise error(f"more fields than the header's {len(header)}", file=path, row=line)
-            missing = [k for k, v in record.items() if v is None]
-            if missing:
-                raise error("fewer fields than the header", file=path, row=line,
-                            field=missing[0])
-            record = {k: v.strip() for k, v in record.items()}
-            for name in required:
-                if not record.get(name):
-                    raise error("required field is empty", file=path, row=line, field=name)
-            record["_row"] = line
-            rows.append(record)
-    return pd.DataFrame(rows, columns=[*header, "_row"])
+        while True:
+            line = reader.line_num + 1
+            try:
+                cells = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as err:
+                raise error(f"cannot be read as CSV ({err})", file=path, row=line) from None
+            if any(c.strip() for c in cells):
+                rows.append(_table_record(cells, header, path, line, error, required,
+                                          last=reader.line_num >= n_lines))
+    finally:
+        csv.field_size_limit(limit)
+    return pd.DataFrame(rows, columns=[*names, "_row"])
+
+
+def _table_record(cells: list[str], header: list[str], path: Path, line: int,
+                  error: type[AnalysisError], required: Iterable[str], *, last: bool) -> dict:
+    """One row of a table as ``{column: stripped cell, "_row": line}``, or ``error``."""
+    def bad(message: str, name: str | None = None) -> AnalysisError:
+        return error(message, file=path, row=line, field=name or None)
+
+    n = len(header)
+    extra = [c for c in cells[n:] if c.strip()]
+    if extra:
+        raise bad(f"more fields than the header's {n} (extra value {shown(extra[0].strip())})")
+    if len(cells) < n:
+        if last and ("\n" in cells[-1] or "\r" in cells[-1]):
+            raise bad("a quote mark opens this field and never closes, so the rest of the file "
+                      "was read into it: close the quote (or double it, \"\", inside a value)",
+                      header[len(cells) - 1])
+        raise bad("fewer fields than the header", header[len(cells)])
+    record: dict = {}
+    for number, (name, cell) in enumerate(zip(header, cells), start=1):
+        value = cell.strip()
+        if "\x00" in value:
+            raise bad("the field holds a NUL character: re-save the table as CSV UTF-8", name)
+        if not name:
+            if value:
+                raise bad(f"column {number} has no name in the header, but this row holds "
+                          f"{shown(value)} there: name the column or empty it")
+            continue
+        record[name] = value
+    for name in required:
+        if not record.get(name):
+            raise bad("required field is empty", name)
+    record["_row"] = line
+    return record
 
 # Words: digit groups ("900,000", "3.6"), and letter runs joined by hyphens or apostrophes
 # ("S-400", "Syria's", "Syria’s", "al-Assad"). Punctuation is not a word.
