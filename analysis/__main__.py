@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from analysis.text import AnalysisError
+from analysis.text import AnalysisError, terminal_safe
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -24,7 +24,7 @@ def _run(args: argparse.Namespace) -> int:
         overrides.setdefault(section, {})[key] = value
     config = load_config(args.config, overrides)
     say = (lambda msg: None) if args.quiet else (
-        lambda msg: print(pipeline._terminal_safe(msg), file=sys.stderr, flush=True))
+        lambda msg: print(terminal_safe(msg), file=sys.stderr, flush=True))
     done = pipeline.run(args.folder, args.out, config, scheduler=args.scheduler,
                         progress=not args.quiet and sys.stderr.isatty(), csv=args.csv, log=say)
     print(pipeline.summary(done))
@@ -58,21 +58,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _run(args)
     except AnalysisError as err:
-        print(f"error: {_safe(str(err))}", file=sys.stderr)
+        print(f"error: {terminal_safe(str(err))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("error: interrupted; the output folder was left as it was", file=sys.stderr)
         return 130
     except Exception as err:  # noqa: BLE001 -- no traceback reaches the user
-        print(f"error: {type(err).__name__}: {_safe(str(err))} (please report this)",
+        print(f"error: {type(err).__name__}: {terminal_safe(str(err))} (please report this)",
               file=sys.stderr)
         return 1
-
-
-def _safe(text: str) -> str:
-    from analysis.pipeline import _terminal_safe
-
-    return _terminal_safe(text)
 
 
 if __name__ == "__main__":

@@ -2,8 +2,8 @@
 
 A corpus folder holds ``manifest.csv`` and the article files. The *text folder* is ``raw/`` when
 the folder has one, else the folder itself. :func:`load_corpus` reads it, checks it and returns
-tidy frames with stable ids. Every chapter calls it with no argument; the environment variable
-``WIRESPIN_CORPUS`` points all of them at another folder (see the README).
+tidy frames with stable ids. Called with no folder it loads the book's own five texts; nothing
+here reads the environment (the entry points name the folder).
 
 The folder is untrusted input, and nothing in it is left out in silence:
 
@@ -49,7 +49,6 @@ from analysis.text import (AnalysisError, binary_format, decode_bytes, read_tabl
                            terminal_safe)
 
 PACKAGE_DATA = Path(__file__).resolve().parent.parent / "data"
-CORPUS_ENV = "WIRESPIN_CORPUS"
 MANIFEST = "manifest.csv"
 BACKUP = MANIFEST + ".bak"  # init --force keeps the old manifest as manifest.csv.bak-<time>
 # Folders beside the manifest that hold other inputs, never articles (see the README).
@@ -164,9 +163,9 @@ class Corpus:
 
 
 def corpus_root(root: Path | str | None = None) -> Path:
-    """The corpus folder: ``root`` if given, else ``$WIRESPIN_CORPUS``, else the book's data."""
+    """The corpus folder: ``root`` if given, else the book's data."""
     if root is None:
-        root = os.environ.get(CORPUS_ENV) or PACKAGE_DATA
+        root = PACKAGE_DATA
     try:
         return Path(root).expanduser().resolve()
     except (OSError, RuntimeError) as err:

@@ -37,6 +37,7 @@ import analysis
 from analysis import store
 from analysis.config import Config
 from analysis.corpus import Corpus, load_corpus
+from analysis.text import AnalysisError, terminal_safe
 
 ERROR_COLUMNS = ("article_id", "sentence_id", "step", "message")
 
@@ -613,7 +614,11 @@ def input_checksums(root: Path) -> dict[str, str]:
         rel = path.relative_to(root)
         if any(part.startswith(".") for part in rel.parts) or not path.is_file():
             continue
-        out[rel.as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+        try:
+            out[rel.as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError as err:
+            raise AnalysisError(f"cannot read this file of the corpus folder: {err.strerror}",
+                                file=path) from None
     return out
 
 
@@ -647,9 +652,10 @@ def run(root: Path | str, out: Path | str, config: Config | None = None, *,
     earlier = store.StoredRun.open(out) if out.exists() and any(out.iterdir()) else None
     inputs = input_checksums(root) if root.is_dir() else {}
     keys = stage_keys(config, code_fingerprint(), inputs)
-    if earlier is not None and _current(earlier, keys) and csv <= (out / store.CSV).is_dir():
+    if earlier is not None and _current(earlier, keys, csv):
         say("every stage is current: nothing to do")
-        return earlier
+        stages = {k: {**v, "reused": True} for k, v in earlier.manifest["stages"].items()}
+        return store.StoredRun(earlier.path, {**earlier.manifest, "stages": stages})
     staging = store.Staging(out)
     try:
         manifest = _run_stages(root, staging.path, config, keys, earlier, scheduler=scheduler,
@@ -668,9 +674,15 @@ def run(root: Path | str, out: Path | str, config: Config | None = None, *,
     return store.StoredRun.open(out)
 
 
-def _current(earlier: store.StoredRun, keys: dict[str, str]) -> bool:
+def _current(earlier: store.StoredRun, keys: dict[str, str], csv: bool) -> bool:
+    """Every stage of ``earlier`` has the key it would get now, and the folder holds exactly
+    what that run wrote (with CSV files when they are asked for): nothing to do."""
     stages = earlier.manifest.get("stages", {})
-    return all(stages.get(name, {}).get("key") == key for name, key in keys.items())
+    if any(stages.get(name, {}).get("key") != key for name, key in keys.items()):
+        return False
+    written = {*earlier.tables, *(f"errors_{s}" for s in stages)}
+    held = {p.name.removesuffix(".parquet") for p in (earlier.path / store.TABLES).iterdir()}
+    return held == written and (earlier.path / store.CSV).is_dir() == csv
 
 
 def _run_stages(root: Path, folder: Path, config: Config, keys: dict[str, str],
@@ -704,10 +716,6 @@ def _run_stages(root: Path, folder: Path, config: Config, keys: dict[str, str],
     return {"format": store.FORMAT, "package": "wire-and-spin-analysis",
             "version": _version(), "config": config.to_dict(),
             "stages": done}
-
-
-def _terminal_safe(text: str) -> str:
-    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
 
 
 def errors(run_: store.StoredRun) -> pd.DataFrame:
@@ -766,7 +774,7 @@ def summary(run_: store.StoredRun) -> str:
     n_err = len(errors(run_))
     stages = run_.manifest["stages"]
     ran = [s for s, i in stages.items() if not i.get("reused")]
-    return _terminal_safe(
+    return terminal_safe(
         f"wrote run {run_.path} ({len(run_.tables) + 1} tables; ran {len(ran)} of "
         f"{len(stages)} stages" + (f", reused {', '.join(s for s in stages if s not in ran)}"
                                     if len(ran) < len(stages) else "") + ")"

@@ -47,7 +47,7 @@ def test_unchanged_folder_reuses_every_stage_and_one_setting_reruns_downstream(c
     spin = pipeline.run(corpus, out, fast(spin={"rate": 0.2, "calibration_articles": 2}))
     assert ran(spin) == {"spin"}
     reuse = pipeline.run(corpus, out, fast(reuse={"max_gap": 20}))
-    assert ran(reuse) == {"passages", "copies", "framing", "spin"}  # spin: back to 0.1
+    assert ran(reuse) == {"passages", "copies", "reuse_check", "framing", "spin"}
 
 
 def test_changed_input_reruns_everything(corpus, tmp_path):
