@@ -49,13 +49,13 @@ browser: $(STAMP)
 test: unit nbval book browser
 
 bench: $(STAMP)
-	$(PY) -m analysis.bench
+	$(PY) -m benchmarks
 
 # Reuse at archive scale (1,000 / 10,000 / 100,000 synthetic articles): make bench-scale
 # SIZES="1000 10000" for fewer; text-matcher is compared only when installed.
 SIZES ?=
 bench-scale: $(STAMP)
-	$(PY) -m analysis.bench_scale $(SIZES)
+	$(PY) -m benchmarks.scale $(SIZES)
 
 # Re-run chapters in place so their stored outputs (compared by nbval) are current:
 #   make execute            every chapter
