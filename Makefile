@@ -17,7 +17,7 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 	touch $(STAMP)
 
 bundle: $(STAMP)
-	$(PY) -m analysis.present.publish bundle
+	$(PY) -m booktools.bundle
 
 CACHE_STAMP := _build/.cache-stamp
 book: bundle
@@ -35,7 +35,7 @@ book: bundle
 #   make book-for CORPUS=... OUT=... CHAPTERS="01_corpus"     (only these chapters; not strict)
 book-for: $(STAMP)
 	@test -n "$(CORPUS)" -a -n "$(OUT)" || { echo "usage: make book-for CORPUS=dir OUT=dir [CHAPTERS=...]"; exit 2; }
-	$(PY) -m analysis.present.publish book-for $(CORPUS) $(OUT) $(CHAPTERS)
+	$(PY) -m booktools.book_for $(CORPUS) $(OUT) $(CHAPTERS)
 
 unit: $(STAMP)
 	$(PY) -m pytest -m "not browser"
@@ -62,7 +62,7 @@ bench-scale: $(STAMP)
 #   make execute NB=book/02_reuse.ipynb
 NB ?= $(wildcard book/*.ipynb)
 execute: $(STAMP)
-	$(PY) -m analysis.notebooks $(NB)
+	$(PY) -m booktools.execute $(NB)
 
 clean:
 	rm -rf _build _static/vega-bundle.js _static/figures
