@@ -19,16 +19,14 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 bundle: $(STAMP)
 	$(PY) -m booktools.bundle
 
-CACHE_STAMP := _build/.cache-stamp
 book: bundle
 	@# Figures are written when a chapter runs: without them, run the chapters again.
 	@test -d _static/figures || rm -rf _build/.jupyter_cache
-	@# Sphinx re-reads (and so re-runs) only chapters whose own file changed; the package and
-	@# data they call are not part of that, so a change to either re-reads every page.
-	@if [ -e $(CACHE_STAMP) ] && [ -n "$$(find analysis data _toc.yml -newer $(CACHE_STAMP) -type f | head -1)" ]; \
-	  then echo "analysis/ or data/ changed: running every chapter again"; rm -rf _build/.jupyter_cache _build/.doctrees; fi
+	@# The execution cache matches a chapter by its code only, and Sphinx re-reads only pages
+	@# whose own file changed: booktools.cachekey drops both when the corpus, analysis/ or
+	@# data/ changed since they were filled (a fingerprint of their files, in _build/.cache-key).
+	@$(PY) -m booktools.cachekey _build
 	$(BIN)/jupyter-book build . -W -n --keep-going
-	@touch $(CACHE_STAMP)
 
 # Build the book for another corpus into another folder, leaving the main build alone:
 #   make book-for CORPUS=path/to/corpus OUT=path/to/out        (HTML in OUT/_build/html)

@@ -5,6 +5,8 @@
 - :mod:`booktools.bundle`: the offline Vega bundle in ``_static/`` (``make bundle``);
 - :mod:`booktools.execute`: re-run chapters in place so their stored outputs are current
   (``make execute``);
+- :mod:`booktools.cachekey`: fingerprints of what the chapters read, so a build never shows
+  results of another corpus or an older package (``make book``, ``book-for``);
 - :mod:`booktools.book_for`: the whole book for another corpus folder, built into another folder
   (``make book-for``).
 
