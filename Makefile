@@ -31,9 +31,16 @@ book: bundle
 # Build the book for another corpus into another folder, leaving the main build alone:
 #   make book-for CORPUS=path/to/corpus OUT=path/to/out        (HTML in OUT/_build/html)
 #   make book-for CORPUS=... OUT=... CHAPTERS="01_corpus"     (only these chapters; not strict)
+# OUT must be new, empty or an earlier book-for output (see booktools/book_for.py).
+# Each value reaches the tool as written (spaces, quotes, $ and ; included): $(value ...) keeps
+# make from expanding it and shell_word quotes it for the shell; CHAPTERS is split at spaces.
+shell_word = '$(subst ','\'',$(1))'
+# Not exported either: make would expand them (and run any $(shell ...) in them) for the
+# environment of every recipe.
+unexport CORPUS OUT CHAPTERS
 book-for: $(STAMP)
-	@test -n "$(CORPUS)" -a -n "$(OUT)" || { echo "usage: make book-for CORPUS=dir OUT=dir [CHAPTERS=...]"; exit 2; }
-	$(PY) -m booktools.book_for $(CORPUS) $(OUT) $(CHAPTERS)
+	@test -n $(call shell_word,$(value CORPUS)) -a -n $(call shell_word,$(value OUT)) || { echo "usage: make book-for CORPUS=dir OUT=dir [CHAPTERS=...]"; exit 2; }
+	$(PY) -m booktools.book_for $(call shell_word,$(value CORPUS)) $(call shell_word,$(value OUT)) $(foreach c,$(value CHAPTERS),$(call shell_word,$(c)))
 
 unit: $(STAMP)
 	$(PY) -m pytest -m "not browser"

@@ -365,6 +365,35 @@ def test_cli_failures_are_one_named_line(case, tmp_path, corpus):
     assert not (tmp_path / "o").exists() and (user / "keep.txt").is_file()
 
 
+# --- The Makefile passes every value as written ------------------------------------------
+
+HOSTILE_NAMES = ["reports 2024", "it's \"quoted\"", "cost $HOME $$ `touch shell-ran`",
+                 "a; touch shell-ran", "$(shell touch make-ran)", "tab\there"]
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make not installed")
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_make_book_for_passes_paths_as_written(tmp_path, name):
+    """The recipe is run (in a scratch folder, with the install step marked done) with a
+    stand-in Python that prints its arguments."""
+    dump = tmp_path / "dump.py"
+    dump.write_text("import json, sys\nprint('ARGS=' + json.dumps(sys.argv[1:]))\n",
+                    encoding="utf-8")
+    stamp = tmp_path / "stamp"
+    stamp.write_text("", encoding="utf-8")
+    result = subprocess.run(
+        ["make", "--no-print-directory", "-f", str(ROOT / "Makefile"), "-o", str(stamp),
+         "book-for",
+         f"STAMP={stamp}", f"PY={sys.executable} {dump}", f"CORPUS={name}/corpus",
+         f"OUT={name}", "CHAPTERS=01_corpus 02_reuse"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert not (tmp_path / "shell-ran").exists() and not (tmp_path / "make-ran").exists()
+    line = next(x for x in result.stdout.splitlines() if x.startswith("ARGS="))
+    assert json.loads(line[len("ARGS="):]) == [
+        "-m", "booktools.book_for", f"{name}/corpus", name, "01_corpus", "02_reuse"]
+
+
 # --- One real build, twice (slow group) ----------------------------------------------------
 
 @pytest.mark.browser
