@@ -394,6 +394,44 @@ def test_make_book_for_passes_paths_as_written(tmp_path, name):
         "-m", "booktools.book_for", f"{name}/corpus", name, "01_corpus", "02_reuse"]
 
 
+# --- Packaging: the extras carry the same pins as requirements.txt -----------------------
+
+def _pins(lines) -> dict[str, str]:
+    pins = {}
+    for line in lines:
+        line = line.split("#", 1)[0].strip()
+        if line:
+            name, _, version = line.partition("==")
+            assert version, f"not pinned with ==: {line}"
+            pins[re.sub(r"[-_.]+", "-", name).lower()] = version
+    return pins
+
+
+def test_install_extras_match_the_pins():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    required = _pins((ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines())
+    constrained = _pins((ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines())
+    extras = project["optional-dependencies"]
+    assert {"book", "test", "scale"} <= set(extras)
+    declared = _pins(project["dependencies"])
+    for group in extras.values():
+        declared.update(_pins(group))
+    for name, version in declared.items():
+        assert constrained.get(name, required.get(name)) == version, name
+    assert set(required) <= set(declared), set(required) - set(declared)
+    assert {"dask", "distributed"} <= set(_pins(extras["scale"]))
+    assert {"pytest", "nbval", "hypothesis", "playwright"} <= set(_pins(extras["test"]))
+    assert {"jupyter-book", "myst-nb", "sphinx", "altair", "vl-convert-python"} <= set(
+        _pins(extras["book"]))
+
+
+def test_the_install_includes_booktools_not_benchmarks():
+    find = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))[
+        "tool"]["setuptools"]["packages"]["find"]
+    assert "booktools" in find["include"] and "analysis.*" in find["include"]
+    assert not any(p.startswith("benchmarks") for p in find["include"])
+
+
 # --- One real build, twice (slow group) ----------------------------------------------------
 
 @pytest.mark.browser
