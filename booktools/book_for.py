@@ -257,19 +257,30 @@ def _copy_sources(src: Path, chapters: list[str] | None, root: Path) -> None:
         (src / "_toc.yml").write_text("\n".join(keep) + "\n", encoding="utf-8")
 
 
+HEADS = ("Warning, treated as error:", "Sphinx error:", "Extension error", "Exception occurred:")
+
+
 def _last_error(log: Path) -> str:
-    """The most telling line of a failed build's log, shortened to one line."""
+    """The most telling line of a failed build's log, on one line: what follows Sphinx's own
+    error heading, else the first ERROR or WARNING line, else the last ``SomeError: message``
+    line (jupyter-book's closing RuntimeError has no message of its own)."""
     try:
-        lines = [line.strip() for line in log.read_text(encoding="utf-8",
-                                                        errors="replace").splitlines()]
+        text = log.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return ""
-    for pattern in (r"^\w*(Error|Exception)\b.*:", r"\bERROR\b|\bError\b", r"\bWARNING\b"):
-        found = [line for line in lines if re.search(pattern, line)]
-        if found:
-            text = re.sub(r"\x1b\[[0-9;]*m", "", found[-1])
-            return text[:300]
-    return ""
+    lines = [line.strip() for line in re.sub(r"\x1b\[[0-9;]*m", "", text).splitlines()]
+    lines = [line for line in lines if line]
+    found = ""
+    for i, line in enumerate(lines[:-1]):
+        if line.startswith(HEADS):
+            found = line.split(":", 1)[1].strip() or lines[i + 1]
+            break
+    if not found:
+        found = next((line for line in lines if re.search(r"\b(ERROR|WARNING)\b:", line)), "")
+    if not found:
+        found = next((line for line in reversed(lines)
+                      if re.match(r"^[\w.]*(Error|Exception)\b: *\S", line)), "")
+    return " ".join(found.split())[:300]
 
 
 def _run_build(src: Path, staging: Path, corpus: Path, strict: bool, log: Path,

@@ -365,6 +365,23 @@ def test_cli_failures_are_one_named_line(case, tmp_path, corpus):
     assert not (tmp_path / "o").exists() and (user / "keep.txt").is_file()
 
 
+@pytest.mark.parametrize("log, line", [
+    ("reading\n\x1b[91mSphinx error:\x1b[39m\nSphinx is unable to load the master document.\n"
+     "Traceback (most recent call last):\nRuntimeError: \n",
+     "Sphinx is unable to load the master document."),
+    ("Warning, treated as error:\nb.ipynb: Executing notebook failed: CellExecutionError\n",
+     "b.ipynb: Executing notebook failed: CellExecutionError"),
+    ("x\n/a/intro.md:10: WARNING: undefined label: 'ch-reuse'\nRuntimeError: \n",
+     "/a/intro.md:10: WARNING: undefined label: 'ch-reuse'"),
+    ("x\nValueError: bad value\nRuntimeError: \n", "ValueError: bad value"),
+    ("nothing telling\n", ""),
+])
+def test_a_failed_build_is_summed_up_in_one_line(tmp_path, log, line):
+    path = tmp_path / "book-for.log"
+    path.write_text(log, encoding="utf-8")
+    assert bf._last_error(path) == line
+
+
 # --- The Makefile passes every value as written ------------------------------------------
 
 HOSTILE_NAMES = ["reports 2024", "it's \"quoted\"", "cost $HOME $$ `touch shell-ran`",
