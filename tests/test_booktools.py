@@ -462,6 +462,7 @@ def test_rebuild_shows_the_corrected_label(tmp_path):
     page = (html / "book" / "01_corpus.html").read_text(encoding="utf-8")
     assert "Northwire" in page and "Cite this" in page
     assert (html / "_static" / "wire-and-spin-data.zip").is_file()
+    assert (out / "_build" / "run").is_dir()  # the chapters' stored run, in book-for's folder
     relabel(corpus, "northwire", "Northwire Corrected")
     html = bf.book_for(corpus, out, ["01_corpus"])
     page = (html / "book" / "01_corpus.html").read_text(encoding="utf-8")
