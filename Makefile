@@ -17,25 +17,30 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 	touch $(STAMP)
 
 bundle: $(STAMP)
-	$(PY) -m analysis.present.publish bundle
+	$(PY) -m booktools.bundle
 
-CACHE_STAMP := _build/.cache-stamp
 book: bundle
 	@# Figures are written when a chapter runs: without them, run the chapters again.
 	@test -d _static/figures || rm -rf _build/.jupyter_cache
-	@# Sphinx re-reads (and so re-runs) only chapters whose own file changed; the package and
-	@# data they call are not part of that, so a change to either re-reads every page.
-	@if [ -e $(CACHE_STAMP) ] && [ -n "$$(find analysis data _toc.yml -newer $(CACHE_STAMP) -type f | head -1)" ]; \
-	  then echo "analysis/ or data/ changed: running every chapter again"; rm -rf _build/.jupyter_cache _build/.doctrees; fi
+	@# The execution cache matches a chapter by its code only, and Sphinx re-reads only pages
+	@# whose own file changed: booktools.cachekey drops both when the corpus, analysis/ or
+	@# data/ changed since they were filled (a fingerprint of their files, in _build/.cache-key).
+	@$(PY) -m booktools.cachekey _build
 	$(BIN)/jupyter-book build . -W -n --keep-going
-	@touch $(CACHE_STAMP)
 
 # Build the book for another corpus into another folder, leaving the main build alone:
 #   make book-for CORPUS=path/to/corpus OUT=path/to/out        (HTML in OUT/_build/html)
 #   make book-for CORPUS=... OUT=... CHAPTERS="01_corpus"     (only these chapters; not strict)
+# OUT must be new, empty or an earlier book-for output (see booktools/book_for.py).
+# Each value reaches the tool as written (spaces, quotes, $ and ; included): $(value ...) keeps
+# make from expanding it and shell_word quotes it for the shell; CHAPTERS is split at spaces.
+shell_word = '$(subst ','\'',$(1))'
+# Not exported either: make would expand them (and run any $(shell ...) in them) for the
+# environment of every recipe.
+unexport CORPUS OUT CHAPTERS
 book-for: $(STAMP)
-	@test -n "$(CORPUS)" -a -n "$(OUT)" || { echo "usage: make book-for CORPUS=dir OUT=dir [CHAPTERS=...]"; exit 2; }
-	$(PY) -m analysis.present.publish book-for $(CORPUS) $(OUT) $(CHAPTERS)
+	@test -n $(call shell_word,$(value CORPUS)) -a -n $(call shell_word,$(value OUT)) || { echo "usage: make book-for CORPUS=dir OUT=dir [CHAPTERS=...]"; exit 2; }
+	$(PY) -m booktools.book_for $(call shell_word,$(value CORPUS)) $(call shell_word,$(value OUT)) $(foreach c,$(value CHAPTERS),$(call shell_word,$(c)))
 
 unit: $(STAMP)
 	$(PY) -m pytest -m "not browser"
@@ -49,20 +54,20 @@ browser: $(STAMP)
 test: unit nbval book browser
 
 bench: $(STAMP)
-	$(PY) -m analysis.bench
+	$(PY) -m benchmarks
 
 # Reuse at archive scale (1,000 / 10,000 / 100,000 synthetic articles): make bench-scale
 # SIZES="1000 10000" for fewer; text-matcher is compared only when installed.
 SIZES ?=
 bench-scale: $(STAMP)
-	$(PY) -m analysis.bench_scale $(SIZES)
+	$(PY) -m benchmarks.scale $(SIZES)
 
 # Re-run chapters in place so their stored outputs (compared by nbval) are current:
 #   make execute            every chapter
 #   make execute NB=book/02_reuse.ipynb
 NB ?= $(wildcard book/*.ipynb)
 execute: $(STAMP)
-	$(PY) -m analysis.notebooks $(NB)
+	$(PY) -m booktools.execute $(NB)
 
 clean:
 	rm -rf _build _static/vega-bundle.js _static/figures

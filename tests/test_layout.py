@@ -50,3 +50,92 @@ def test_the_check_can_fail(tmp_path):
     assert "altair" in _imports(bad)
     strings = {n.value for n in ast.walk(bad) if isinstance(n, ast.Constant)}
     assert {"toi"} <= strings and any("annotations" in s for s in strings)
+
+
+# --- The library is only the library: no benchmark, book tool or test path inside it ---------
+
+MODULES = sorted(p.relative_to(PACKAGE).as_posix() for p in PACKAGE.rglob("*.py")
+                 if "__pycache__" not in p.parts)
+# Imports that make a module a book or build tool (Sphinx, docutils, notebook execution, the
+# book's own tools) or a benchmark; the library's chapters glue through myst_nb, which is fine.
+TOOL_IMPORTS = ("sphinx", "docutils", "jupyter_book", "jupyter_cache", "nbclient", "nbformat",
+                "booktools", "benchmarks")
+BUILD_COMMANDS = ("jupyter-book", "jupyter_book", "sphinx-build")
+
+
+def _code_strings(tree: ast.AST) -> set[str]:
+    """String constants of the code, docstrings left out."""
+    docstrings = {id(n.body[0].value) for n in ast.walk(tree)
+                  if isinstance(n, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef,
+                                    ast.ClassDef)) and n.body
+                  and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}
+    return {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant)
+            and isinstance(n.value, str) and id(n) not in docstrings}
+
+
+def _tool_problems(name: str, source: str) -> list[str]:
+    """Why the module ``name`` (path inside the package) is a tool, not library code."""
+    tree = ast.parse(source)
+    imports = _imports(tree)
+    problems = [f"imports {i}" for i in sorted(imports)
+                if i.split(".")[0] in TOOL_IMPORTS]
+    stem = Path(name).stem
+    if stem == "bench" or stem.startswith("bench_") or stem in ("sphinx_ext", "notebooks"):
+        problems.append(f"is named like a tool ({stem})")
+    runs = {"subprocess", "os.system", "os.popen"} & (imports | {
+        f"{n.value.id}.{n.attr}" for n in ast.walk(tree)
+        if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name)})
+    builds = {s for s in _code_strings(tree) if any(c in s for c in BUILD_COMMANDS)}
+    if runs and builds:
+        problems.append(f"runs the book build ({', '.join(sorted(builds))})")
+    return problems
+
+
+def _test_paths(source: str) -> set[str]:
+    """Code strings that name a path into the test suite (``tests``, ``tests/fixtures``)."""
+    found = set()
+    for s in _code_strings(ast.parse(source)):
+        parts = s.replace("\\", "/").split("/")
+        if "tests" in parts or "fixtures" in parts or "conftest.py" in parts:
+            found.add(s)
+    return found
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_module_is_not_a_tool(module):
+    """Benchmarks, the Sphinx extension and the book tools live outside ``analysis``
+    (``benchmarks/``, ``booktools/``); the library imports neither."""
+    problems = _tool_problems(module, (PACKAGE / module).read_text(encoding="utf-8"))
+    assert not problems, f"analysis/{module} " + "; ".join(problems)
+
+
+TEST_PATH_XFAIL = {
+    "present/spin.py": "present/spin.FIXTURE reads tests/fixtures/corpus (to be removed by "
+                       "another change; this flips to a failure when it is)",
+}
+
+
+@pytest.mark.parametrize("module", [
+    pytest.param(m, marks=pytest.mark.xfail(strict=True, reason=TEST_PATH_XFAIL[m]))
+    if m in TEST_PATH_XFAIL else m for m in MODULES])
+def test_module_names_no_test_path(module):
+    """The library never reaches into the test suite: no ``tests`` or ``fixtures`` path."""
+    found = _test_paths((PACKAGE / module).read_text(encoding="utf-8"))
+    assert not found, f"analysis/{module} names test paths: {sorted(found)}"
+
+
+def test_the_tool_checks_can_fail():
+    """The checks flag each kind of tool and test path, and pass plain library code."""
+    assert _tool_problems("sphinx_ext.py", "from docutils import nodes\n")
+    assert _tool_problems("x.py", "import sphinx.application\n")
+    assert _tool_problems("x.py", "from booktools import bundle\n")
+    assert _tool_problems("x.py", "from benchmarks import median_ms\n")
+    assert _tool_problems("bench_reuse.py", "X = 1\n")
+    assert _tool_problems("present/publish.py",
+                          'import subprocess\nsubprocess.run(["jupyter-book", "build", "."])\n')
+    assert _tool_problems("x.py", 'import os\nos.system("jupyter-book build .")\n')
+    assert not _tool_problems("x.py", '"""Built by jupyter-book."""\nimport subprocess\n')
+    assert not _tool_problems("present/publish.py", "from myst_nb import glue\n")
+    assert _test_paths('FIXTURE = ROOT / "tests" / "fixtures" / "corpus"\n')
+    assert _test_paths('P = "tests/fixtures/corpus"\n')
+    assert not _test_paths('"""Checked by the tests in tests/."""\nN = {"fr_tests": 1}\n')

@@ -1,4 +1,5 @@
-"""The figure pipeline: themed charts, the three downloads, and the offline Vega bundle."""
+"""The figure pipeline: themed charts, the three downloads, and the offline Vega bundle
+(written by booktools.bundle)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from markdown_it import MarkdownIt
 
 from analysis.present import publish as figures
 from analysis.present import theme
+from booktools import bundle
 
 DATA = pd.DataFrame({"outlet": ["A", "B", "C"], "words": [3, 1, 2]})
 
@@ -68,11 +70,12 @@ def test_layered_chart_needs_its_data(tmp_path):
 
 
 def test_bundle_declares_versions_altair_asks_for(tmp_path):
-    path = figures.write_bundle(tmp_path / "bundle.js")
+    """The offline bundle (a book tool, booktools.bundle) loads what Altair's HTML asks for."""
+    path = bundle.write_bundle(tmp_path / "bundle.js")
     js = path.read_text(encoding="utf-8")
     assert "window.vegaEmbed=" in js.replace(" ", "")
     declared = re.search(r"window\.VEGA_DEBUG = Object\.assign\(.*?(\{.*\})\);", js).group(1)
-    for key, version in figures.altair_versions().items():
+    for key, version in bundle.altair_versions().items():
         assert f'"{key}": "{version}"' in declared
     html = chart().to_html(template="universal")
     for lib, version in re.findall(r'maybeLoadScript\("([a-z-]+)", "([^"]+)"\)', html):
@@ -178,3 +181,9 @@ def test_glue_values_glues_markdown_by_name(monkeypatch):
     assert glued["n"] == 3 and glued["note"] == "y" and isinstance(glued["intro_md"], Markdown)
     figures.glue_values({"note": "y"}, markdown=True)
     assert isinstance(glued["note"], Markdown)
+
+
+def test_publishing_is_not_the_book_tools():
+    """Building books and bundling Vega moved to booktools/: publish keeps only publishing."""
+    for name in ("book_for", "write_bundle", "altair_versions", "BOOK_SOURCES", "USAGE"):
+        assert not hasattr(figures, name), name

@@ -5,28 +5,24 @@
 book being built (copied into the built site; :func:`figures_dir`), and glues the interactive chart under the figure id and its caption under
 ``<id>-caption``, for a ``{glue:figure}`` with ``:name: <id>`` that prose can ``{numref}``.
 
-Charts render with no network: ``python -m analysis.present.publish bundle`` writes one JavaScript file
-with Vega, Vega-Lite and Vega-Embed (from vl-convert) into ``_static/``, ending with the
-``VEGA_DEBUG`` line that tells Altair's HTML output the libraries are already loaded (the book's
-own renderer, :mod:`analysis.present.theme`, needs only the bundle).
+Charts render with no network: the book's build bundles the Vega libraries into
+``_static/vega-bundle.js`` (``booktools.bundle``, outside this package), and the book's own
+renderer, :mod:`analysis.present.theme`, needs only that bundle.
 
 Captions and source lines are plain text: :func:`plain_markdown` escapes them, so a value taken
 from a manifest (a label, a headline) shows as written and never becomes markup or script.
 
-``python -m analysis.present.publish book-for CORPUS OUT`` builds the book for another corpus
-folder into another folder, leaving the main build alone (see :func:`book_for`).
+Building the book for another corpus folder (``make book-for``) is a book tool, not part of this
+package: see ``booktools.book_for``; it points :func:`figures_dir` at its copy of the book with
+``WIRESPIN_BOOK``.
 """
 
 from __future__ import annotations
 
 import html
-import json
 import os
 import re
-import shutil
 import string
-import subprocess
-import sys
 from dataclasses import dataclass, field
 from typing import ClassVar
 from pathlib import Path
@@ -41,7 +37,6 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 STATIC = ROOT / "_static"
 FIGURES = STATIC / "figures"  # the main book's; a build elsewhere sets WIRESPIN_BOOK
 BOOK_ENV = "WIRESPIN_BOOK"
-BUNDLE = STATIC / "vega-bundle.js"
 FIGURES_URL = "../_static/figures"  # from a chapter page in book/ to the site's _static
 
 _FIG_ID = re.compile(r"^fig-[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -150,31 +145,6 @@ def publish(chart: alt.TopLevelMixin, fig_id: str, caption: str, source: str,
         nb_glue(fig_id, final, display=False)
         nb_glue(f"{fig_id}-caption", Markdown(figure.caption_markdown()), display=False)
     return figure
-
-
-def altair_versions() -> dict[str, str]:
-    """The library versions Altair's notebook HTML (the "universal" template) asks for."""
-    html_out = alt.Chart(pd.DataFrame({"x": [0]})).mark_point().to_html(template="universal")
-    found = dict(re.findall(r'maybeLoadScript\("([a-z-]+)", "([^"]+)"\)', html_out))
-    if set(found) != {"vega", "vega-lite", "vega-embed"}:
-        raise RuntimeError(f"unexpected Altair HTML template; found {found}")
-    return {f"{lib.replace('-', '')}_version": version for lib, version in found.items()}
-
-
-def write_bundle(path: Path = BUNDLE) -> Path:
-    """Write the offline Vega bundle plus the ``VEGA_DEBUG`` line; returns the path."""
-    versions = altair_versions()
-    vl_version = "v" + "_".join(versions["vegalite_version"].split(".")[:2])
-    js = vlc.javascript_bundle(vl_version=vl_version)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(
-        "(function () {\n" + js + "\n})();\n// Tell Altair's HTML output these libraries are loaded (no CDN request).\n"
-        f"window.VEGA_DEBUG = Object.assign(window.VEGA_DEBUG || {{}}, {json.dumps(versions)});\n",
-        encoding="utf-8",
-    )
-    return path
-
-
 
 
 @dataclass(frozen=True, eq=False)
@@ -305,57 +275,3 @@ def absent(item_id: str, *, glue: bool = True) -> None:
 
         nb_glue(item_id, _Absent(), display=False)
         nb_glue(f"{item_id}-caption", Markdown(""), display=False)
-
-
-# What a copy of the book needs: its pages and configuration, not the package or the data.
-BOOK_SOURCES = ("book", "_config.yml", "_toc.yml", "CITATION.cff", "_static/book.css")
-
-
-def book_for(corpus: Path | str, out: Path | str, chapters: list[str] | None = None,
-             strict: bool = True) -> Path:
-    """Build the book for the corpus folder ``corpus`` into ``out``; returns the HTML folder.
-
-    The book's sources are copied to ``out/src`` and built into ``out/_build/html``,
-    with ``WIRESPIN_CORPUS`` pointing the chapters at ``corpus`` and ``WIRESPIN_BOOK`` sending
-    the published figures to ``out/src/_static/figures``: nothing of the main build is touched.
-    ``chapters`` (notebook names such as ``"01_corpus"``) limits the table of contents to those
-    chapters; the build is then not strict (the intro's links to the other chapters dangle).
-    """
-    corpus, out = Path(corpus).resolve(), Path(out).resolve()
-    if not (corpus / "manifest.csv").is_file():
-        raise FileNotFoundError(f"{corpus}: no manifest.csv (give a corpus folder)")
-    src = out / "src"
-    if src.exists():
-        shutil.rmtree(src)
-    for name in BOOK_SOURCES:
-        source, target = ROOT / name, src / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if source.is_dir():
-            shutil.copytree(source, target, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-        else:
-            shutil.copy2(source, target)
-    write_bundle(src / "_static" / "vega-bundle.js")
-    if chapters is not None:
-        toc = (src / "_toc.yml").read_text(encoding="utf-8")
-        keep = [line for line in toc.splitlines()
-                if "- file:" not in line or any(f"book/{c}" in line for c in chapters)]
-        (src / "_toc.yml").write_text("\n".join(keep) + "\n", encoding="utf-8")
-        strict = False
-    env = {**os.environ, "WIRESPIN_CORPUS": str(corpus), BOOK_ENV: str(src)}
-    command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(src),
-               "--path-output", str(out), "-n", "--keep-going", *(["-W"] if strict else [])]
-    subprocess.run(command, env=env, check=True)
-    return out / "_build" / "html"
-
-
-USAGE = ("usage: python -m analysis.present.publish bundle\n"
-         "       python -m analysis.present.publish book-for CORPUS OUT [CHAPTER ...]")
-
-if __name__ == "__main__":
-    args = sys.argv[1:]
-    if args == ["bundle"]:
-        print(f"wrote {write_bundle()}")
-    elif len(args) >= 3 and args[0] == "book-for":
-        print(f"built {book_for(args[1], args[2], args[3:] or None)}")
-    else:
-        raise SystemExit(USAGE)

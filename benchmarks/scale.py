@@ -1,4 +1,4 @@
-"""Benchmark of reuse at archive scale: ``make bench-scale`` (``python -m analysis.bench_scale``).
+"""Benchmark of reuse at archive scale: ``make bench-scale`` (``python -m benchmarks.scale``).
 
 Builds seeded synthetic corpora of news-length articles (300-800 words drawn, with their
 frequencies, from the words of the corpus) in which a share of the articles carry edited copies
@@ -33,11 +33,13 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
 from analysis import index, reuse
 
+ROOT = Path(__file__).resolve().parent.parent  # each size runs as `python -m` from here
 SIZES = (1_000, 10_000, 100_000)
 EDIT_RATE = 0.1
 
@@ -186,8 +188,8 @@ def run_size(n_docs: int, method: str = "index", scheduler: str | None = None) -
 
 
 def _child(args: list[str]) -> dict:
-    out = subprocess.run([sys.executable, "-m", "analysis.bench_scale", "--child", *args],
-                         check=True, capture_output=True, text=True)
+    out = subprocess.run([sys.executable, "-m", "benchmarks.scale", "--child", *args],
+                         check=True, capture_output=True, text=True, cwd=ROOT)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 

@@ -1,6 +1,6 @@
 """Benchmark of the spin detector: seconds to score the corpus and 1,000 synthetic articles.
 
-Run: ``python -m analysis.bench_spin``. Prints only.
+Run: ``python -m benchmarks.spin``. Prints only.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Libraries against hand code, on the hand annotation: ``python -m analysis.bench_claims``.
+"""Libraries against hand code, on the hand annotation: ``python -m benchmarks.claims``.
 
 Runs the whole extraction on the book's corpus four ways and scores each against
 ``data/annotations/claims/claims.csv`` (extraction P/R/F1, value accuracy, resolved-period

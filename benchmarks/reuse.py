@@ -1,4 +1,4 @@
-"""Benchmark of the reuse method: ``python -m analysis.bench_reuse``.
+"""Benchmark of the reuse method: ``python -m benchmarks.reuse``.
 
 Prints the median wall time of (1) the whole method on every pair of the five reports, end to
 end (documents, candidates, alignment, edits, sentence labels), and (2) aligning two synthetic
@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 
 from analysis import reuse
-from analysis.bench import median_ms
+from benchmarks import median_ms
 from analysis.corpus import load_corpus
 
 

@@ -1,6 +1,6 @@
 """Benchmark: seconds per MB for cleaning and loading one large article.
 
-Run with ``python -m analysis.bench_clean [sizes in KB ...]``. The article is the book's five raw
+Run with ``python -m benchmarks.clean [sizes in KB ...]``. The article is the book's five raw
 texts repeated to the wanted size, so it carries every defect the cleaning steps fix (scraper
 prefixes, glued paragraphs, no-break spaces, dropped apostrophes). It is written to a temporary
 corpus folder and loaded with :func:`analysis.corpus.load_corpus`, which also splits paragraphs

@@ -1,7 +1,8 @@
 """Re-run chapter notebooks in place, so their stored outputs match what the code produces.
 
 The strict notebook tests (nbval) compare a fresh run against the outputs stored in each
-notebook; after changing a chapter or the package, ``make execute`` refreshes them.
+notebook; after changing a chapter or the package, ``make execute`` refreshes them
+(``python -m booktools.execute book/02_reuse.ipynb ...``).
 """
 
 from __future__ import annotations

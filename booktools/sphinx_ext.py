@@ -1,4 +1,4 @@
-"""A small Sphinx extension for the book's HTML.
+"""A small Sphinx extension for the book's HTML (``_config.yml``: ``sphinx.local_extensions``).
 
 - Published tables are numbered as tables. A chapter shows a table with ``{glue:figure}`` and a
   ``:name:`` starting ``tab-``; :class:`NumberTables` turns that figure node into a
