@@ -291,9 +291,8 @@ def key_numbers(ch: Chapter, corpus: Corpus) -> dict[str, object]:
             corpus, "In this book's corpus the report with the highest score is the one the "
             "manifest notes for its odd word choices, and its source is not among the texts."),
         "spin_grid_note": for_book_only(
-            corpus, "On these five texts alone the same grid would drop the minimum count "
-            "(keeping the ratio and the fit gain); the thresholds were not chosen again on the "
-            "texts they judge."),
+            corpus, "On these five texts alone the same grid would drop the minimum count, "
+            "keeping the ratio and the fit gain."),
     }
 
 
