@@ -58,3 +58,12 @@ def test_synthetic_scores_per_rate():
     assert out.loc[0.1, "precision"] == pytest.approx(6 / 8)
     assert out.loc[0.1, "called_spun"] == pytest.approx(0.5)
     assert out.loc[0.0, "false_per_100_words"] == pytest.approx(0.5)
+
+
+def test_synthetic_scores_refuse_a_document_without_a_line():
+    """A copy with no line would silently count as not called spun."""
+    syn = pd.DataFrame({"doc": ["a", "b"], "rate": [0.0, 0.1], "seed": 0, "n_words": 100,
+                        "n_spun": [0, 10], "n_flags": [1, 5], "hits": [0, 4],
+                        "per_100_words": [1.0, 5.0]})
+    with pytest.raises(ValueError, match="no decision line .* b"):
+        es.synthetic_scores(syn, {"a": 2.0})

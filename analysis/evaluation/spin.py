@@ -67,7 +67,14 @@ def matched_flags(found: pd.DataFrame, gold: pd.DataFrame) -> pd.Series:
 
 def synthetic_scores(synthetic: pd.DataFrame, thresholds: dict[str, float]) -> pd.DataFrame:
     """Per spin rate: word-level scores of the flags on the swapped words, false flags per 100
-    words, and the share of documents called spun (each against its own leave-one-out line)."""
+    words, and the share of documents called spun (each against its own leave-one-out line).
+
+    Every document needs a line in ``thresholds``: one without would silently count as not
+    called spun, so it is refused by name."""
+    missing = sorted(set(synthetic["doc"]) - set(thresholds)) if len(synthetic) else []
+    if missing:
+        raise ValueError(f"no decision line for synthetic document(s) {', '.join(missing[:5])}"
+                         + (f" and {len(missing) - 5} more" if len(missing) > 5 else ""))
     rows = []
     for rate, g in synthetic.groupby("rate"):
         s = Scores.from_matches(int(g["hits"].sum()), int(g["n_flags"].sum()),

@@ -1,53 +1,86 @@
-"""Chapter 'How a spun copy gives itself away': charts, tables, highlighted text, prose numbers."""
+"""Chapter 'How a spun copy gives itself away': charts, tables, highlighted text, prose numbers.
+
+Everything is read from the spin tables of a stored run (:func:`from_run`); the pipeline's
+``spin`` stage runs the method once for the command line and the book: flags, synthetic spins
+of a seeded sample of the folder's own articles, each article's decision line (leave one out for
+a sampled article, the whole sample's line for the others), scores with the decision, and the
+paired edits inside copies. Nothing here runs the method.
+"""
 
 from __future__ import annotations
 
 import html
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 import altair as alt
 import pandas as pd
 
-from analysis import reuse, spin
-from analysis.corpus import Corpus, load_corpus
+from analysis import spin
+from analysis.config import Config
+from analysis.corpus import Corpus
+from analysis.evaluation import spin as spin_eval
 from analysis.present import for_book_only
+from analysis.present.publish import plain_markdown
+from analysis.store import StoredRun
 
-FIXTURE = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "corpus"
-DECISION_RATE = 0.1  # the document line separates unspun copies from copies spun at this rate
-SEEDS = (0, 1)
+SCORE_COLUMNS = ["article_id", "n_words", "n_flags", "per_100_words", "n_sentences",
+                 "flagged_sentences", "threshold", "spun"]
+SYNTHETIC_COLUMNS = ["doc", "rate", "seed", "n_words", "n_spun", "n_flags", "hits",
+                     "per_100_words"]
+THRESHOLD_COLUMNS = ["article_id", "threshold", "basis"]
+PAIRED_TABLE_COLUMNS = ["source_id", "target_id", "old", "new", "old_count", "new_count", "side",
+                        "reason", "target_sentence_id"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Chapter:
-    """Everything the chapter shows: flags, scores, synthetic runs, thresholds, paired edits."""
+    """Everything the chapter shows, as the run stores it.
 
-    results: spin.Results
+    ``flags`` (one row per flagged word), ``scores`` (per article: flags per 100 words, its
+    ``threshold`` and the decision ``spun``), ``synthetic`` (per sampled article, rate and seed),
+    ``thresholds`` (per article: the line and its ``basis``), ``paired`` (substitutions inside
+    copied passages); ``calibration`` is :func:`analysis.evaluation.spin.synthetic_scores` of
+    the synthetic copies, each against its article's line; ``rate`` is the spin rate the line
+    separates from unspun copies (the run's ``spin.rate``).
+    """
+
+    flags: pd.DataFrame
+    scores: pd.DataFrame
     synthetic: pd.DataFrame
-    pool_thresholds: dict[str, float]
+    thresholds: pd.DataFrame
     paired: pd.DataFrame
-    n_pool: int
+    calibration: pd.DataFrame
+    rate: float
+
+    @property
+    def lines(self) -> dict[str, float]:
+        """Each article's decision line."""
+        return dict(zip(self.thresholds["article_id"], self.thresholds["threshold"].astype(float)))
+
+    @property
+    def n_pool(self) -> int:
+        """Articles whose synthetic spins set the lines (the calibration sample)."""
+        return int(self.synthetic["doc"].nunique())
 
 
-def _pool(corpus: Corpus) -> pd.DataFrame:
-    """Sentences to spin: the corpus, plus the made-up fixture corpus when it is another one."""
-    frames = [corpus.sentences]
-    if FIXTURE.is_dir() and Path(corpus.root).resolve() != FIXTURE.resolve():
-        frames.append(load_corpus(FIXTURE).sentences)
-    return pd.concat(frames, ignore_index=True)
+def _table(run: StoredRun, name: str, columns: list[str]) -> pd.DataFrame:
+    """A stored table; one the stage left empty without columns (its step failed) gets them."""
+    frame = run.table(name)
+    return frame if len(frame.columns) else pd.DataFrame(columns=columns)
 
 
-def run(corpus: Corpus) -> Chapter:
-    """Synthetic runs first, thresholds from them (leave one out), then the corpus is scored."""
-    pool = _pool(corpus)
-    syn = spin.synthetic(pool, seeds=SEEDS)
-    docs = list(pool["article_id"].unique())
-    lines = spin.leave_one_out_thresholds(syn, docs, DECISION_RATE)
-    ids = list(corpus.articles["id"])
-    results = spin.analyse(corpus, {d: lines[d] for d in ids})
-    paired = spin.paired_edits(corpus, reuse.copied_edits(corpus))
-    return Chapter(results, syn, lines, paired, len(docs))
+def from_run(run: StoredRun) -> Chapter:
+    """The chapter's tables from the ``spin`` stage of ``run`` (nothing is computed again)."""
+    rate = float(run.manifest.get("config", {}).get("spin", {}).get("rate", Config().spin.rate))
+    thresholds = _table(run, "spin_thresholds", THRESHOLD_COLUMNS)
+    synthetic = _table(run, "spin_synthetic", SYNTHETIC_COLUMNS)
+    lines = dict(zip(thresholds["article_id"], thresholds["threshold"].astype(float)))
+    return Chapter(flags=_table(run, "spin_flags", spin.FLAG_COLUMNS),
+                   scores=_table(run, "spin_scores", SCORE_COLUMNS),
+                   synthetic=synthetic, thresholds=thresholds,
+                   paired=_table(run, "spin_paired", PAIRED_TABLE_COLUMNS),
+                   calibration=spin_eval.synthetic_scores(synthetic, lines), rate=rate)
 
 
 def labels(corpus: Corpus) -> dict[str, str]:
@@ -55,7 +88,7 @@ def labels(corpus: Corpus) -> dict[str, str]:
 
 
 def score_data(ch: Chapter, corpus: Corpus) -> pd.DataFrame:
-    s = ch.results.scores
+    s = ch.scores
     top = s.loc[s["per_100_words"].idxmax(), "article_id"]
     return s.assign(report=s["article_id"].map(labels(corpus)),
                     role=["highest score" if a == top else "other reports"
@@ -95,8 +128,8 @@ def synthetic_chart(table: pd.DataFrame) -> alt.Chart:
 
 def flag_table(ch: Chapter, corpus: Corpus) -> pd.DataFrame:
     """Every flag with its evidence, the highest-scoring report first."""
-    f = ch.results.flags
-    order = ch.results.scores.sort_values("per_100_words", ascending=False)["article_id"]
+    f = ch.flags
+    order = ch.scores.sort_values("per_100_words", ascending=False)["article_id"]
     rank = {a: i for i, a in enumerate(order)}
     out = f.assign(report=f["article_id"].map(labels(corpus)), _r=f["article_id"].map(rank))
     out = out.sort_values(["_r", "sentence_id", "start"]).drop(columns="_r")
@@ -148,7 +181,7 @@ class Highlighted:
 
 def highlighted(ch: Chapter, corpus: Corpus, article_id: str) -> Highlighted:
     """Each sentence of ``article_id`` with its flagged words in ``<mark>`` (title = evidence)."""
-    f = ch.results.flags
+    f = ch.flags
     rows = []
     for s in corpus.sentences[corpus.sentences["article_id"] == article_id].itertuples():
         mine = f[f["sentence_id"] == s.sentence_id].sort_values("start")
@@ -166,7 +199,7 @@ def highlighted(ch: Chapter, corpus: Corpus, article_id: str) -> Highlighted:
 
 
 def top_article(ch: Chapter) -> str:
-    s = ch.results.scores
+    s = ch.scores
     return str(s.loc[s["per_100_words"].idxmax(), "article_id"])
 
 
@@ -174,17 +207,54 @@ def _pct(x: float) -> str:
     return f"{100 * x:.0f}%"
 
 
-def key_numbers(ch: Chapter, corpus: Corpus, syn_table: pd.DataFrame) -> dict[str, object]:
+def pool_text(ch: Chapter, corpus: Corpus) -> str:
+    """The texts whose synthetic spins set the lines, for prose and captions."""
+    n, total = ch.n_pool, len(corpus.articles)
+    if n < total:
+        return f"a seeded sample of {n:,} of the {total:,} texts of this corpus"
+    return f"all {total:,} texts of this corpus" if total > 1 else "the one text of this corpus"
+
+
+def sample_note(ch: Chapter) -> str:
+    """How a report's line is set when it is not the leave-one-out line (Markdown, or "")."""
+    basis = set(ch.thresholds["basis"])
+    if ch.n_pool == 1:
+        return ("With a single text there are no others: its line is set on its own synthetic "
+                "copies.")
+    if basis - {"leave one out"}:
+        return "A report outside the sample is judged against the line of the whole sample."
+    return ""
+
+
+def clean_called_note(ch: Chapter, corpus: Corpus) -> str:
+    """Whose unspun copies are called spun (Markdown, or ""): a copy with nothing swapped is
+    the report itself, judged against the report's own line, so these are the reports called
+    spun that are in the calibration sample."""
+    syn = ch.synthetic
+    unspun = syn[syn["rate"] == 0]
+    called = unspun[unspun["per_100_words"] >= unspun["doc"].map(ch.lines)]
+    who = list(dict.fromkeys(called["doc"]))
+    if not who:
+        return ""
+    lab = labels(corpus)
+    names = ", ".join(f"*{plain_markdown(str(lab.get(d, d)))}*" for d in who)
+    return ("With nothing swapped a copy is the report itself, so the unspun copies called spun "
+            f"are those of the {'report' if len(who) == 1 else 'reports'} called spun above "
+            f"({names}).")
+
+
+def key_numbers(ch: Chapter, corpus: Corpus) -> dict[str, object]:
     """Prose numbers over roles: the report with the highest score and the other reports."""
-    s = ch.results.scores
+    s = ch.scores
     top = top_article(ch)
     row = s[s["article_id"] == top].iloc[0]
     others = s[s["article_id"] != top]
-    f = ch.results.flags
+    f = ch.flags
     mine = f[f["article_id"] == top]
-    at = syn_table.set_index("rate")
+    at = (ch.calibration.set_index("rate") if "rate" in ch.calibration
+          else pd.DataFrame(index=pd.Index([], name="rate")))
     clean = at.loc[0.0] if 0.0 in at.index else None
-    dec = at.loc[DECISION_RATE] if DECISION_RATE in at.index else None
+    dec = at.loc[ch.rate] if ch.rate in at.index else None
     spinner = int((ch.paired["side"] == "spinner").sum())
     return {
         "spin_top_label": labels(corpus)[top],
@@ -202,9 +272,12 @@ def key_numbers(ch: Chapter, corpus: Corpus, syn_table: pd.DataFrame) -> dict[st
         "spin_n_others": len(others),
         "spin_n_flags": len(f),
         "spin_pool": ch.n_pool,
+        "spin_pool_text": pool_text(ch, corpus),
+        "spin_sample_note": sample_note(ch),
         "spin_clean_false": f"{clean['false_per_100_words']:.2f}" if clean is not None else "n/a",
         "spin_clean_called": _pct(clean["called_spun"]) if clean is not None else "n/a",
-        "spin_dec_rate": _pct(DECISION_RATE),
+        "spin_clean_called_note": clean_called_note(ch, corpus),
+        "spin_dec_rate": _pct(ch.rate),
         "spin_dec_called": _pct(dec["called_spun"]) if dec is not None else "n/a",
         "spin_dec_recall": _pct(dec["recall"]) if dec is not None else "n/a",
         "spin_dec_precision": _pct(dec["precision"]) if dec is not None else "n/a",
@@ -217,6 +290,9 @@ def key_numbers(ch: Chapter, corpus: Corpus, syn_table: pd.DataFrame) -> dict[st
         "spin_book_note": for_book_only(
             corpus, "In this book's corpus the report with the highest score is the one the "
             "manifest notes for its odd word choices, and its source is not among the texts."),
+        "spin_grid_note": for_book_only(
+            corpus, "On these five texts alone the same grid would drop the minimum count, "
+            "keeping the ratio and the fit gain."),
     }
 
 
@@ -233,14 +309,13 @@ def validation_text(scores: pd.DataFrame | None) -> str:
 def publish_validation(ch: Chapter, corpus: Corpus) -> str:
     """Publish the flags scored against the hand annotation (absent without one); returns the
     section's prose as Markdown."""
-    from analysis.evaluation import spin as spin_eval
     from analysis.present.publish import absent, publish_table
 
     gold = spin_eval.load_gold(corpus)
     if gold is None:
         absent("tab-spin-validation")
         return validation_text(None)
-    validation = spin_eval.article_scores(ch.results.flags, gold, list(corpus.articles["id"]))
+    validation = spin_eval.article_scores(ch.flags, gold, list(corpus.articles["id"]))
     publish_table(
         validation.assign(report=validation["article_id"].map(labels(corpus))
                           .fillna("all reports")),
