@@ -305,7 +305,8 @@ def _regex(pattern: str, replacement: str = "", flags: int = 0):
 
 
 def _headline(text: str, meta: Mapping[str, str]) -> Iterable[Span]:
-    headline = (meta.get("headline") or "").strip()
+    # The text has lost its invisible and look-alike characters by now; the headline too.
+    headline = clean((meta.get("headline") or "").strip(), {}, _CHARACTER_STEPS).text.strip()
     if not headline:
         return []
     m = re.match(r"\s*" + re.escape(headline) + _LINE_END, text)
@@ -608,3 +609,9 @@ STEPS: tuple[CleaningStep, ...] = (
     CleaningStep("whitespace", "whitespace: paragraphs separated by one blank line, no margins",
                  _whitespace),
 )
+
+# The steps that change characters, not text: applied to the manifest headline before it is
+# looked for, so a headline typed with a soft hyphen or a decomposed accent still matches.
+_CHARACTER_STEPS = tuple(s for s in STEPS if s.name in (
+    "invisible_characters", "compatibility_characters", "canonical_composition",
+    "unicode_spaces"))

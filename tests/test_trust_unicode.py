@@ -214,6 +214,21 @@ def test_characters_that_matter_in_their_script_are_kept(raw):
     assert cleaned.edits().empty
 
 
+@pytest.mark.parametrize("line, headline", [
+    ("Storm\u00ad hits Idlib", "Storm\u00ad hits Idlib"),  # both: found before the new steps
+    ("Storm\u00ad hits Idlib", "Storm hits Idlib"),
+    ("Storm hits Idlib", "Storm hits Id\u200blib"),
+    ("Storm hits \u00cddlib", "Storm hits I\u0301dlib"),
+    ("Storm\u2003hits \uff29dlib", "Storm\u2003hits \uff29dlib"),
+])
+def test_headline_is_found_however_its_invisible_characters_are_written(line, headline):
+    """The manifest headline is cleaned like the text before it is looked for."""
+    raw = f"{line}\nRain fell.\n"
+    cleaned = clean(raw, {"headline": headline})
+    assert cleaned.text == "Rain fell."
+    assert rebuild_raw(cleaned.text, cleaned.edits()) == raw
+
+
 def test_new_steps_leave_the_five_texts_unchanged():
     """None of the book's raw texts holds an invisible, look-alike or decomposed character."""
     corpus = load_corpus()
