@@ -10,6 +10,7 @@ the raw text and the mapping between their offsets are always derivable from one
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
@@ -18,6 +19,7 @@ from functools import cached_property
 from itertools import accumulate
 
 import pandas as pd
+import regex
 
 Span = tuple[int, int, str]  # (start, end, replacement) in the current text
 
@@ -303,7 +305,8 @@ def _regex(pattern: str, replacement: str = "", flags: int = 0):
 
 
 def _headline(text: str, meta: Mapping[str, str]) -> Iterable[Span]:
-    headline = (meta.get("headline") or "").strip()
+    # The text has lost its invisible and look-alike characters by now; the headline too.
+    headline = clean((meta.get("headline") or "").strip(), {}, _CHARACTER_STEPS).text.strip()
     if not headline:
         return []
     m = re.match(r"\s*" + re.escape(headline) + _LINE_END, text)
@@ -370,13 +373,221 @@ def _whitespace(text: str, meta: Mapping[str, str]) -> Iterable[Span]:
     return spans
 
 
+# --- characters that can hide a copy ------------------------------------------------------------
+#
+# A word-for-word copy can be made to look new to the matcher, and to nobody else, by putting
+# characters into its words that show nothing (a soft hyphen, a zero-width space) or that look
+# like others (a ligature, a fullwidth or mathematical letter, an accent typed as a separate
+# mark). The steps below make such text what a reader sees, each change with an audit row.
+
+# Invisible characters: format characters (Unicode category Cf) and default-ignorable code
+# points, less the prepended concatenation marks (the Arabic number sign and its kin are drawn).
+_INVISIBLE = regex.compile(r"[\p{Cf}\p{Default_Ignorable_Code_Point}"
+                           r"--\p{Prepended_Concatenation_Mark}]", regex.V1)
+_JOINERS = "\u200c\u200d"  # zero-width non-joiner, joiner
+_BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_VARIATION = regex.compile(r"[\ufe00-\ufe0f\U000e0100-\U000e01ef\u180b-\u180d\u180f]")
+_TAG = regex.compile(r"[\U000e0020-\U000e007f]")
+_LOOK_BACK = 32  # marks or tags looked back over at most (real sequences are far shorter)
+_SCRIPT_LETTER = regex.compile(  # a letter or mark of a script that has joiners and variants
+    r"[\p{L}\p{M}--\p{sc=Latin}--\p{sc=Greek}--\p{sc=Cyrillic}--\p{sc=Common}"
+    r"--\p{sc=Inherited}]", regex.V1)
+_PICTOGRAPH = regex.compile(r"[\p{Extended_Pictographic}\p{Emoji_Modifier}]")
+_SKIPPED = regex.compile(r"[\p{M}\p{Emoji_Modifier}]")
+_SYMBOL = regex.compile(r"[\p{S}\p{Extended_Pictographic}]")
+_RTL = regex.compile(r"[\p{bc=R}\p{bc=AL}]")
+_LTR_LETTER = regex.compile(r"\p{bc=L}")
+_HANGUL_JAMO = regex.compile(r"[\u1100-\u11ff\ua960-\ua97f\ud7b0-\ud7ff]")
+_HIEROGLYPH = regex.compile(r"\p{sc=Egyptian_Hieroglyphs}")
+_WORD = regex.compile(r"[\p{L}\p{M}\p{N}]")
+
+
+def _base_before(text: str, i: int) -> str:
+    """The character before ``i`` that combining marks and skin-tone modifiers rest on."""
+    j = i - 1
+    while j >= max(i - _LOOK_BACK, 0) and _SKIPPED.match(text[j]):
+        j -= 1
+    return text[j] if j >= 0 else ""
+
+
+def _is(pattern: regex.Pattern, char: str) -> bool:
+    return bool(char) and pattern.match(char) is not None
+
+
+def _direction(char: str) -> str:
+    return "R" if _is(_RTL, char) else "L" if _is(_LTR_LETTER, char) else ""
+
+
+def _keeps_invisible(text: str, i: int, rtl_line: Callable[[int], bool]) -> bool:
+    """Whether the invisible character at ``i`` does a job where it stands, and so stays.
+
+    The ``invisible_characters`` step removes every format character (category Cf) and
+    default-ignorable code point: soft hyphen, zero-width space, word joiner, U+FEFF inside
+    the text, invisible mathematical operators, interlinear annotation marks, Hangul fillers
+    used as blanks, tag characters (hidden ASCII), unassigned default-ignorables. None of them
+    shows; inside a word they split it for the matcher. What stays, and only where it does a
+    job:
+
+    - zero-width non-joiner and joiner (U+200C, U+200D) after a letter of a script that uses
+      them (any but Latin, Greek and Cyrillic: Persian, Arabic, the Indic scripts) and before
+      another such letter or the end of the word; and between two emoji of a sequence;
+    - variation selectors after a symbol or emoji, after a letter of such a script (an
+      ideographic variation sequence, Mongolian free variation selectors), or in a keycap;
+    - direction marks, embeddings, overrides and isolates (U+061C, U+200E, U+200F,
+      U+202A-U+202E, U+2066-U+2069) on a line with right-to-left letters, unless both
+      neighbours are letters of one direction (there a mark changes nothing); on a line of
+      left-to-right text they can only reorder what is shown (the "Trojan Source" trick);
+    - tag characters inside a subdivision flag (black flag, tags, cancel tag); the Hangul
+      fillers U+115F and U+1160 next to jamo; the combining grapheme joiner before a mark;
+      Egyptian hieroglyph format controls next to hieroglyphs; the Mongolian vowel separator
+      between two letters.
+
+    The prepended concatenation marks (U+0600-U+0605 and their kin) are drawn, not format
+    noise, and are never removed. Matching forms leave out what stays
+    (:func:`analysis.text.match_form`), so a copy written without it is still the same words.
+    """
+    c = text[i]
+    before = text[i - 1] if i else ""
+    after = text[i + 1] if i + 1 < len(text) else ""
+    if c in _JOINERS:
+        base = _base_before(text, i)
+        return ((_is(_SCRIPT_LETTER, base) and (_is(_SCRIPT_LETTER, after)
+                                                 or not _is(_WORD, after)))
+                or (_is(_PICTOGRAPH, base) and _is(_PICTOGRAPH, after)))
+    if c == "\u180e":  # Mongolian vowel separator, between two Mongolian letters
+        return _is(_SCRIPT_LETTER, before) and _is(_SCRIPT_LETTER, after)
+    if _VARIATION.match(c):
+        if c in "\ufe0e\ufe0f" and before in tuple("0123456789#*") and after == "\u20e3":
+            return True  # keycap: digit, emoji variation selector, combining keycap
+        return _is(_SYMBOL, before) or _is(_SCRIPT_LETTER, before)
+    if c in _BIDI:
+        direction = {_direction(before), _direction(after)}
+        return rtl_line(i) and not (len(direction) == 1 and direction != {""})
+    if _TAG.match(c):  # a subdivision flag: black flag, tag letters, cancel tag
+        j = i - 1
+        while j >= max(i - _LOOK_BACK, 0) and _TAG.match(text[j]):
+            j -= 1
+        return j >= 0 and text[j] == "\U0001f3f4"
+    if c in "\u115f\u1160":  # Hangul choseong / jungseong filler inside a jamo syllable
+        return _is(_HANGUL_JAMO, before) or _is(_HANGUL_JAMO, after)
+    if c == "\u034f":  # combining grapheme joiner, before a mark whose order it fixes
+        return _is(_SKIPPED, after)
+    if "\U00013430" <= c <= "\U0001345f":  # Egyptian hieroglyph format controls
+        return _is(_HIEROGLYPH, before) or _is(_HIEROGLYPH, after)
+    return False
+
+
+def _invisible(text: str, meta: Mapping[str, str]) -> Iterable[Span]:
+    lines: dict[int, bool] = {}
+
+    def rtl_line(i: int) -> bool:
+        start = text.rfind("\n", 0, i) + 1
+        if start not in lines:
+            end = text.find("\n", i)
+            lines[start] = _RTL.search(text, start, end if end >= 0 else len(text)) is not None
+        return lines[start]
+
+    spans: list[Span] = []
+    for m in _INVISIBLE.finditer(text):
+        i = m.start()
+        if _keeps_invisible(text, i, rtl_line):
+            continue
+        if spans and spans[-1][1] == i:
+            spans[-1] = (spans[-1][0], i + 1, "")
+        else:
+            spans.append((i, i + 1, ""))
+    return spans
+
+
+def _compatibility_table() -> dict[str, str]:
+    """Letters and digits that only look like others: their compatibility form (NFKC).
+
+    Fullwidth letters and digits (``<wide>``), mathematical and other styled letters and digits
+    (``<font>``), and the Latin and Armenian ligatures (``ﬁ``, ``ﬀ``, ``ﬓ``). Other
+    compatibility characters (``…``, ``½``, ``²``, circled letters, halfwidth katakana) are
+    written on purpose and stay.
+    """
+    blocks = [range(0x2100, 0x2150), range(0xFB00, 0xFB50), range(0xFF00, 0xFFF0),
+              range(0x1D400, 0x1D800), range(0x1EE00, 0x1EF00), range(0x1FBF0, 0x1FC00)]
+    table = {}
+    for code in (c for block in blocks for c in block):  # all inside _COMPATIBLE_RANGE
+        char = chr(code)
+        tag = unicodedata.decomposition(char).split(" ")[0]
+        form = unicodedata.normalize("NFKC", char)
+        if (tag in ("<wide>", "<font>") and form.isalnum()) or (
+                tag == "<compat>" and (0xFB00 <= code <= 0xFB06 or 0xFB13 <= code <= 0xFB17)):
+            table[char] = form
+    return table
+
+
+def _char_class(chars: Iterable[str]) -> str:
+    """A regular-expression class of ``chars``, runs of code points written as ranges."""
+    codes = sorted(map(ord, chars))
+    runs: list[list[int]] = []
+    for code in codes:
+        if runs and code == runs[-1][1] + 1:
+            runs[-1][1] = code
+        else:
+            runs.append([code, code])
+    return "[" + "".join(f"\\U{a:08x}" if a == b else f"\\U{a:08x}-\\U{b:08x}"
+                         for a, b in runs) + "]"
+
+
+_COMPATIBILITY = _compatibility_table()
+_COMPATIBLE = regex.compile(_char_class(_COMPATIBILITY) + "+")
+# Every such character lies in this range; a class of one range is scanned fast, so only the
+# stretches of text in it (often none) are searched with the exact class.
+_COMPATIBLE_RANGE = regex.compile(r"[\u2100-\U0001fbff]+")
+
+
+def _compatibility(text: str, meta: Mapping[str, str]) -> Iterable[Span]:
+    return [(m.start(), m.end(), "".join(_COMPATIBILITY[c] for c in m.group()))
+            for near in _COMPATIBLE_RANGE.finditer(text)
+            for m in _COMPATIBLE.finditer(text, near.start(), near.end())]
+
+
+# A run NFC may change: a starter followed by characters that may combine with it, or such
+# characters at the start of the text. The text can be cut before every other character (a
+# starter that no composition changes), so composing the runs composes the whole text.
+_COMPOSABLE = regex.compile(r"[\p{ccc=0}&&\p{NFC_QC=Y}]?[^\p{ccc=0}&&\p{NFC_QC=Y}]+",
+                            regex.V1)
+
+
+def _canonical_composition(text: str, meta: Mapping[str, str]) -> Iterable[Span]:
+    if unicodedata.is_normalized("NFC", text):
+        return []
+    spans = []
+    for m in _COMPOSABLE.finditer(text):
+        composed = unicodedata.normalize("NFC", m.group())
+        if composed != m.group():
+            spans.append((m.start(), m.end(), composed))
+    return spans
+
+
+_UNICODE_SPACES = regex.compile(r"[\p{Zs}--[\x20\xa0]]+", regex.V1)
+
+
+def _unicode_spaces(text: str, meta: Mapping[str, str]) -> Iterable[Span]:
+    return [(m.start(), m.end(), " ") for m in _UNICODE_SPACES.finditer(text)]
+
+
 STEPS: tuple[CleaningStep, ...] = (
     CleaningStep("byte_order_mark", "byte-order mark (U+FEFF) written by the editor",
-                 _regex("\ufeff")),
-    CleaningStep("line_endings", "Windows (CR LF) or old Mac (CR) line ending made a newline",
-                 _regex(r"\r\n?", "\n")),
+                 _regex(r"\A\ufeff")),
+    CleaningStep("line_endings", "Windows (CR LF), old Mac (CR) or Unicode (NEL, U+2028, "
+                 "U+2029) line ending made a newline",
+                 _regex(r"\r\n?|[\x85\u2028\u2029]", "\n")),
     CleaningStep("control_characters", "NUL or other control character (not text)",
-                 _regex("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+")),
+                 _regex(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]+")),
+    CleaningStep("invisible_characters", "invisible character inside the text (soft hyphen, "
+                 "zero-width space or joiner, word joiner, direction mark where it does "
+                 "nothing): it can hide a copy", _invisible),
+    CleaningStep("compatibility_characters", "ligature, fullwidth or mathematical letter or "
+                 "digit made the plain one (NFKC): it can hide a copy", _compatibility),
+    CleaningStep("canonical_composition", "letter and separate accent made one character "
+                 "(NFC): it can hide a copy", _canonical_composition),
+    CleaningStep("unicode_spaces", "other Unicode space (em, thin, ideographic ...) made a "
+                 "plain space", _unicode_spaces),
     CleaningStep("metadata_prefix", "scraper metadata prefix (date kept in the manifest)",
                  _regex(r"\A\s*date[ \t]+\d{4}-\d{2}-\d{2}[ \t]+")),
     CleaningStep("headline", "headline line (kept in the manifest)", _headline),
@@ -398,3 +609,9 @@ STEPS: tuple[CleaningStep, ...] = (
     CleaningStep("whitespace", "whitespace: paragraphs separated by one blank line, no margins",
                  _whitespace),
 )
+
+# The steps that change characters, not text: applied to the manifest headline before it is
+# looked for, so a headline typed with a soft hyphen or a decomposed accent still matches.
+_CHARACTER_STEPS = tuple(s for s in STEPS if s.name in (
+    "invisible_characters", "compatibility_characters", "canonical_composition",
+    "unicode_spaces"))

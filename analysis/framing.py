@@ -108,7 +108,9 @@ class Lexicon:
 
 
 def _normal(surface: str) -> str:
-    return " ".join(tx.fold_chars(surface).lower().split())
+    """The key of a surface form: quotes, dashes and case folded (:func:`analysis.text.fold_case`,
+    as the text is in :func:`find_labels`), white space made single spaces."""
+    return " ".join(tx.fold_case(tx.fold_chars(surface)).split())
 
 
 def _compile(forms: list[str]) -> re.Pattern:
@@ -218,9 +220,11 @@ def find_labels(text: str, lexicon: Lexicon) -> pd.DataFrame:
     """Every lexicon label in ``text``: ``start, end, surface`` (as printed), ``label, group``.
 
     Matching is case-insensitive on folded text; the longest form wins at each place, matches
-    never overlap, and a form inside an exception phrase is not a use.
+    never overlap, and a form inside an exception phrase is not a use. The fold keeps every
+    character in its place (:func:`analysis.text.fold_case`; ``str.lower`` makes ``İ`` two
+    characters and would move every later offset), so ``text[start:end]`` is ``surface``.
     """
-    folded = tx.fold_chars(text).lower()
+    folded = tx.fold_case(tx.fold_chars(text))
     excepted = set(lexicon.exceptions["phrase"])
     labels, groups = lexicon._labels, lexicon.groups
     rows = []

@@ -323,6 +323,58 @@ def fold_chars(text: str) -> str:
     return text.translate(_FOLD)
 
 
+def _fold_one(char: str) -> str:
+    """One character's case fold, as one character (see :func:`fold_case`)."""
+    folded = char.casefold()
+    if len(folded) == 1:
+        return folded
+    lower = char.lower()
+    return lower if len(lower) == 1 else lower[0]
+
+
+@lru_cache(maxsize=1)
+def _case_expanding() -> tuple[regex.Pattern, dict[str, str]]:
+    """The characters whose full case fold is longer than one character, and their fold.
+
+    All are in the Basic Multilingual Plane (``ß``, ``İ``, ``ŉ``, Greek with accents and iota
+    subscripts, the ``ﬀ``-``ﬆ`` ligatures, ...); built on first need, as scanning the plane
+    takes a moment.
+    """
+    chars = {c: _fold_one(c) for c in map(chr, range(0x10000))
+             if not "\ud800" <= c <= "\udfff" and len(c.casefold()) != 1}
+    return regex.compile("[" + "".join(regex.escape(c) for c in chars) + "]"), chars
+
+
+def fold_case(text: str) -> str:
+    """Case-free form of ``text``, one character for one: ``len(fold_case(t)) == len(t)``.
+
+    An offset found in the fold (a regular-expression match, a ``find``) is the same offset
+    in ``text``, which ``text.lower()`` does not promise: ``"İ".lower()`` is two code points
+    (``i`` and a combining dot above), so every offset after a Turkish capital I would move.
+
+    Each character becomes its full case fold (``str.casefold``) when that is one character
+    (``Σ``, ``σ`` and ``ς`` all give ``σ``; ``ẞ`` gives ``ß``), else its lower case when that
+    is one character (``ß``, ``ﬁ`` and accented Greek with a long fold stay as they are, so
+    ``Straße`` and ``STRASSE`` do not meet), else the first character of its lower case: the
+    only such character, ``İ`` (U+0130), gives a plain ``i``, so ``İdlib``, ``IDLIB`` and
+    ``Idlib`` all fold to ``idlib``. No locale rule is applied (Turkish ``I`` still gives ``i``,
+    not ``ı``).
+    """
+    folded = text.casefold()
+    if len(folded) == len(text):  # no character expanded (a fold is never empty)
+        return folded
+    pattern, one = _case_expanding()
+    out, pos = [], 0
+    for m in pattern.finditer(text):
+        out += [text[pos:m.start()].casefold(), one[m.group()]]
+        pos = m.end()
+    out.append(text[pos:].casefold())
+    result = "".join(out)
+    if len(result) != len(text):  # pragma: no cover - an expanding character past the BMP
+        result = "".join(map(_fold_one, text))
+    return result
+
+
 def word_spans(text: str) -> list[tuple[int, int]]:
     """Character spans of the words of ``text``."""
     return [m.span() for m in _WORDS.finditer(text)]
@@ -410,7 +462,8 @@ def spelling_variants(path: Path | str | None = None) -> Mapping[str, str]:
                 raise ValueError(f"{where}: more fields than the header has")
             if row["british"] is None or row["american"] is None:
                 raise ValueError(f"{where}: too few fields (needs 'british' and 'american')")
-            british, american = row["british"].strip().lower(), row["american"].strip().lower()
+            british = fold_case(row["british"].strip())
+            american = fold_case(row["american"].strip())
             if not british or not american:
                 raise ValueError(f"{where}: empty form")
             if table.get(british, american) != american:
@@ -419,13 +472,23 @@ def spelling_variants(path: Path | str | None = None) -> Mapping[str, str]:
     return MappingProxyType(table)
 
 
+# Characters with no look of their own (joiners, variation selectors): cleaning keeps the few
+# that matter in their script (a zero-width non-joiner in Persian, say); words match without.
+_IGNORABLE = regex.compile(r"\p{Default_Ignorable_Code_Point}+")
+
+
 def match_form(word: str, variants: Mapping[str, str] | None = None) -> str:
     """The form words are matched on: case, quote and dash styles and spelling folded.
 
     ``Defence``, ``defense`` and ``DEFENSE`` all give ``defense``; ``Syria’s`` gives
-    ``syria's``. ``variants`` maps British to American forms (default: the book's table).
+    ``syria's``; ``İstanbul`` gives ``istanbul`` (see :func:`fold_case`). Characters with no
+    look of their own (zero-width joiners, variation selectors) are left out, so a word written
+    with or without them is one form. The form is a key only, never sliced with offsets.
+    ``variants`` maps British to American forms (default: the book's table).
     """
-    folded = fold_chars(word).lower()
+    folded = fold_case(fold_chars(word))
+    if not folded.isascii():
+        folded = _IGNORABLE.sub("", folded)
     table = spelling_variants() if variants is None else variants
     return table.get(folded, folded)
 
