@@ -25,7 +25,8 @@ def _run(args: argparse.Namespace) -> int:
     config = load_config(args.config, overrides)
     say = (lambda msg: None) if args.quiet else (
         lambda msg: print(terminal_safe(msg), file=sys.stderr, flush=True))
-    done = pipeline.run(args.folder, args.out, config, scheduler=args.scheduler,
+    stages = args.stages.split(",") if args.stages else None
+    done = pipeline.run(args.folder, args.out, config, stages=stages, scheduler=args.scheduler,
                         progress=not args.quiet and sys.stderr.isatty(), csv=args.csv, log=say)
     print(pipeline.summary(done))
     return 0
@@ -44,6 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--config", default=None, help="TOML file of settings (see README)")
     run.add_argument("--set", action="append", metavar="SECTION.SETTING=VALUE",
                      help="one setting, e.g. --set reuse.max_gap=20 (repeatable)")
+    run.add_argument("--stages", default=None, metavar="NAME,NAME",
+                     help="run only these stages and those they read (default: all)")
     run.add_argument("--scheduler", default=None,
                      help="Dask scheduler address (tcp://host:port) for the reuse index")
     run.add_argument("--quiet", action="store_true", help="no progress output")

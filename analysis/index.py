@@ -19,7 +19,7 @@ are the passages. The defaults (:data:`INDEX_DEFAULT`) choose pairs on shared 5-
 non-boilerplate trigrams). A chosen pair
 gets every one of its seeds, so its passages are exactly the all-pairs ones; what the defaults
 lose is a pair whose copy is edited so densely that fewer than two 5-word runs survive. On the
-five texts the passages are the same; on the synthetic corpora of :mod:`analysis.bench_scale`
+five texts the passages are the same; on the synthetic corpora of :mod:`benchmarks.scale`
 (10 % of copied words edited) 13 of 6,010 planted copies at 10,000 articles (0.2 %) were of
 that kind. A corpus of heavily rewritten copies should use ``EXACT`` or ``select_n=4``
 (slower: more chance pairs).
@@ -29,7 +29,7 @@ publication order (earlier documents are sources). Texts are made into documents
 pairs that are aligned, a few at a time, so a large corpus is never held as documents.
 
 :data:`INDEX_ABOVE`: above this many documents the index is faster than all pairs. Measured by
-``python -m analysis.bench_scale --threshold`` (synthetic news-length articles, 2 shared cores,
+``python -m benchmarks.scale --threshold`` (synthetic news-length articles, 2 shared cores,
 load about 4): all pairs 0.02 s at 5 documents, 0.03 s at 10, 0.23 s at 20, 0.64 s at 50,
 1.35 s at 100, 4.06 s at 200; the index 0.00 s, 0.02 s, 0.11 s, 0.09 s, 0.30 s, 1.67 s. Below
 ten documents both take hundredths of a second, so the choice does not matter there.

@@ -636,14 +636,34 @@ def stage_keys(config: Config, code: str, inputs: dict[str, str]) -> dict[str, s
 
 # --- The run ------------------------------------------------------------------------------------
 
+def selected(names: Iterable[str] | None) -> tuple[str, ...]:
+    """The stages ``names`` and every stage they read, in pipeline order (all when ``None``)."""
+    if names is None:
+        return STAGE_NAMES
+    by_name = {s.name: s for s in STAGES}
+    unknown = sorted(set(names) - set(by_name))
+    if unknown:
+        raise AnalysisError(f"unknown stage(s) {', '.join(unknown)} (stages: "
+                            f"{', '.join(STAGE_NAMES)})", file="command line")
+    want, todo = set(), list(names)
+    while todo:
+        name = todo.pop()
+        if name not in want:
+            want.add(name)
+            todo.extend(by_name[name].needs)
+    return tuple(n for n in STAGE_NAMES if n in want)
+
+
 def run(root: Path | str, out: Path | str, config: Config | None = None, *,
-        scheduler: str | None = None, progress: bool = False, csv: bool = False,
+        stages: Iterable[str] | None = None, scheduler: str | None = None,
+        progress: bool = False, csv: bool = False,
         log: Callable[[str], None] | None = None) -> store.StoredRun:
     """Run every stage on the folder ``root`` into the run folder ``out``; return it opened.
 
     ``out`` is checked before any work (:func:`analysis.store.check_output`). Stages whose key
     matches the earlier run in ``out`` are carried over; the new run is written beside ``out``
-    and swapped in whole. ``csv`` also writes every table as spreadsheet-safe CSV.
+    and swapped in whole. ``stages`` runs only those stages and the ones they read. ``csv`` also
+    writes every table as spreadsheet-safe CSV.
     """
     config = config or Config()
     root = Path(root).expanduser().resolve()
@@ -651,7 +671,8 @@ def run(root: Path | str, out: Path | str, config: Config | None = None, *,
     say = log or (lambda _msg: None)
     earlier = store.StoredRun.open(out) if out.exists() and any(out.iterdir()) else None
     inputs = input_checksums(root) if root.is_dir() else {}
-    keys = stage_keys(config, code_fingerprint(), inputs)
+    keys = {name: key for name, key in stage_keys(config, code_fingerprint(), inputs).items()
+            if name in selected(stages)}
     if earlier is not None and _current(earlier, keys, csv):
         say("every stage is current: nothing to do")
         stages = {k: {**v, "reused": True} for k, v in earlier.manifest["stages"].items()}
@@ -691,7 +712,7 @@ def _run_stages(root: Path, folder: Path, config: Config, keys: dict[str, str],
     ctx = Context(root, config, folder, ErrorLog(), progress=progress, scheduler=scheduler)
     done: dict[str, dict] = {}
     before = (earlier.manifest.get("stages", {}) if earlier else {})
-    for stage in STAGES:
+    for stage in (s for s in STAGES if s.name in keys):
         old = before.get(stage.name, {})
         if old.get("key") == keys[stage.name] and earlier is not None:
             for name in [*stage.tables, f"errors_{stage.name}"]:

@@ -12,3 +12,17 @@
 
 ``analysis`` never imports from here; these tools import ``analysis``.
 """
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS_ENV = "WIRESPIN_CORPUS"
+
+
+def book_corpus() -> Path:
+    """The corpus the book is built for: ``$WIRESPIN_CORPUS`` (set by ``book-for``), else the
+    book's own ``data/``. Only the book tools, which are entry points, read the environment."""
+    return Path(os.environ.get(CORPUS_ENV) or ROOT / "data").expanduser().resolve()

@@ -2,9 +2,9 @@
 
 ``python -m booktools.book_for CORPUS OUT [CHAPTER ...]`` copies the book's pages and
 configuration to ``OUT/src`` and builds them into ``OUT/_build/html`` with ``WIRESPIN_CORPUS``
-pointing the chapters at ``CORPUS``, ``WIRESPIN_RUN`` at their stored run in ``OUT/_build/run``
-and ``WIRESPIN_BOOK`` sending the published figures into the copy; nothing of the main build is
-touched. ``CHAPTER`` names (``01_corpus``) limit the table of
+pointing the chapters at ``CORPUS`` and ``WIRESPIN_RUN`` at their stored run in
+``OUT/_build/run``; the chapters run in the copy's ``book/``, so their published figures land in
+the copy. Nothing of the main build is touched. ``CHAPTER`` names (``01_corpus``) limit the table of
 contents to those chapters; the build is then not strict (the intro's links to the other
 chapters dangle).
 
@@ -52,7 +52,7 @@ MARKER = ".wirespin-book"
 MARKER_TOOL = "wire-and-spin book-for"
 SRC, BUILD, NEXT, OLD, LOG = "src", "_build", ".wirespin-next", ".wirespin-old", "book-for.log"
 # Read by the chapters: the corpus folder, the book copy (for figures) and the stored run.
-CORPUS_ENV, BOOK_ENV, RUN_ENV = "WIRESPIN_CORPUS", "WIRESPIN_BOOK", "WIRESPIN_RUN"
+CORPUS_ENV, RUN_ENV = "WIRESPIN_CORPUS", "WIRESPIN_RUN"
 RUN = "run"  # the chapters' stored run, in the build folder: it goes and comes with the cache
 
 USAGE = ("usage: python -m booktools.book_for CORPUS OUT [CHAPTER ...]\n"
@@ -289,7 +289,7 @@ def _last_error(log: Path) -> str:
 def _run_build(src: Path, staging: Path, corpus: Path, strict: bool, log: Path,
                root: Path) -> None:
     pythonpath = os.pathsep.join(p for p in (str(root), os.environ.get("PYTHONPATH", "")) if p)
-    env = {**os.environ, CORPUS_ENV: str(corpus), BOOK_ENV: str(src),
+    env = {**os.environ, CORPUS_ENV: str(corpus),
            RUN_ENV: str(staging / BUILD / RUN), "PYTHONPATH": pythonpath}
     command = [sys.executable, "-c", "from jupyter_book.cli.main import main; main()",
                "build", str(src), "--path-output", str(staging), "-n", "--keep-going",

@@ -135,11 +135,11 @@ def _main(argv: list[str]) -> int:
         print("usage: python -m booktools.cachekey BUILD_DIR   (before `jupyter-book build .`)",
               file=sys.stderr)
         return 2
-    from analysis.corpus import corpus_root  # $WIRESPIN_CORPUS, else the book's data
+    from booktools import book_corpus  # $WIRESPIN_CORPUS, else the book's data
 
     build = Path(argv[0])
     had_cache = (build / CACHE_DIR).exists()
-    drop = prepare(build, corpus_root(), ROOT / "_toc.yml")
+    drop = prepare(build, book_corpus(), ROOT / "_toc.yml")
     if CACHE in drop and had_cache:
         print("the corpus, analysis/ or data/ changed since the cache was filled: "
               "running every chapter again")

@@ -175,9 +175,9 @@ def write_data_zip(app, exception) -> None:
     """Write ``_static/wire-and-spin-data.zip`` into the built site (see the module doc)."""
     if exception is not None or app.builder.format != "html":
         return
-    from analysis.corpus import corpus_root
+    from booktools import book_corpus
 
-    corpus = corpus_root()
+    corpus = book_corpus()
     out = Path(app.outdir) / "_static"
     entries = _zip_entries(corpus, out / "figures", getattr(app.env, "ws_published", {}))
     _title, version = book_citation(app)

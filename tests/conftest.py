@@ -22,3 +22,9 @@ def lexicon() -> framing.Lexicon:
 @pytest.fixture(scope="session")
 def extracted(corpus):
     return claims.extract_claims(corpus)
+
+
+@pytest.fixture(scope="session")
+def book_run(tmp_path_factory):
+    """The stored run of the book's five texts (every stage but the reuse calibration)."""
+    return shared.run(None, str(tmp_path_factory.mktemp("book-run") / "run"))

@@ -5,7 +5,7 @@ from functools import lru_cache
 import pytest
 
 from analysis import distributed, index, reuse
-from analysis.bench_scale import synthetic_corpus
+from benchmarks.scale import synthetic_corpus
 from analysis.corpus import load_corpus
 
 distributed_lib = pytest.importorskip("distributed")

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis import index, reuse
-from analysis.bench_scale import score, synthetic_corpus
+from benchmarks.scale import score, synthetic_corpus
 from analysis.corpus import load_corpus
 
 

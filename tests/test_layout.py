@@ -109,15 +109,7 @@ def test_module_is_not_a_tool(module):
     assert not problems, f"analysis/{module} " + "; ".join(problems)
 
 
-TEST_PATH_XFAIL = {
-    "present/spin.py": "present/spin.FIXTURE reads tests/fixtures/corpus (to be removed by "
-                       "another change; this flips to a failure when it is)",
-}
-
-
-@pytest.mark.parametrize("module", [
-    pytest.param(m, marks=pytest.mark.xfail(strict=True, reason=TEST_PATH_XFAIL[m]))
-    if m in TEST_PATH_XFAIL else m for m in MODULES])
+@pytest.mark.parametrize("module", MODULES)
 def test_module_names_no_test_path(module):
     """The library never reaches into the test suite: no ``tests`` or ``fixtures`` path."""
     found = _test_paths((PACKAGE / module).read_text(encoding="utf-8"))

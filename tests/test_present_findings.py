@@ -5,14 +5,14 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from analysis.corpus import load_corpus
+import shared
 from analysis.present.findings import findings
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "corpus"
 
 
-def test_book_findings_name_the_roles(corpus):
-    text = findings(corpus).text
+def test_book_findings_name_the_roles(book_run):
+    text = findings(book_run).text
     assert set(text) == {"finding-reuse", "finding-numbers", "finding-voices", "finding-framing",
                          "finding-spin"}
     assert text["finding-reuse"].startswith("*Times of Israel* takes the largest share")
@@ -22,8 +22,8 @@ def test_book_findings_name_the_roles(corpus):
     assert "the only report over its decision threshold" in text["finding-spin"]
 
 
-def test_fixture_findings_follow_its_own_data():
-    text = findings(load_corpus(FIXTURE)).text
+def test_fixture_findings_follow_its_own_data(tmp_path):
+    text = findings(shared.run(str(FIXTURE), str(tmp_path / "run"))).text
     assert text["finding-reuse"].startswith("*Courier* takes the largest share")
     assert "mostly to *Gazette*" in text["finding-reuse"]
     assert "1 conflict" in text["finding-numbers"]
@@ -35,5 +35,5 @@ def test_manifest_labels_cannot_add_markup(tmp_path):
     manifest = (root / "manifest.csv").read_text(encoding="utf-8")
     (root / "manifest.csv").write_text(manifest.replace(",Courier,", ",<b>Courier</b>,"),
                                        encoding="utf-8")
-    text = findings(load_corpus(root)).text["finding-reuse"]
+    text = findings(shared.run(str(root), str(tmp_path / "run"))).text["finding-reuse"]
     assert "<b>" not in text and text.startswith("*&lt;b&gt;Courier&lt;")

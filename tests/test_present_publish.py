@@ -154,9 +154,12 @@ def test_table_caption_is_escaped(tmp_path):
 
 
 def test_figures_dir_follows_the_book_root(monkeypatch, tmp_path):
-    monkeypatch.delenv(figures.BOOK_ENV, raising=False)
-    assert figures.figures_dir() == figures.FIGURES
-    monkeypatch.setenv(figures.BOOK_ENV, str(tmp_path))
+    monkeypatch.setattr(figures, "_BOOK", [])
+    with pytest.raises(RuntimeError, match="setup"):
+        figures.figures_dir()
+    (tmp_path / "book").mkdir()
+    monkeypatch.chdir(tmp_path / "book")
+    figures.setup()  # kernels run in book/: the book is its parent
     assert figures.figures_dir() == tmp_path.resolve() / "_static" / "figures"
     figures.publish_table(DATA, "tab-elsewhere", "c", "s", glue=False)
     assert (tmp_path / "_static" / "figures" / "tab-elsewhere.csv").is_file()

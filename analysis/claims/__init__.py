@@ -14,7 +14,7 @@ article ids; it works on any corpus.
 Run the method alone: ``python -m analysis.claims [CORPUS_FOLDER] [--out claims.csv]``.
 
 Libraries against the former hand code, measured on the book's hand annotation
-(``data/annotations/claims/claims.csv``, 43 claims; ``python -m analysis.bench_claims``):
+(``data/annotations/claims/claims.csv``, 43 claims; ``python -m benchmarks.claims``):
 
 - number words: ``text2num`` (plus two small rules it lacks: ``a``/``an`` for one before a scale,
   ``dozen``) gives extraction P/R/F1 and value accuracy equal to the hand parser

@@ -8,7 +8,7 @@
 (years, dates, clock times, model names such as ``S-400``, ordinals, durations, ``the two
 countries``).
 
-Measured on the hand annotation (``python -m analysis.bench_claims``): ``text2num`` for number
+Measured on the hand annotation (``python -m benchmarks.claims``): ``text2num`` for number
 words gives the same extraction scores as the former hand parser on the book's five texts (see the
 ``analysis.claims`` docstring for the numbers), so the library is used and the hand word parser is
 gone.

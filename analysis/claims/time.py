@@ -2,7 +2,7 @@
 report's publication date (``Thursday``, ``earlier this month``, ``since mid-December``).
 
 Measured against ``dateparser`` (``RELATIVE_BASE`` = publication date, ``PREFER_DATES_FROM`` =
-past) on the hand annotation's resolved periods (``python -m analysis.bench_claims``), this hand
+past) on the hand annotation's resolved periods (``python -m benchmarks.claims``), this hand
 resolver is kept: see the ``analysis.claims`` docstring for the numbers. ``dateparser`` returns
 one instant, not a period (``this month``, ``since December`` become a single day or nothing),
 gives the previous week's day for the publication day's own week-day, and reads ``March 5``

@@ -54,8 +54,8 @@ def load_gold(corpus: Corpus, lexicon: Lexicon | None = None) -> pd.DataFrame | 
             raise bad(f"sentence {sid!r} is not in the corpus", "sentence_id")
         if sentences.loc[sid, "article_id"] != row["article_id"]:
             raise bad(f"sentence {sid!r} is not in {row['article_id']!r}", "sentence_id")
-        n = tx.fold_chars(sentences.loc[sid, "text"]).lower().count(
-            tx.fold_chars(row["surface"]).lower())
+        n = tx.fold_case(tx.fold_chars(sentences.loc[sid, "text"])).count(
+            tx.fold_case(tx.fold_chars(row["surface"])))
         if n < int(occurrence):
             raise bad(f"{row['surface']!r} occurs {n} time(s) in {sid}, so occurrence "
                       f"{occurrence} is not there", "surface")

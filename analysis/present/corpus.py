@@ -86,7 +86,10 @@ STEP_KINDS = {
     "source_line": "boilerplate removed", "contributor_credit": "boilerplate removed",
     "nbsp": "scraper damage repaired", "run_together": "scraper damage repaired",
     "apostrophe": "scraper damage repaired",
-    "whitespace": "white space normalized",
+    "whitespace": "white space normalized", "unicode_spaces": "white space normalized",
+    "invisible_characters": "look-alike characters normalized",
+    "compatibility_characters": "look-alike characters normalized",
+    "canonical_composition": "look-alike characters normalized",
     "decode": "file format repaired", "byte_order_mark": "file format repaired",
     "line_endings": "file format repaired", "control_characters": "file format repaired",
 }
@@ -136,7 +139,7 @@ def audit_chart(corpus: Corpus) -> alt.Chart:
 
 # The order a reader meets the kinds of change in: what left the body first, repairs last.
 KIND_ORDER = ("metadata to manifest", "boilerplate removed", "scraper damage repaired",
-              "white space normalized", "other")
+              "look-alike characters normalized", "white space normalized", "other")
 
 
 def removed_text(corpus: Corpus) -> pd.DataFrame:

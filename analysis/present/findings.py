@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis import claims, framing, quotes, reuse
 from analysis.corpus import Corpus
 from analysis.present.publish import plain_markdown
+from analysis.store import StoredRun
 
 
 @dataclass(frozen=True)
@@ -27,25 +27,25 @@ def _pct(x: float) -> str:
     return f"{100 * x:.0f}%"
 
 
-def _reuse(corpus: Corpus, res: reuse.Results) -> str:
+def _reuse(corpus: Corpus, run: StoredRun) -> str:
     labels = corpus.articles.set_index("id")["label"].map(plain_markdown)
-    comp = res.composition
+    comp = run.table("composition")
     if comp.empty or comp["derived_share"].max() <= 0:
         return "No report shares a copied passage with an earlier one."
     top = comp.loc[comp["derived_share"].idxmax()]
-    into = [p for p in res.primary if p.target_id == top["article_id"]]
-    by_source = pd.Series([p.n_matched for p in into],
-                          index=[p.source_id for p in into]).groupby(level=0).sum()
+    passages = run.table("passages")
+    primary = passages[passages["primary"]]
+    into = primary[primary["target_id"] == top["article_id"]]
+    by_source = into.groupby("source_id")["aligned_words"].sum()
     source = labels[by_source.idxmax()]
-    n_copying = len({(p.source_id, p.target_id) for p in res.primary})
+    n_copying = len(primary[["source_id", "target_id"]].drop_duplicates())
     return (f"*{labels[top['article_id']]}* takes the largest share of its words from an earlier "
             f"report: {_pct(top['derived_share'])} of them are aligned word for word, mostly to "
             f"*{source}*. In all, {n_copying} pair(s) of reports share copied passages.")
 
 
-def _numbers(corpus: Corpus) -> str:
-    found = claims.extract_claims(corpus)
-    comparison = claims.compare(found, corpus)
+def _numbers(run: StoredRun) -> str:
+    found, comparison = run.table("claims"), run.table("claim_comparison")
     multi = comparison[comparison["n_reports"] > 1]
     counts = multi["verdict"].value_counts()
     parts = [f"{n} {verdict}" for verdict, n in counts.items()] or ["none compared"]
@@ -67,10 +67,10 @@ def _voices(corpus: Corpus) -> str:
             f"({k['top_speaker_units']} voice units in {k['top_speaker_reports']} reports).")
 
 
-def _framing(corpus: Corpus, edits: pd.DataFrame) -> str:
-    result = framing.analyse(corpus, quotes.find_quotes(corpus), edits)
-    sig = result.label_keyness[result.label_keyness["significant"]]
-    n_uses = len(result.uses)
+def _framing(run: StoredRun) -> str:
+    label_keyness = run.table("label_keyness")
+    sig = label_keyness[label_keyness["significant"]] if len(label_keyness) else label_keyness
+    n_uses = len(run.table("label_uses"))
     if sig.empty:
         return (f"The contested labels are used {n_uses} times, but no report uses any label "
                 "significantly more than the others (every |z| < 1.96): counts this small "
@@ -79,11 +79,10 @@ def _framing(corpus: Corpus, edits: pd.DataFrame) -> str:
             "difference(s) reach |z| ≥ 1.96.")
 
 
-def _spin(corpus: Corpus) -> str:
+def _spin(corpus: Corpus, run: StoredRun) -> str:
     from analysis.present import spin as spin_chapter
 
-    ch = spin_chapter.run(corpus)
-    scores = ch.results.scores
+    scores = spin_chapter.from_run(run).scores
     labels = corpus.articles.set_index("id")["label"].map(plain_markdown)
     top = scores.loc[scores["per_100_words"].idxmax()]
     spun = scores[scores["spun"]]
@@ -95,13 +94,13 @@ def _spin(corpus: Corpus) -> str:
             f"words, {verdict}.")
 
 
-def findings(corpus: Corpus) -> Findings:
-    """Every finding sentence, by glue name."""
-    res = reuse.analyse(corpus)
+def findings(run: StoredRun) -> Findings:
+    """Every finding sentence, by glue name, from the stored run."""
+    corpus = run.corpus()
     return Findings({
-        "finding-reuse": _reuse(corpus, res),
-        "finding-numbers": _numbers(corpus),
+        "finding-reuse": _reuse(corpus, run),
+        "finding-numbers": _numbers(run),
         "finding-voices": _voices(corpus),
-        "finding-framing": _framing(corpus, reuse.copied_edits(corpus)),
-        "finding-spin": _spin(corpus),
+        "finding-framing": _framing(run),
+        "finding-spin": _spin(corpus, run),
     })

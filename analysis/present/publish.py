@@ -13,14 +13,13 @@ Captions and source lines are plain text: :func:`plain_markdown` escapes them, s
 from a manifest (a label, a headline) shows as written and never becomes markup or script.
 
 Building the book for another corpus folder (``make book-for``) is a book tool, not part of this
-package: see ``booktools.book_for``; it points :func:`figures_dir` at its copy of the book with
-``WIRESPIN_BOOK``.
+package: see ``booktools.book_for``. Its chapters run in its copy's ``book/`` folder, so
+:func:`setup` sends their published files into that copy.
 """
 
 from __future__ import annotations
 
 import html
-import os
 import re
 import string
 from dataclasses import dataclass, field
@@ -31,23 +30,32 @@ import altair as alt
 import pandas as pd
 import vl_convert as vlc
 
-from analysis.present.theme import FONT, PALETTE, THEME, setup, themed  # noqa: F401
+from analysis.present.theme import FONT, PALETTE, THEME, themed  # noqa: F401
+from analysis.present.theme import setup as theme_setup
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-STATIC = ROOT / "_static"
-FIGURES = STATIC / "figures"  # the main book's; a build elsewhere sets WIRESPIN_BOOK
-BOOK_ENV = "WIRESPIN_BOOK"
 FIGURES_URL = "../_static/figures"  # from a chapter page in book/ to the site's _static
 
 _FIG_ID = re.compile(r"^fig-[a-z0-9]+(?:-[a-z0-9]+)*$")
 _TAB_ID = re.compile(r"^tab-[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
+_BOOK: list[Path] = []  # the book's source folder, set by :func:`setup`
+
+
+def setup(book: Path | str = "..") -> None:
+    """Notebook set-up: charts render through the book's safe SVG renderer, all rows are kept,
+    and published files go to ``<book>/_static/figures``. ``book`` is the book's source folder:
+    by default the chapter's parent, since kernels run in ``book/`` (the main book and a
+    ``book-for`` copy alike), so no path into the package is needed."""
+    theme_setup()
+    _BOOK[:] = [Path(book).expanduser().resolve()]
+
+
 def figures_dir() -> Path:
-    """Where published files go: ``$WIRESPIN_BOOK/_static/figures`` when the kernel runs for a
-    book built elsewhere (``book-for``), else the package's own ``_static/figures``."""
-    book = os.environ.get(BOOK_ENV)
-    return Path(book).expanduser().resolve() / "_static" / "figures" if book else FIGURES
+    """Where published files go: ``_static/figures`` of the book :func:`setup` named."""
+    if not _BOOK:
+        raise RuntimeError("call analysis.present.publish.setup() first (or pass out_dir)")
+    return _BOOK[0] / "_static" / "figures"
 
 
 _MARKUP = set(string.punctuation) - set("&<>")
