@@ -1,4 +1,4 @@
-"""The command line: ``wirespin run|init|check`` (also ``python -m analysis ...``).
+"""The command line: ``python -m analysis run|init|check`` (``wirespin`` adds ``book-for``).
 
 ``run FOLDER --out DIR`` runs every stage into a run folder (see :mod:`analysis.pipeline`);
 ``init`` and ``check`` are the corpus tools of :mod:`analysis.corpus`. Settings come from
@@ -58,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
         from analysis import corpus
 
         return corpus._main([args.command, *args.rest])
+
     try:
         return _run(args)
     except AnalysisError as err:

@@ -467,3 +467,15 @@ def test_rebuild_shows_the_corrected_label(tmp_path):
     html = bf.book_for(corpus, out, ["01_corpus"])
     page = (html / "book" / "01_corpus.html").read_text(encoding="utf-8")
     assert "Northwire Corrected" in page
+
+
+def test_wirespin_dispatches_to_the_analysis_and_the_book_tools(tmp_path, capsys):
+    """``wirespin run`` is ``python -m analysis run``; ``wirespin book-for`` is the book tool."""
+    from booktools import cli
+
+    fixture = Path(__file__).resolve().parent / "fixtures" / "corpus"
+    assert cli.main(["run", str(fixture), "--out", str(tmp_path / "run"), "--quiet",
+                     "--stages", "load"]) == 0
+    assert (tmp_path / "run" / "run.json").is_file()
+    assert cli.main(["book-for"]) == 2
+    assert "usage" in capsys.readouterr().err
