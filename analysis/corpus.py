@@ -2,8 +2,8 @@
 
 A corpus folder holds ``manifest.csv`` and the article files. The *text folder* is ``raw/`` when
 the folder has one, else the folder itself. :func:`load_corpus` reads it, checks it and returns
-tidy frames with stable ids. Called with no folder it loads the book's own five texts; nothing
-here reads the environment (the entry points name the folder).
+tidy frames with stable ids. The caller names the folder; nothing here reads the environment
+or knows a folder of its own.
 
 The folder is untrusted input, and nothing in it is left out in silence:
 
@@ -48,7 +48,6 @@ from analysis import cleaning, text
 from analysis.text import (AnalysisError, binary_format, decode_bytes, read_table, shown,
                            terminal_safe)
 
-PACKAGE_DATA = Path(__file__).resolve().parent.parent / "data"
 MANIFEST = "manifest.csv"
 BACKUP = MANIFEST + ".bak"  # init --force keeps the old manifest as manifest.csv.bak-<time>
 # Folders beside the manifest that hold other inputs, never articles (see the README).
@@ -163,9 +162,11 @@ class Corpus:
 
 
 def corpus_root(root: Path | str | None = None) -> Path:
-    """The corpus folder: ``root`` if given, else the book's data."""
+    """The corpus folder ``root``, resolved; the caller always names it (the library knows no
+    folder of its own, and reads no environment)."""
     if root is None:
-        root = PACKAGE_DATA
+        raise CorpusError("no corpus folder given: name the folder that holds manifest.csv",
+                          file="(none)", step="manifest")
     try:
         return Path(root).expanduser().resolve()
     except (OSError, RuntimeError) as err:

@@ -7,7 +7,7 @@ speaker's choice), counts them, compares reports word by word with the weighted 
 Monroe, Colaresi and Quinn (2008), and finds the edits inside copied passages that change a label.
 
 The lexicon is ``<corpus root>/framing/labels.csv`` when the corpus has one, else the book's
-(``data/framing/labels.csv``); an ``exceptions.csv`` beside it lists phrases in which a form does
+(package data: ``analysis/resources/framing/labels.csv``); an ``exceptions.csv`` beside it lists phrases in which a form does
 not name its label ("Syrian military presence" of Russia is not the Syrian army). Quotations come
 from ``analysis.quotes.find_quotes`` and copy edits from ``analysis.reuse.copied_edits``; the
 functions here take those frames as arguments. Nothing here reads annotations or draws charts
@@ -26,11 +26,11 @@ import pandas as pd
 from nltk.probability import FreqDist
 
 from analysis import text as tx
-from analysis.corpus import PACKAGE_DATA, Corpus
+from analysis.corpus import Corpus
 
 LEXICON_FILE = "labels.csv"
 EXCEPTIONS_FILE = "exceptions.csv"
-LEXICON_PATH = PACKAGE_DATA / "framing" / LEXICON_FILE
+LEXICON_PATH = tx.resource("framing", LEXICON_FILE)  # the book's lexicon, shipped as package data
 GROUPS = ("opposition", "state", "act")
 VOICES = ("own", "quoted")
 LEXICON_COLUMNS = ("group", "label", "surface")

@@ -359,8 +359,6 @@ def _reuse_check(ctx: Context) -> None:
     """The synthetic check and the parameter calibration of the reuse method, on a bounded,
     seeded draw of the pairs the default parameters find nothing in (so every passage found
     there is false)."""
-    import random
-
     from analysis import reuse
 
     found = passages_from_frame(ctx.table("passages"))

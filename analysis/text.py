@@ -13,6 +13,7 @@ import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
 from types import MappingProxyType
 
@@ -429,7 +430,13 @@ def sentence_spans(paragraph: str) -> list[tuple[int, int]]:
 
 # --- Matching forms (added for the reuse chapter) ----------------------------------------------
 
-SPELLING_TABLE = Path(__file__).resolve().parent.parent / "data" / "spelling" / "variants.csv"
+def resource(*parts: str) -> Path:
+    """A file shipped inside the package (``analysis/resources/...``), found with
+    :mod:`importlib.resources` so it is there in any installation, not only in a checkout."""
+    return Path(str(files("analysis").joinpath("resources", *parts)))
+
+
+SPELLING_TABLE = resource("spelling", "variants.csv")
 
 
 @dataclass(frozen=True)
@@ -444,7 +451,8 @@ class Token:
 
 @lru_cache(maxsize=4)
 def spelling_variants(path: Path | str | None = None) -> Mapping[str, str]:
-    """British form -> American form, from ``data/spelling/variants.csv`` (or ``path``).
+    """British form -> American form, from the package's ``resources/spelling/variants.csv``
+    (or ``path``).
 
     The table is cached and shared, so it is returned read-only (a ``MappingProxyType``).
     Raises ``ValueError`` naming the file and row when the table lacks its columns, a row has

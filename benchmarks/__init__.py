@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+BOOK = ROOT / "data"  # the book's own corpus folder
 
 
 def timed(command: list[str]) -> float:

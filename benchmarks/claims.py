@@ -24,6 +24,7 @@ from analysis.claims.numbers import (_NUMBER_WORDS, SCALES, TENS, UNITS, digits_
                                      normal_phrase)
 from analysis.corpus import load_corpus
 from analysis.evaluation import claims as evaluation
+from benchmarks import BOOK
 
 
 def hand_parse_number(phrase: str) -> float:
@@ -105,7 +106,7 @@ def variant(parse=None, resolve=None):
 
 def measure() -> pd.DataFrame:
     """One row per variant: extraction scores and field accuracies against the annotation."""
-    corpus = load_corpus()
+    corpus = load_corpus(BOOK)
     gold = evaluation.load_gold(corpus)
     rows = []
     for name, kw in [("hand number words", {"parse": hand_parse_number}),

@@ -18,7 +18,8 @@ import time
 from pathlib import Path
 
 from analysis import cleaning
-from analysis.corpus import PACKAGE_DATA, load_corpus
+from analysis.corpus import load_corpus
+from benchmarks import BOOK
 
 SIZES_KB = (10, 100, 1_000, 5_000, 20_000)
 
@@ -26,7 +27,7 @@ SIZES_KB = (10, 100, 1_000, 5_000, 20_000)
 def sample_text(n_bytes: int) -> str:
     """The book's raw texts repeated and cut (at a character) to about ``n_bytes`` of UTF-8."""
     seed = "\n\n".join(p.read_text(encoding="utf-8")
-                       for p in sorted((PACKAGE_DATA / "raw").glob("*.txt")))
+                       for p in sorted((BOOK / "raw").glob("*.txt")))
     data = (seed * (n_bytes // len(seed.encode("utf-8")) + 1)).encode("utf-8")[:n_bytes]
     return data.decode("utf-8", errors="ignore")
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 import random
 
 from analysis import reuse
-from benchmarks import median_ms
+from benchmarks import BOOK, median_ms
 from analysis.corpus import load_corpus
 
 
 def synthetic_pair(n_words: int = 1000, rate: float = 0.1, seed: int = 1) -> tuple[str, str]:
     """Two texts of ``n_words`` corpus words: a random text and an edited copy of it."""
-    corpus = load_corpus()
+    corpus = load_corpus(BOOK)
     vocab = sorted({w for aid in corpus.articles["id"] for w in
                     (t.text for t in reuse.documents(corpus)[aid].tokens)})
     rng = random.Random(seed)
@@ -29,7 +29,7 @@ def synthetic_pair(n_words: int = 1000, rate: float = 0.1, seed: int = 1) -> tup
 
 
 def main(repeats: int = 10) -> None:
-    corpus = load_corpus()
+    corpus = load_corpus(BOOK)
 
     def end_to_end() -> None:
         docs = reuse.documents(corpus)

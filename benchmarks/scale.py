@@ -38,6 +38,7 @@ from pathlib import Path
 import numpy as np
 
 from analysis import index, reuse
+from benchmarks import BOOK
 
 ROOT = Path(__file__).resolve().parent.parent  # each size runs as `python -m` from here
 SIZES = (1_000, 10_000, 100_000)
@@ -66,7 +67,7 @@ class Synthetic:
 def vocabulary() -> tuple[tuple[str, ...], np.ndarray]:
     """The words of the book's corpus and their relative frequencies."""
     from analysis.corpus import load_corpus
-    counts = Counter(t.text.lower() for doc in reuse.documents(load_corpus()).values()
+    counts = Counter(t.text.lower() for doc in reuse.documents(load_corpus(BOOK)).values()
                      for t in doc.tokens)
     words = tuple(sorted(counts))
     freq = np.array([counts[w] for w in words], dtype=float)

@@ -11,13 +11,14 @@ import pandas as pd
 
 from analysis import spin
 from analysis.corpus import load_corpus
+from benchmarks import BOOK
 
 
 def main() -> None:
     t0 = time.perf_counter()
     spin.lexicon(), spin.counts()
     t1 = time.perf_counter()
-    corpus = load_corpus()
+    corpus = load_corpus(BOOK)
     t2 = time.perf_counter()
     found = spin.flags(corpus.sentences)
     spin.document_scores(corpus.sentences, found)

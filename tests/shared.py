@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
-from analysis import corpus as corpus_mod
 from analysis import pipeline, reuse, store
 from analysis.corpus import Corpus, load_corpus
+
+
+# The book's own corpus folder (the tests know the repository; the library does not).
+BOOK = Path(__file__).resolve().parent.parent / "data"
 
 
 @lru_cache(maxsize=1)
 def corpus() -> Corpus:
     """The book's five texts, loaded once per test session."""
-    return load_corpus()
+    return load_corpus(BOOK)
 
 
 @lru_cache(maxsize=1)
@@ -28,4 +32,4 @@ STAGES = tuple(s for s in pipeline.STAGE_NAMES if s != "reuse_check")
 @lru_cache(maxsize=None)
 def run(root: str | None, folder: str) -> store.StoredRun:
     """The pipeline on ``root`` (None: the book's five texts) into ``folder``, once a session."""
-    return pipeline.run(root or corpus_mod.PACKAGE_DATA, folder, stages=STAGES)
+    return pipeline.run(root or BOOK, folder, stages=STAGES)

@@ -22,6 +22,7 @@ import pytest
 from analysis import corpus as corpus_mod
 from analysis.cleaning import rebuild_raw
 from analysis.corpus import CorpusError, DocumentError, init_manifest, load_corpus
+from shared import BOOK
 
 A = b"Headline A\nFirst paragraph. Second sentence.\n"
 HEADER = ["id", "file", "sha256", "outlet", "date", "headline", "encoding"]
@@ -312,7 +313,7 @@ def test_files_as_people_save_them_load_and_stay_rebuildable(case, tmp_path):
 
 def test_utf8_texts_are_never_decoded_otherwise():
     """The five texts are UTF-8 and charset-normalizer agrees; they get no decode row."""
-    loaded = load_corpus()
+    loaded = load_corpus(BOOK)
     assert set(loaded.articles["encoding"]) == {"utf-8"}
     assert "decode" not in set(loaded.edits["step"])
 

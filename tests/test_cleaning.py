@@ -11,11 +11,12 @@ from hypothesis import strategies as st
 from analysis.cleaning import (STEPS, CleaningStep, Piece, _replace, _replace_all, clean,
                                rebuild_raw)
 from analysis.corpus import load_corpus
+from shared import BOOK
 
 
 @pytest.fixture(scope="module")
 def corpus():
-    return load_corpus()
+    return load_corpus(BOOK)
 
 
 def test_raw_rebuilt_exactly_from_kept_and_removed(corpus):

@@ -12,28 +12,29 @@ import pytest
 from analysis import corpus as corpus_mod
 from analysis.corpus import CorpusError, init_manifest, load_corpus, read_manifest
 from analysis.text import sentence_spans, words
+from shared import BOOK
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
 
 @pytest.fixture(scope="module")
 def corpus():
-    return load_corpus()
+    return load_corpus(BOOK)
 
 
 def test_raw_files_are_byte_identical_to_the_seeds():
     if not SEEDS.is_dir():
         pytest.skip(f"no seeds folder at {SEEDS}")
-    raw = corpus_mod.PACKAGE_DATA / "raw"
+    raw = BOOK / "raw"
     assert sorted(p.name for p in raw.iterdir()) == sorted(p.name for p in SEEDS.iterdir())
     for seed in SEEDS.iterdir():
         assert (raw / seed.name).read_bytes() == seed.read_bytes(), seed.name
 
 
 def test_manifest_checksums_match_files():
-    manifest = read_manifest()
+    manifest = read_manifest(BOOK)
     for row in manifest.itertuples():
-        data = (corpus_mod.PACKAGE_DATA / "raw" / row.file).read_bytes()
+        data = (BOOK / "raw" / row.file).read_bytes()
         assert hashlib.sha256(data).hexdigest() == row.sha256
 
 
@@ -106,10 +107,11 @@ def test_small_corpus_loads(tmp_path):
     assert c.sentences["sentence_id"].tolist() == ["a-s01", "a-s02", "a-s03", "b-s01"]
 
 
-def test_the_environment_does_not_move_the_loader(tmp_path, monkeypatch):
-    """Entry points name the folder; a stray WIRESPIN_CORPUS does not redirect a library call."""
+def test_the_loader_needs_a_folder_and_ignores_the_environment(tmp_path, monkeypatch):
+    """Entry points name the folder; the library has no default and reads no WIRESPIN_CORPUS."""
     monkeypatch.setenv("WIRESPIN_CORPUS", str(make_corpus(tmp_path, GOOD)))
-    assert "a" not in load_corpus().articles["id"].tolist()
+    with pytest.raises(CorpusError, match="no corpus folder"):
+        load_corpus()
 
 
 def error_for(root: Path) -> CorpusError:
@@ -210,7 +212,7 @@ def test_init_manifest_then_fill_in(tmp_path):
 
 
 def test_cli_check_reports_errors(tmp_path, capsys):
-    shutil.copytree(corpus_mod.PACKAGE_DATA / "raw", tmp_path / "raw")
+    shutil.copytree(BOOK / "raw", tmp_path / "raw")
     assert corpus_mod._main(["check", str(tmp_path)]) == 1
     assert "manifest.csv" in capsys.readouterr().out
 

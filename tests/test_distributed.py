@@ -7,13 +7,14 @@ import pytest
 from analysis import distributed, index, reuse
 from benchmarks.scale import synthetic_corpus
 from analysis.corpus import load_corpus
+from shared import BOOK
 
 distributed_lib = pytest.importorskip("distributed")
 
 
 @lru_cache(maxsize=1)
 def five():
-    return reuse.documents(load_corpus())
+    return reuse.documents(load_corpus(BOOK))
 
 
 @lru_cache(maxsize=1)

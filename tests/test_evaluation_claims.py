@@ -7,11 +7,12 @@ import shutil
 import pandas as pd
 import pytest
 
-from analysis.corpus import PACKAGE_DATA, load_corpus
+from analysis.corpus import load_corpus
 from analysis.evaluation import GoldError, Scores
 from analysis.evaluation import claims as E
+from shared import BOOK
 
-GOLD = PACKAGE_DATA / "annotations" / "claims" / "claims.csv"
+GOLD = BOOK / "annotations" / "claims" / "claims.csv"
 
 
 def test_annotation_loads_and_locates_every_surface(corpus):
@@ -23,7 +24,7 @@ def test_annotation_loads_and_locates_every_surface(corpus):
 
 def test_no_annotation_folder_gives_none(tmp_path):
     for name in ("manifest.csv", "raw"):
-        src = PACKAGE_DATA / name
+        src = BOOK / name
         (shutil.copytree if src.is_dir() else shutil.copy)(src, tmp_path / name)
     assert E.load_gold(load_corpus(tmp_path)) is None
 

@@ -10,17 +10,18 @@ import pytest
 
 from analysis import framing as fr
 from analysis import text as tx
-from analysis.corpus import PACKAGE_DATA, load_corpus
+from analysis.corpus import load_corpus
 from analysis.evaluation import GoldError, Scores
 from analysis.evaluation import framing as ef
+from shared import BOOK
 
 NO_QUOTES = pd.DataFrame(columns=list(fr.QUOTE_COLUMNS))
 
 
 def _copy_corpus(tmp_path):
     """The book's corpus (manifest and texts) in ``tmp_path``, without annotations."""
-    shutil.copy(PACKAGE_DATA / "manifest.csv", tmp_path / "manifest.csv")
-    shutil.copytree(PACKAGE_DATA / "raw", tmp_path / "raw")
+    shutil.copy(BOOK / "manifest.csv", tmp_path / "manifest.csv")
+    shutil.copytree(BOOK / "raw", tmp_path / "raw")
     return tmp_path
 
 

@@ -5,14 +5,15 @@ import shutil
 import pandas as pd
 import pytest
 
-from analysis.corpus import PACKAGE_DATA, load_corpus
+from analysis.corpus import load_corpus
 from analysis.evaluation import GoldError
 from analysis.evaluation import quotes as ev
+from shared import BOOK
 
 
 @pytest.fixture(scope="module")
 def corpus():
-    return load_corpus()
+    return load_corpus(BOOK)
 
 
 def test_partial_matching_is_one_to_one():
@@ -38,8 +39,8 @@ def test_reported_scores_are_sets():
 def copy_corpus(tmp_path, rows=None):
     """The book's texts in a temporary folder, with an annotation made of ``rows``."""
     root = tmp_path / "c"
-    shutil.copytree(PACKAGE_DATA / "raw", root / "raw")
-    shutil.copy(PACKAGE_DATA / "manifest.csv", root / "manifest.csv")
+    shutil.copytree(BOOK / "raw", root / "raw")
+    shutil.copy(BOOK / "manifest.csv", root / "manifest.csv")
     if rows is not None:
         (root / "annotations" / "quotes").mkdir(parents=True)
         pd.DataFrame(rows, columns=list(ev.GOLD_COLUMNS)).to_csv(

@@ -7,11 +7,12 @@ import pytest
 from analysis.corpus import load_corpus
 from analysis.evaluation import GoldError
 from analysis.evaluation import spin as es
+from shared import BOOK
 
 
 @pytest.fixture(scope="module")
 def corpus():
-    return load_corpus()
+    return load_corpus(BOOK)
 
 
 def test_book_gold_loads(corpus):

@@ -11,6 +11,7 @@ import pytest
 
 from analysis import framing as fr
 from analysis.corpus import load_corpus
+from shared import BOOK
 
 
 def _lex(rows):
@@ -317,8 +318,7 @@ def test_corpus_lexicon_prefers_the_corpus_own_file(tmp_path):
 
 
 def test_method_runs_on_another_corpus_without_annotations():
-    from analysis.corpus import PACKAGE_DATA
-    fixture = PACKAGE_DATA.parent / "tests" / "fixtures" / "corpus"
+    fixture = BOOK.parent / "tests" / "fixtures" / "corpus"
     if not fixture.is_dir():
         pytest.skip("fixture corpus not present")
     other = load_corpus(fixture)

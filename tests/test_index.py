@@ -11,11 +11,12 @@ from hypothesis import strategies as st
 from analysis import index, reuse
 from benchmarks.scale import score, synthetic_corpus
 from analysis.corpus import load_corpus
+from shared import BOOK
 
 
 @lru_cache(maxsize=1)
 def five():
-    return reuse.documents(load_corpus())
+    return reuse.documents(load_corpus(BOOK))
 
 
 @lru_cache(maxsize=1)

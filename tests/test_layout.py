@@ -131,3 +131,31 @@ def test_the_tool_checks_can_fail():
     assert _test_paths('FIXTURE = ROOT / "tests" / "fixtures" / "corpus"\n')
     assert _test_paths('P = "tests/fixtures/corpus"\n')
     assert not _test_paths('"""Checked by the tests in tests/."""\nN = {"fr_tests": 1}\n')
+
+
+def _repo_paths(source: str) -> set[str]:
+    """Code that climbs out of the package (``parent.parent``, ``parents[2]``) to reach the
+    repository's folders: such a path is not there once the package is installed."""
+    found = set()
+    for node in ast.walk(ast.parse(source)):
+        if (isinstance(node, ast.Attribute) and node.attr == "parent"
+                and isinstance(node.value, ast.Attribute) and node.value.attr == "parent"):
+            found.add(ast.unparse(node))
+        elif (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute)
+              and node.value.attr == "parents"):
+            found.add(ast.unparse(node))
+    return found
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_module_reads_no_repository_path(module):
+    """Data the library reads ships inside it (``importlib.resources``); corpus folders are
+    named by the caller. Nothing climbs out of the package to the repository's ``data/``."""
+    found = _repo_paths((PACKAGE / module).read_text(encoding="utf-8"))
+    assert not found, f"analysis/{module} climbs out of the package: {sorted(found)}"
+
+
+def test_the_repository_path_check_can_fail():
+    assert _repo_paths('DATA = Path(__file__).resolve().parent.parent / "data"\n')
+    assert _repo_paths('ROOT = Path(__file__).resolve().parents[2]\n')
+    assert not _repo_paths('HERE = Path(__file__).parent / "resources"\n')

@@ -13,7 +13,6 @@ import pytest
 
 from analysis import pipeline, reuse, spin, store
 from analysis.config import Config
-from analysis.evaluation import spin as es
 from analysis.present import spin as ps
 
 NOTEBOOK = pathlib.Path(__file__).resolve().parents[1] / "book" / "06_spin.ipynb"

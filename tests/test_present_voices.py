@@ -10,13 +10,14 @@ import vl_convert as vlc
 from analysis.corpus import load_corpus
 from analysis.present import voices
 from analysis.present.theme import themed
+from shared import BOOK
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "corpus"
 
 
 @pytest.fixture(scope="module")
 def corpus():
-    return load_corpus()
+    return load_corpus(BOOK)
 
 
 def svg_size(chart):

@@ -6,14 +6,15 @@ import pandas as pd
 import pytest
 
 from analysis import quotes, speakers
-from analysis.corpus import PACKAGE_DATA, load_corpus
+from analysis.corpus import load_corpus
+from shared import BOOK
 
-BOOK_TABLE = speakers.finder(PACKAGE_DATA)
+BOOK_TABLE = speakers.finder(BOOK)
 
 
 @pytest.fixture(scope="module")
 def corpus():
-    return load_corpus()
+    return load_corpus(BOOK)
 
 
 def spans(text):
@@ -264,7 +265,7 @@ def test_voa_damaged_opening_marks_are_repaired(corpus):
 
 
 def test_every_speaker_is_known_or_marked_unknown(corpus):
-    names = set(speakers.load_speakers(PACKAGE_DATA / "speakers" / "speakers.csv")["name"])
+    names = set(speakers.load_speakers(BOOK / "speakers" / "speakers.csv")["name"])
     assert set(quotes.find_quotes(corpus)["speaker"]) <= names | {quotes.UNKNOWN}
     assert set(quotes.find_reported(corpus)["speaker"]) <= names | {quotes.UNKNOWN}
 

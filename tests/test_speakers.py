@@ -5,7 +5,7 @@ import pytest
 
 from analysis import speakers
 from analysis import text as textlib
-from analysis.corpus import PACKAGE_DATA
+from shared import BOOK
 
 
 def resolved(text, finder=None):
@@ -53,7 +53,7 @@ def test_same_speaker_by_initials():
 
 
 def test_table_maps_aliases_to_canonical_names():
-    finder = speakers.finder(PACKAGE_DATA)
+    finder = speakers.finder(BOOK)
     assert [n for _, n in resolved("Ankara said no. Moscow said yes.", finder)] == [
         "Turkish government", "Russian government"]
     assert finder.info("Hulusi Akar")["side"] == "Turkey"
@@ -89,5 +89,5 @@ def test_speakers_table_checks_name_file_row_and_field(tmp_path):
 
 
 def test_real_speakers_table_has_sources():
-    table = speakers.load_speakers(PACKAGE_DATA / "speakers" / "speakers.csv")
+    table = speakers.load_speakers(BOOK / "speakers" / "speakers.csv")
     assert (table["role_source"] != "").all()

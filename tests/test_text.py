@@ -4,6 +4,7 @@ import pytest
 
 from analysis import text
 from analysis.corpus import load_corpus
+from shared import BOOK
 
 
 def test_match_form_folds_case_quotes_and_spelling():
@@ -31,7 +32,7 @@ def test_tokens_carry_offsets_and_forms_counted_by_hand():
 
 
 def test_tokens_on_a_report_find_a_known_word_where_str_find_does():
-    body = load_corpus().text("afp")
+    body = load_corpus(BOOK).text("afp")
     pos = body.find("criticised")  # the only occurrence in the wire copy
     hits = [t for t in text.tokens(body) if t.start == pos]
     assert hits == [text.Token("criticised", pos, pos + len("criticised"), "criticized")]
@@ -85,7 +86,7 @@ def test_word_spans_equal_nltk_regexp_tokenizer_on_the_reports():
     from nltk.tokenize import RegexpTokenizer
 
     reference = RegexpTokenizer(text.WORD_PATTERN)
-    corpus = load_corpus()
+    corpus = load_corpus(BOOK)
     for aid in corpus.cleaned:
         body = corpus.text(aid)
         assert text.word_spans(body) == list(reference.span_tokenize(body)), aid

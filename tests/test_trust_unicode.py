@@ -27,6 +27,7 @@ from analysis import reuse
 from analysis import text as tx
 from analysis.cleaning import STEPS, clean, rebuild_raw
 from analysis.corpus import load_corpus
+from shared import BOOK
 
 # --- helpers --------------------------------------------------------------------------------
 
@@ -231,7 +232,7 @@ def test_headline_is_found_however_its_invisible_characters_are_written(line, he
 
 def test_new_steps_leave_the_five_texts_unchanged():
     """None of the book's raw texts holds an invisible, look-alike or decomposed character."""
-    corpus = load_corpus()
+    corpus = load_corpus(BOOK)
     new = {"invisible_characters", "canonical_composition", "compatibility_characters",
            "unicode_spaces"}
     old_steps = [s for s in STEPS if s.name not in new]

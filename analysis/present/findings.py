@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pandas as pd
 
 from analysis.corpus import Corpus
 from analysis.present.publish import plain_markdown

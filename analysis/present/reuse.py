@@ -736,7 +736,7 @@ def publish_spelling(res: Results, corpus: Corpus) -> PublishedTable:
     f = res.spelling.assign(label=res.spelling["article_id"].map(nm))
     return publish_table(
         f, "tab-reuse-spelling", "British and American forms from the spelling-variants table "
-        "in each report.", f"{SOURCE}.spelling_profile; data/spelling/",
+        "in each report.", f"{SOURCE}.spelling_profile; analysis/resources/spelling/",
         columns={"label": "Report", "british": "British forms", "american": "American forms",
                  "british_forms": "British words", "american_forms": "American words"})
 
