@@ -261,15 +261,21 @@ def key_numbers(corpus: Corpus) -> dict[str, object]:
 
 
 def _side_numbers(corpus: Corpus, units: pd.DataFrame, labels: pd.Series) -> dict[str, object]:
-    """The side heard most overall, and the report where it is heard least (and who leads)."""
+    """The side heard most overall, and the report where it is heard least (and who leads).
+
+    Only reports in which some named speaker is heard can be that report: one with no voice
+    units, or only unknown speakers, has no side that leads it.
+    """
     known = units[~units["side"].isin([quotes.UNKNOWN, NO_SIDE])]
     by_side = known.groupby("side").size()
     if not len(by_side):
         return {}
     top_side = sorted(by_side.index, key=lambda s: (-by_side[s], s))[0]
     shares = share_by_side(corpus)
+    heard = [a for a in corpus.articles["id"]
+             if a in set(shares.loc[shares["side"] != quotes.UNKNOWN, "article_id"])]
     mine = shares[shares["side"] == top_side].set_index("article_id")["share"]
-    mine = mine.reindex(corpus.articles["id"]).fillna(0.0)
+    mine = mine.reindex(heard).fillna(0.0)
     low = sorted(mine.index, key=lambda a: (mine[a], a))[0]
     there = shares[(shares["article_id"] == low) & (shares["side"] != quotes.UNKNOWN)]
     leader = there.sort_values(["units", "side"], ascending=[False, True]).iloc[0]
