@@ -96,9 +96,9 @@ def _manifest(target: Path) -> None:
         reader = csv.DictReader(fh)
         fields, rows = list(reader.fieldnames or []), list(reader)
     for i, row in enumerate(rows):
-        for name, payload in PAYLOADS.items():
+        for name, value in PAYLOADS.items():
             if name in fields:
-                row[name] = payload.format(m=MARK, i=i)
+                row[name] = value.format(m=MARK, i=i)
         if row["file"] in ARTICLE_FILES:
             text_path = target / "raw" / row["file"]
             text = text_path.read_text(encoding="utf-8").rstrip("\n")
