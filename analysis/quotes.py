@@ -24,8 +24,10 @@ Scoring against hand annotations lives in :mod:`analysis.evaluation.quotes`.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 
 import pandas as pd
 
@@ -95,13 +97,44 @@ def mark_role(text: str, i: int) -> str:
     return _MARKS[text[i]]
 
 
-def _sentence_start(text: str, pos: int) -> int:
-    """Start of the sentence holding ``pos`` (within its paragraph)."""
-    para_start = text.rfind("\n\n", 0, pos)
+class _Breaks:
+    """Every offset where ``"\\n\\n"`` occurs in a text (overlapping ones too), so that
+    :meth:`find` and :meth:`rfind` answer like ``str.find``/``str.rfind`` in log time instead of
+    scanning the text from a position each time."""
+
+    def __init__(self, text: str):
+        self.at = [m.start() for m in re.finditer(r"(?=\n\n)", text)]
+
+    def find(self, start: int) -> int:
+        """``text.find("\\n\\n", start)`` for ``start >= 0``."""
+        i = bisect_left(self.at, start)
+        return self.at[i] if i < len(self.at) else -1
+
+    def rfind(self, end: int, start: int = 0) -> int:
+        """``text.rfind("\\n\\n", start, end)``: the last break lying wholly in the range."""
+        i = bisect_right(self.at, end - 2) - 1
+        return self.at[i] if i >= 0 and self.at[i] >= start else -1
+
+
+def _sentence_start(text: str, pos: int, breaks: _Breaks | None = None,
+                    paragraphs: dict[tuple[int, int], list[tuple[int, int]]] | None = None
+                    ) -> int:
+    """Start of the sentence holding ``pos`` (within its paragraph).
+
+    ``breaks`` (the text's paragraph breaks) and ``paragraphs`` (sentence spans by paragraph
+    (start, end), filled as paragraphs are split) let :func:`quote_spans` split each paragraph
+    once however many of its quotations lost their opening mark.
+    """
+    breaks = _Breaks(text) if breaks is None else breaks
+    para_start = breaks.rfind(pos)
     para_start = 0 if para_start < 0 else para_start + 2
-    para_end = text.find("\n\n", pos)
+    para_end = breaks.find(pos)
     para_end = len(text) if para_end < 0 else para_end
-    for s, e in textlib.sentence_spans(text[para_start:para_end]):
+    if paragraphs is None:
+        paragraphs = {}
+    if (para_start, para_end) not in paragraphs:
+        paragraphs[(para_start, para_end)] = textlib.sentence_spans(text[para_start:para_end])
+    for s, e in paragraphs[(para_start, para_end)]:
         if para_start + s <= pos < para_start + e:
             colon = text.rfind(": ", para_start + s, pos)
             return colon + 2 if colon >= 0 else para_start + s
@@ -130,6 +163,7 @@ def quote_spans(text: str) -> list[QuoteSpan]:
     paragraph that ends inside a quotation closes it there unless the next paragraph re-opens.
     """
     marks = [i for i, ch in enumerate(text) if ch in _MARKS]
+    breaks, paragraphs = _Breaks(text), {}
     spans: list[QuoteSpan] = []
     open_at: int | None = None
     open_repair = ""
@@ -147,7 +181,7 @@ def quote_spans(text: str) -> list[QuoteSpan]:
     for i in marks:
         role = mark_role(text, i)
         if open_at is not None:
-            para_end = text.find("\n\n", max(open_at, cont_from) + 1)
+            para_end = breaks.find(max(open_at, cont_from) + 1)
             if 0 <= para_end < i:
                 # The quotation ran to the end of its paragraph without a closing mark.
                 continues = role != "close" and text[para_end + 2:i].strip() == ""
@@ -158,21 +192,21 @@ def quote_spans(text: str) -> list[QuoteSpan]:
                 open_at = cont_from = i
                 open_repair = "opening mark printed as ”" if text[i] == "”" else ""
             else:  # a closing mark with nothing open: the opening mark was lost
-                open_repair_start[0] = _sentence_start(text, i)
+                open_repair_start[0] = _sentence_start(text, i, breaks, paragraphs)
                 open_at, open_repair = -1, "opening mark missing"
                 close(i, i, "")
         elif role in ("close", "either"):
             close(i, i, "")
         else:  # an opening mark while open
-            between = text[open_at + 1:i]
-            if "\n\n" in between and between[between.rfind("\n\n"):].strip() == "":
+            last_break = breaks.rfind(i, open_at + 1)
+            if last_break >= 0 and text[last_break:i].strip() == "":
                 cont_from = i
                 continue  # paragraph-spanning quotation re-opened: keep going
             close(i, -1, "closing mark missing")
             open_at = i
             open_repair = "opening mark printed as ”" if text[i] == "”" else ""
     if open_at is not None:
-        para_end = text.find("\n\n", max(open_at, cont_from) + 1)
+        para_end = breaks.find(max(open_at, cont_from) + 1)
         close(len(text) if para_end < 0 else para_end, -1,
               "closing mark missing at " + ("text end" if para_end < 0 else "paragraph end"))
     return spans
@@ -210,7 +244,23 @@ class Cue:
     mention_end: int
 
 
-def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+class _Spans:
+    """Half-open spans (they may overlap) that answer "is this offset inside one?" in log time:
+    spans sorted by start, and the furthest end reached by any span starting at or before each."""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        ordered = sorted(spans)
+        self.starts = [s for s, _ in ordered]
+        self.reach = list(accumulate((e for _, e in ordered), max))
+
+    def __contains__(self, pos: int) -> bool:
+        i = bisect_right(self.starts, pos)
+        return i > 0 and self.reach[i - 1] > pos
+
+
+def _inside(pos: int, spans: list[tuple[int, int]] | _Spans) -> bool:
+    if isinstance(spans, _Spans):
+        return pos in spans
     return any(s <= pos < e for s, e in spans)
 
 
@@ -260,7 +310,7 @@ def _coordinated(sent: str, offset: int, pick: tuple[str, Mention],
 
 
 def _sentence_cues(sent: str, offset: int, mentions: list[Mention], resolved: list[str],
-                   quotes: list[tuple[int, int]],
+                   quotes: list[tuple[int, int]] | _Spans,
                    problems: list[dict] | None = None) -> list[Cue]:
     """The cues of one sentence (``sent`` folded, at ``offset``) with their speakers.
 
@@ -352,23 +402,50 @@ def analyse_text(article_id: str, text: str, sentences: pd.DataFrame,
                (q.close_mark + 1) if q.close_mark >= 0 else q.end) for q in quotes]
     raw = finder.mentions(folded, qspans)
     resolved_all = list(zip(raw, finder.resolve_all(raw)))
+    starts = [m.start for m in raw]  # sorted: mentions come in text order
+    inside_quotes = _Spans(qspans)
     cues: dict[str, list[Cue]] = {}
     problems: list[dict] = []
     for s in sentences.itertuples():
-        inside = [(m, r) for m, r in resolved_all if s.start <= m.start < s.end]
+        inside = resolved_all[bisect_left(starts, s.start):bisect_left(starts, s.end)]
         cues[s.sentence_id] = _sentence_cues(folded[s.start:s.end], s.start,
                                              [m for m, _ in inside], [r for _, r in inside],
-                                             qspans, problems)
+                                             inside_quotes, problems)
     return ArticleSpeech(article_id, quotes, cues, resolved_all, problems)
 
-def _sentence_of(pos: int, sentences: pd.DataFrame) -> str:
-    hit = sentences[(sentences["start"] <= pos) & (sentences["end"] > pos)]
-    if len(hit):
-        return hit["sentence_id"].iloc[0]
-    before = sentences[sentences["start"] <= pos]
-    if len(before):
-        return before["sentence_id"].iloc[-1]
-    return sentences["sentence_id"].iloc[0] if len(sentences) else ""
+
+class _Sentences:
+    """One article's sentences (``sentence_id, start, end`` in frame order) looked up by offset
+    in log time when they follow one another in text order, as the corpus makes them."""
+
+    def __init__(self, sentences: pd.DataFrame):
+        self.ids = list(sentences["sentence_id"])
+        self.starts = [int(x) for x in sentences["start"]]
+        self.ends = [int(x) for x in sentences["end"]]
+        self.index: dict[str, int] = {}
+        for i, sid in enumerate(self.ids):
+            self.index.setdefault(sid, i)
+        self.in_order = all(a <= b for a, b in zip(self.starts, self.starts[1:])) and all(
+            e <= s for e, s in zip(self.ends, self.starts[1:]))
+
+    def of(self, pos: int) -> str:
+        """The first sentence holding ``pos``; else the last one starting before it; else the
+        first sentence ('' when there is none)."""
+        if not self.ids:
+            return ""
+        if self.in_order:
+            i = bisect_right(self.starts, pos) - 1
+            return self.ids[max(i, 0)]
+        hit = next((sid for sid, s, e in zip(self.ids, self.starts, self.ends) if s <= pos < e),
+                   None)
+        if hit is not None:
+            return hit
+        before = [sid for sid, s in zip(self.ids, self.starts) if s <= pos]
+        return before[-1] if before else self.ids[0]
+
+    def span(self, first: str, last: str) -> list[str]:
+        """The ids from ``first`` to ``last`` in frame order."""
+        return self.ids[self.index[first]:self.index[last] + 1]
 
 
 def _frames(cue: Cue, q: QuoteSpan, text: str) -> bool:
@@ -379,28 +456,77 @@ def _frames(cue: Cue, q: QuoteSpan, text: str) -> bool:
     ``adding: "..."``, ``Akar said the system "..."`` (the quotation starts within three words
     after the cue).
     """
-    q_end = (q.close_mark + 1) if q.close_mark >= 0 else q.end
-    first = min(cue.start, cue.mention_start) if cue.mention_start >= 0 else cue.start
+    q_end = _quote_end(q)
+    first = _cue_first(cue)
     if first >= q_end:
         frame = text[q_end:cue.end]
-        return (len(textlib.words(frame)) <= MAX_FRAME_WORDS
-                and not re.search(r"[,.;:!?\n\"“”]", frame))
-    q_start = q.open_mark if q.open_mark >= 0 else q.start
+        return (not _FRAME_BREAK.search(frame)
+                and len(textlib.words(frame)) <= MAX_FRAME_WORDS)
+    q_start = _quote_start(q)
     if cue.end <= q_start:
         between = text[cue.end:q_start]
-        return len(textlib.words(between)) <= 3 and not re.search(r"[\n.!?]", between)
+        return not _GAP_BREAK.search(between) and len(textlib.words(between)) <= 3
     return False
 
 
-def _article_quotes(speech: ArticleSpeech, text: str, sentences: pd.DataFrame) -> list[dict]:
+# What ends a frame after a closing mark, and what may not stand between a cue and the
+# quotation it opens (see :func:`_frames`).
+_FRAME_BREAK = re.compile(r"[,.;:!?\n\"“”]")
+_GAP_BREAK = re.compile(r"[\n.!?]")
+
+
+def _quote_start(q: QuoteSpan) -> int:
+    return q.open_mark if q.open_mark >= 0 else q.start
+
+
+def _quote_end(q: QuoteSpan) -> int:
+    return (q.close_mark + 1) if q.close_mark >= 0 else q.end
+
+
+def _cue_first(cue: Cue) -> int:
+    return min(cue.start, cue.mention_start) if cue.mention_start >= 0 else cue.start
+
+
+class _Framing:
+    """Does a cue frame any of these quotations (:func:`_frames`)? Asked for every cue of an
+    article, so it tests only the quotations that can pass: those closing after the last frame
+    break before the cue, and those opening between the cue and the next sentence break after
+    it. Any other quotation has a break in its frame, so :func:`_frames` is False for it; the
+    answer is the same as testing them all, without a pass over every quotation per cue."""
+
+    def __init__(self, quotations: list[QuoteSpan], text: str):
+        self.quotations, self.text = quotations, text
+        self.frame_breaks = [m.start() for m in _FRAME_BREAK.finditer(text)]
+        self.gap_breaks = [m.start() for m in _GAP_BREAK.finditer(text)]
+        self.by_end = sorted((_quote_end(q), i) for i, q in enumerate(quotations))
+        self.by_start = sorted((_quote_start(q), i) for i, q in enumerate(quotations))
+
+    def any_framed(self, cue: Cue) -> bool:
+        inf = float("inf")
+        k = bisect_left(self.frame_breaks, cue.end) - 1
+        last_break = self.frame_breaks[k] if k >= 0 else -1
+        # Frame after the quotation: last_break < end of quotation <= first word of the cue.
+        after = self.by_end[bisect_right(self.by_end, (last_break, inf)):
+                            bisect_right(self.by_end, (_cue_first(cue), inf))]
+        k = bisect_left(self.gap_breaks, cue.end)
+        next_break = self.gap_breaks[k] if k < len(self.gap_breaks) else len(self.text)
+        # Cue before the quotation: cue end <= opening mark <= next sentence break.
+        before = self.by_start[bisect_left(self.by_start, (cue.end, -1)):
+                               bisect_right(self.by_start, (next_break, inf))]
+        return any(_frames(cue, self.quotations[i], self.text)
+                   for i in sorted({i for _, i in after} | {i for _, i in before}))
+
+
+def _article_quotes(speech: ArticleSpeech, text: str, sentences: pd.DataFrame,
+                    index: _Sentences | None = None) -> list[dict]:
     rows, previous = [], None
-    para_of = sentences.set_index("sentence_id")["paragraph_id"]
+    index = _Sentences(sentences) if index is None else index
+    para_of = sentences.set_index("sentence_id")["paragraph_id"].to_dict()
     para_number = {p: i for i, p in enumerate(dict.fromkeys(sentences["paragraph_id"]))}
     for n, q in enumerate(speech.quotes, start=1):
-        sid = _sentence_of(q.open_mark if q.open_mark >= 0 else q.start, sentences)
-        last_sid = _sentence_of(max(q.end - 1, q.start), sentences)
-        ids = sentences["sentence_id"].tolist()
-        sids = ids[ids.index(sid): ids.index(last_sid) + 1]
+        sid = index.of(q.open_mark if q.open_mark >= 0 else q.start)
+        last_sid = index.of(max(q.end - 1, q.start))
+        sids = index.span(sid, last_sid)
         cues = [c for s in sids for c in speech.cues.get(s, []) if c.speaker != UNKNOWN]
         kind = quote_kind(text[q.start:q.end], q.ends_with_comma)
         chosen = next((c for c in cues if _frames(c, q, text)), None)
@@ -454,14 +580,16 @@ def analyse_article(article_id: str, text: str, sentences: pd.DataFrame,
     and a garbled subject (see :func:`_sentence_cues`).
     """
     speech = analyse_text(article_id, text, sentences, finder)
-    quote_rows = _article_quotes(speech, text, sentences)
-    statements = [q for q in speech.quotes
-                  if quote_kind(text[q.start:q.end], q.ends_with_comma) == "statement"]
+    index = _Sentences(sentences)
+    quote_rows = _article_quotes(speech, text, sentences, index)
+    statements = _Framing([q for q in speech.quotes
+                           if quote_kind(text[q.start:q.end], q.ends_with_comma) == "statement"],
+                          text)
     reported_rows = []
     for sid, cues in speech.cues.items():
         seen = set()
         for c in cues:
-            if c.speaker in seen or any(_frames(c, q, text) for q in statements):
+            if c.speaker in seen or statements.any_framed(c):
                 continue  # one row per speaker; a cue framing a statement is not paraphrase
             seen.add(c.speaker)
             reported_rows.append({"article_id": article_id, "sentence_id": sid,
@@ -470,8 +598,8 @@ def analyse_article(article_id: str, text: str, sentences: pd.DataFrame,
     problems = [{"article_id": article_id, "sentence_id": q["sentence_id"], "start": q["start"],
                  "problem": "quote marks", "detail": f"{q['repair']}: {q['text'][:60]!r}"}
                 for q in quote_rows if "missing" in q["repair"]]
-    problems += [{"article_id": article_id, "sentence_id": _sentence_of(p["start"], sentences),
-                  **p} for p in speech.problems]
+    problems += [{"article_id": article_id, "sentence_id": index.of(p["start"]), **p}
+                 for p in speech.problems]
     return ArticleVoices(pd.DataFrame(quote_rows, columns=list(QUOTE_COLUMNS)),
                          pd.DataFrame(reported_rows, columns=list(REPORTED_COLUMNS)),
                          pd.DataFrame(problems, columns=list(PROBLEM_COLUMNS)))

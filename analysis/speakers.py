@@ -27,6 +27,7 @@ form.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -220,15 +221,13 @@ class SpeakerFinder:
     # -- mentions
     def mentions(self, folded: str, skip: list[tuple[int, int]]) -> list[Mention]:
         """Unresolved mentions in ``folded`` (quotes folded), outside the ``skip`` spans."""
-        taken: list[tuple[int, int]] = list(skip)
+        taken = _Taken(skip)
         found: list[Mention] = []
-
-        def free(s: int, e: int) -> bool:
-            return not any(a < e and s < b for a, b in taken)
+        free = taken.free
 
         def add(m: Mention) -> None:
             found.append(m)
-            taken.append((m.start, m.end))
+            taken.add(m.start, m.end)
 
         if self.alias_pattern is not None:
             for m in self.alias_pattern.finditer(folded):
@@ -300,7 +299,7 @@ class SpeakerFinder:
     # -- resolution
     def resolve_all(self, mentions: list[Mention]) -> list[str]:
         """The speaker each mention names, in order; pronouns and titles to the last fit."""
-        history: list[tuple[str, str, str]] = []  # name, kind, role
+        history = _History()  # name, kind, role of each resolved mention so far
         out = []
         for m in mentions:
             name = self.resolve(m, history)
@@ -308,7 +307,7 @@ class SpeakerFinder:
             if name == UNKNOWN:
                 continue
             kind, role = self.kind_role(name, m)
-            earlier = next((h for h in reversed(history) if h[0] == name), None)
+            earlier = history.last_of(name)
             if (m.kind == "anaphor" or name != m.name) and earlier is not None:
                 kind, role = earlier[1], earlier[2]  # "Akar", "he": the antecedent's kind
             history.append((name, kind, role))
@@ -316,6 +315,8 @@ class SpeakerFinder:
 
     def resolve(self, m: Mention, history: list[tuple[str, str, str]]) -> str:
         """The speaker ``m`` names, given the resolved (name, kind, role) mentions before it."""
+        if not isinstance(history, _History):
+            history = _History(history)
         if m.kind == "anaphor":
             return self._antecedent(m, history)
         if m.name in (self.table.index if self.table is not None else ()):
@@ -325,30 +326,43 @@ class SpeakerFinder:
             return self.alias_to_name[key]
         words = m.name.split()
         if len(words) <= 2 and m.kind in ("place", "person", "body"):
-            tail = _bare(words[-1])
-            for name, kind, _ in reversed(history):
-                prev_words = [_bare(w) for w in name.split()]
-                if len(prev_words) > len(words) and (
-                        (kind == "person" and prev_words[-1] == tail)
-                        or (kind in ("body", "ministry") and tail in prev_words)):
-                    return name
+            # The last earlier name, longer than this one, that ends with its last word (a
+            # person's surname) or holds it (a word of a body's name).
+            earlier = history.last_longer_name(_bare(words[-1]), len(words))
+            if earlier is not None:
+                return earlier
         return m.name
 
-    def _antecedent(self, m: Mention, history: list[tuple[str, str, str]]) -> str:
+    def _antecedent(self, m: Mention, history: _History) -> str:
         kind, role_word = DESCRIPTORS.get(m.name, ("person", m.role or None))
-        for name, pkind, prole in reversed(history):
-            if pkind == kind and (role_word is None or role_word in prole.lower()):
-                return name
+        fit = history.last_match((kind, role_word), lambda _, pkind, prole: pkind == kind and (
+            role_word is None or role_word in prole.lower()))
+        if fit is not None:
+            return fit[0]
         if kind == "ministry" and self.table is not None:
-            # A ministry named before any ministry: the one of the country named last.
-            for name, _, _ in reversed(history):
-                if name in self.table.index and self.table.loc[name, "country"]:
-                    country = self.table.loc[name, "country"]
-                    match = self.table[(self.table["kind"] == "ministry")
-                                       & (self.table["country"] == country)]
-                    if len(match) == 1:
-                        return match.index[0]
+            # A ministry named before any ministry: the one of the country named last (the last
+            # speaker in the table with a country that has exactly one ministry in the table).
+            ministries = self._country_ministry()
+            named = history.last_match(("country with a ministry", id(self)),
+                                       lambda name, _, __: name in ministries)
+            if named is not None:
+                return ministries[named[0]]
         return UNKNOWN
+
+    def _country_ministry(self) -> dict[str, str]:
+        """Speaker in the table -> the one ministry of its country (speakers whose country has
+        no ministry or several in the table are left out)."""
+        if getattr(self, "_ministry_of", None) is None:
+            t = self.table
+            out = {}
+            for name in t.index:
+                country = t.loc[name, "country"]
+                if country:
+                    match = t[(t["kind"] == "ministry") & (t["country"] == country)]
+                    if len(match) == 1:
+                        out[name] = match.index[0]
+            self._ministry_of = out
+        return self._ministry_of
 
     def kind_role(self, name: str, mention: Mention) -> tuple[str, str]:
         """Kind and role of a resolved speaker: from the table when it lists them."""
@@ -366,6 +380,98 @@ class SpeakerFinder:
 
 def _bare(word: str) -> str:
     return re.sub(r"^(?:al|el)-", "", word.lower())
+
+
+class _Taken:
+    """Spans already taken while mentions are found: "does this span overlap a taken one?" in
+    log time. The spans to skip (quotations) are merged into disjoint ones, which overlap a span
+    exactly where the originals do; a mention is added only where nothing is taken, so the spans
+    stay disjoint and sorted, and only the last one starting before a span's end can overlap it.
+    """
+
+    def __init__(self, skip: list[tuple[int, int]]):
+        spans = sorted((a, b) for a, b in skip if a < b)
+        self.points = sorted(a for a, b in skip if a == b)  # empty spans overlap what holds them
+        self.slow = [(a, b) for a, b in skip if a > b]  # reversed spans: checked one by one
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for a, b in spans:
+            if self.ends and a <= self.ends[-1]:
+                self.ends[-1] = max(self.ends[-1], b)
+            else:
+                self.starts.append(a)
+                self.ends.append(b)
+
+    def free(self, s: int, e: int) -> bool:
+        """True when the span ``s:e`` (not empty) overlaps nothing taken."""
+        i = bisect_left(self.starts, e) - 1
+        if i >= 0 and self.ends[i] > s:
+            return False
+        if bisect_left(self.points, e) > bisect_right(self.points, s):
+            return False  # an empty skip span strictly inside
+        return not any(a < e and s < b for a, b in self.slow)
+
+    def add(self, s: int, e: int) -> None:
+        """Take ``s:e`` (free, so it overlaps nothing taken)."""
+        if s > e:
+            self.slow.append((s, e))
+        elif s == e:
+            insort(self.points, s)
+        else:
+            i = bisect_left(self.starts, s)
+            self.starts.insert(i, s)
+            self.ends.insert(i, e)
+
+
+class _History(list):
+    """Resolved mentions so far, ``(name, kind, role)`` in text order, with what
+    :meth:`SpeakerFinder.resolve` looks back for kept up to date as entries are appended, so a
+    look-back does not scan every earlier mention: the last entry of a name, the last longer
+    name a surname or a word of a body's name points to, and the last entry passing a test
+    (scanned once per test, from where it was last asked). Entries are only ever appended."""
+
+    def __init__(self, entries=()):
+        super().__init__()
+        self._last: dict[str, tuple[str, str, str]] = {}
+        self._longer: dict[tuple[str, int], int] = {}  # (word, name length) -> last index
+        self._matches: dict[object, list] = {}  # test key -> [entries scanned, last match]
+        for entry in entries:
+            self.append(entry)
+
+    def append(self, entry: tuple[str, str, str]) -> None:
+        super().append(entry)
+        i = len(self) - 1
+        name, kind, _ = entry
+        self._last[name] = entry
+        words = [_bare(w) for w in name.split()]
+        if kind == "person":
+            keys = words[-1:]
+        elif kind in ("body", "ministry"):
+            keys = set(words)
+        else:
+            return
+        for length in (1, 2):  # resolve looks back only for names of one or two words
+            if len(words) > length:
+                for word in keys:
+                    self._longer[(word, length)] = i
+
+    def last_of(self, name: str) -> tuple[str, str, str] | None:
+        return self._last.get(name)
+
+    def last_longer_name(self, word: str, length: int) -> str | None:
+        """The last name of more than ``length`` words that is a person's ending with ``word``
+        or a body's (or ministry's) holding it."""
+        i = self._longer.get((word, length))
+        return None if i is None else self[i][0]
+
+    def last_match(self, key: object, test) -> tuple[str, str, str] | None:
+        """The last entry for which ``test(name, kind, role)`` holds; ``key`` names the test."""
+        seen = self._matches.setdefault(key, [0, None])
+        for i in range(seen[0], len(self)):
+            if test(*self[i]):
+                seen[1] = self[i]
+        seen[0] = len(self)
+        return seen[1]
 
 
 def _anaphor_key(key: str, title: str) -> str:

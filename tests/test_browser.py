@@ -1,7 +1,8 @@
 """The built book in a real browser: every page loads offline, every chart draws, no errors;
 every page reads at 1300 px and at 400 px without sideways scrolling; figures and tables carry a
-"Cite this" line; the data download holds what it says; and a corpus whose manifest carries
-script builds a book in which no script runs.
+"Cite this" line; the data download holds what it says; and a corpus whose manifest, speakers
+table, label lexicon, annotations and article words carry script and markup builds a book in
+which no script runs and no markup is made.
 
 Needs the HTML from ``make book`` (``make test`` builds it first) and Debian's Chromium; where
 Chromium is absent the browser checks skip with a message saying how to install it. Screenshots
@@ -10,7 +11,6 @@ of every page at both widths are written to ``_build/screenshots/``.
 
 from __future__ import annotations
 
-import csv
 import os
 import re
 import shutil
@@ -23,7 +23,8 @@ import pytest
 import yaml
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from analysis.present import publish
+from booktools.book_for import book_for
+from test_trust_voices import MARK, hostile_corpus, payload
 
 ROOT = Path(__file__).resolve().parent.parent
 HTML = ROOT / "_build" / "html"
@@ -273,29 +274,29 @@ def test_data_download_holds_manifest_annotations_csvs_and_readme():
         assert f"- {name}: " in readme, f"README.txt does not say what {name} is"
 
 
-# --- Hostile manifest values ---------------------------------------------------------------
+# --- Hostile corpus values -----------------------------------------------------------------
 
 # Chapters built for the hostile corpus: None builds the whole book (strict, as `make book`),
 # so this is also the test that the whole book builds under -W for a corpus that is not the
-# book's (the made-up fixture corpus, with no annotations). WIRESPIN_HOSTILE_BOOK=01_corpus
-# builds one chapter only, for a quick check.
+# book's (the made-up fixture corpus, with a speakers table, a label lexicon and annotations,
+# every free-text field hostile; see tests/test_trust_voices.py). WIRESPIN_HOSTILE_BOOK=04_voices
+# builds those chapters only (not strict), for a quick check.
 HOSTILE_CHAPTERS: list[str] | None = None
 HOSTILE_SOURCE = (ROOT / "tests" / "fixtures" / "corpus" if (ROOT / "tests" / "fixtures" /
                   "corpus" / "manifest.csv").is_file() else ROOT / "data")
-MARK = "__wirespin_pwned"
-# Each payload, if it ran, would set window.__wirespin_pwned or open a dialog.
-PAYLOADS = {
-    "label": "</script><script>window.{m}=1;alert(1)</script> {i}",
-    "headline": "<img src=x onerror=\"window.{m}=2;alert(2)\"> <!-- {i}",
-    "outlet": "<script>window.{m}=3</script>\u2028\u2029 [x](javascript:alert(3)) {i}",
-    "outlet_evidence": "<svg onload=\"window.{m}=4\"></svg> {{raw}}`<b>` {i}",
-    "dateline": "</ScRiPt ><iframe srcdoc=\"<script>parent.{m}=5</script>\"></iframe> {i}",
-    "notes": "*<b onmouseover=alert(6)>bold</b>* {i}",
-}
+# Elements a payload would make: script, images and frames, event handlers, javascript: links,
+# and the class the role and entity payloads carry.
 INJECTED = """(mark) => [
-  ...document.querySelectorAll('img[src="x"], iframe, [onerror], [onload], [onmouseover]'),
+  ...document.querySelectorAll('img[src="x"], iframe, [onerror], [onload], [onmouseover], ' +
+                               'a[href^="javascript:" i], .ws-pwned'),
   ...[...document.scripts].filter(s => s.textContent.trim().startsWith('window.' + mark))
 ].map(e => e.outerHTML.slice(0, 120))"""
+# Text each chapter must show as written, so the test knows the payloads reached the page.
+SHOWN = {
+    "04_voices.html": ["the side heard most is </script><script>window.", payload("link", 0)],
+    "05_framing.html": [payload("img", "label 0")],
+    "02_reuse.html": ["<img src=x onerror=alert(15)> [x](javascript:alert(15)) {{ title }}"],
+}
 
 
 MARK_CENTRES = """(i) => {
@@ -310,33 +311,16 @@ TOOLTIP_SHOWS = """(mark) => [...document.querySelectorAll('.vg-tooltip')]
   .filter(t => t.textContent.includes('window.' + mark)).length"""
 
 
-def hostile_corpus(source: Path, target: Path) -> Path:
-    """Copy the corpus folder ``source`` to ``target`` with a payload in every free-text
-    manifest field of every row (numbered, so labels stay distinct)."""
-    shutil.copytree(source, target)
-    path = target / "manifest.csv"
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        fields, rows = list(reader.fieldnames or []), list(reader)
-    for i, row in enumerate(rows):
-        for name, payload in PAYLOADS.items():
-            if name in fields:
-                row[name] = payload.format(m=MARK, i=i)
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=fields)
-        writer.writeheader()
-        writer.writerows(rows)
-    return target
-
-
 @pytest.fixture(scope="module")
 def hostile_html(tmp_path_factory) -> Path:
-    """The book built for the hostile corpus in a temporary folder (the main build untouched)."""
+    """The book built for the hostile corpus in a temporary folder (the main build untouched;
+    book-for runs the chapters with this checkout's package first on the path)."""
     chromium()
     work = tmp_path_factory.mktemp("hostile")
     corpus = hostile_corpus(HOSTILE_SOURCE, work / "corpus")
     only = os.environ.get("WIRESPIN_HOSTILE_BOOK", "")
-    return publish.book_for(corpus, work / "out", only.split(",") if only else HOSTILE_CHAPTERS)
+    return book_for(corpus, work / "out", only.split(",") if only else HOSTILE_CHAPTERS,
+                    root=ROOT)
 
 
 def test_hostile_build_leaves_the_main_build_alone(hostile_html):
@@ -347,12 +331,12 @@ def test_hostile_build_leaves_the_main_build_alone(hostile_html):
         assert MARK not in main, "the hostile build wrote into the main book's figures"
 
 
-def test_no_manifest_value_runs_script(browser_context, hostile_html):
+def test_hostile_corpus_runs_no_script_and_makes_no_markup(browser_context, hostile_html):
     pages = sorted(p for p in (hostile_html / "book").glob("*.html"))
     assert pages, "the hostile build made no chapter pages"
     chapters = [p for p in pages if p.name != "intro.html"]
     assert chapters, "the hostile build made no chapter"
-    seen_payload, tooltips = False, 0
+    seen_payload, tooltips, entities, unshown = False, 0, False, []
     for page_path in pages:
         page = browser_context.new_page()
         dialogs, errors, failed = [], [], []
@@ -377,11 +361,14 @@ def test_no_manifest_value_runs_script(browser_context, hostile_html):
         injected = page.evaluate(INJECTED, MARK)
         text = page.evaluate("() => document.body.innerText")
         seen_payload |= "</script><script>window." in text
+        entities |= "&lt;img src=x onerror=alert(14)&gt; &#60;b class=ws-pwned&#62;" in text
+        unshown += [(page_path.name, s) for s in SHOWN.get(page_path.name, [])
+                    if " ".join(s.split()) not in " ".join(text.split())]
         page.close()
         name = page_path.name
-        assert not dialogs, f"{name}: a manifest value opened a dialog: {dialogs}"
-        assert pwned is None, f"{name}: a manifest value ran script (payload {pwned})"
-        assert not injected, f"{name}: manifest markup became elements: {injected}"
+        assert not dialogs, f"{name}: a corpus value opened a dialog: {dialogs}"
+        assert pwned is None, f"{name}: a corpus value ran script (payload {pwned})"
+        assert not injected, f"{name}: corpus markup became elements: {injected}"
         assert not errors, f"{name}: console errors: {errors}"
         assert not failed, f"{name}: failed requests (injected images?): {failed}"
         assert drawn == charts, f"{name}: {charts - drawn} of {charts} charts not drawn"
@@ -389,4 +376,6 @@ def test_no_manifest_value_runs_script(browser_context, hostile_html):
         assert not unsafe, f"{name}: chart menus offer views that write the data unescaped: {unsafe}"
         assert not charts or menus, f"{name}: no chart menu found (selector out of date?)"
     assert seen_payload, "no page shows the hostile label as text: the test checked nothing"
+    assert entities, "no page shows an entity payload as written (decoded, or never shown)"
+    assert not unshown, f"corpus values not shown as written: {unshown}"
     assert tooltips, "no chart showed a tooltip with a manifest value"

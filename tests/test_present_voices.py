@@ -64,3 +64,32 @@ def test_fixture_corpus_without_table():
     k = voices.key_numbers(corpus)
     assert "top_side" not in k and k["top_speaker"] == "Talia Renwick"
     assert svg_size(voices.speaker_chart(corpus))[0] <= 640
+
+
+def test_report_where_nobody_named_speaks_is_not_the_low_report(tmp_path):
+    """The fixture's notes report gives voice only to speakers the method cannot name; with a
+    speakers table, the side numbers skip it (they raised IndexError on it)."""
+    import shutil
+
+    folder = tmp_path / "corpus"
+    shutil.copytree(FIXTURE, folder)
+    (folder / "speakers").mkdir()
+    rows = ["name,aliases,kind,role,role_source,institution,institution_source,country,"
+            "country_source,side"]
+    for name, aliases in [("Talia Renwick", "Talia Renwick;Renwick"),
+                          ("Oskar Hallberg", "Oskar Hallberg;Hallberg"),
+                          ("Marta Olin", "Marta Olin"), ("Karl Mesner", "Karl Mesner"),
+                          ("Priya Castellane", "Priya Castellane;Castellane"),
+                          ("Anders Kolb", "Anders Kolb;Kolb"),
+                          ("Ines Darrow", "Ines Darrow;Darrow")]:
+        side = "Government" if name == "Talia Renwick" else "Town"
+        rows.append(f"{name},{aliases},person,,,,,,,{side}")
+    (folder / "speakers" / "speakers.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    corpus = load_corpus(folder)
+    units = voices.voices(corpus)
+    notes = units[units["article_id"] == "notes"]
+    assert len(notes) and set(notes["side"]) == {"unknown"}
+    k = voices.key_numbers(corpus)
+    assert k["top_side"] == "Town"
+    assert k["low_report"] != "Coastal Notes"
+    assert voices.side_prose(corpus).startswith("Across the reports, the side heard most is ")

@@ -4,8 +4,11 @@ import re
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis import quotes, speakers
+from analysis import text as textlib
 from analysis.corpus import load_corpus
 from shared import BOOK
 
@@ -282,3 +285,120 @@ def test_without_table_names_are_printed_forms(corpus):
     q = quotes.find_quotes(corpus, use_table=False)
     afp = q[q["article_id"] == "afp"]
     assert "Hulusi Akar" in set(afp["speaker"]) and "Turkey" in set(afp["speaker"])
+
+
+# ----------------------------------------------------------------- long articles
+
+def long_article(corpus, n_chars: int) -> str:
+    """About ``n_chars`` of news text: the book's paragraphs over and over, as one long read."""
+    paragraphs = [p for aid in corpus.articles["id"] for p in corpus.text(aid).split("\n\n")
+                  if p.strip()]
+    out, size = [], 0
+    while size < n_chars:
+        out.append(paragraphs[len(out) % len(paragraphs)])
+        size += len(out[-1]) + 2
+    return "\n\n".join(out)
+
+
+def test_work_grows_linearly_with_article_length(corpus, monkeypatch):
+    """Twice the article, about twice the work: characters handed to the word splitter and
+    names compared while resolving (every earlier sentence, quotation or name scanned again for
+    each new one made a 50 KB article run for minutes)."""
+    work = {"word chars": 0, "name words": 0}
+    words, bare = textlib.words, speakers._bare
+
+    def counting_words(text):
+        work["word chars"] += len(text)
+        return words(text)
+
+    def counting_bare(word):
+        work["name words"] += 1
+        return bare(word)
+
+    monkeypatch.setattr(textlib, "words", counting_words)
+    monkeypatch.setattr(speakers, "_bare", counting_bare)
+
+    def measure(n_chars):
+        work.update(dict.fromkeys(work, 0))
+        quotes.analyse_plain_text(long_article(corpus, n_chars), "long", BOOK_TABLE)
+        return dict(work)
+
+    small, large = measure(8_000), measure(16_000)
+    for what in work:
+        assert large[what] <= 2.5 * small[what], (what, small[what], large[what])
+
+
+PLANTED = ("Marta Kessling, the harbour chief, told reporters the gates would stay shut. "
+           '"We will not open them before the water falls," Kessling said.\n\n'
+           '"Nobody should try to cross the quay tonight," she added.')
+
+
+def test_speakers_deep_in_a_200_kb_article_are_found(corpus):
+    text = long_article(corpus, 190_000) + "\n\n" + PLANTED + "\n\n" + long_article(corpus, 10_000)
+    assert len(text) > 200_000
+    found = quotes.analyse_plain_text(text, "long", BOOK_TABLE)
+    q = found.quotes.set_index("text")
+    assert q.loc["We will not open them before the water falls", "speaker"] == "Marta Kessling"
+    assert q.loc["Nobody should try to cross the quay tonight", "speaker"] == "Marta Kessling"
+    start = text.index(PLANTED)
+    told = found.reported[found.reported["cue_start"].between(start, start + len(PLANTED))]
+    assert told[["speaker", "cue"]].values.tolist() == [["Marta Kessling", "told"]]
+    # The repeated paragraphs keep the speakers they have in the book (first AFP quotation).
+    first = q.loc["We have no intentions of a face-off with Russia", "speaker"]
+    assert set(first) == {"Hulusi Akar"}
+
+
+# The look-ups that keep the steps linear answer as the plain scans they replace.
+
+@given(st.lists(st.tuples(st.integers(0, 40), st.integers(0, 40)), max_size=12),
+       st.integers(-2, 45))
+def test_spans_answer_like_a_scan(spans, pos):
+    assert (pos in quotes._Spans(spans)) == any(s <= pos < e for s, e in spans)
+
+
+@given(st.text(alphabet="ab \n.", max_size=40), st.integers(0, 45), st.integers(0, 45))
+def test_paragraph_breaks_answer_like_find(text, a, b):
+    breaks = quotes._Breaks(text)
+    assert breaks.find(a) == text.find("\n\n", a)
+    assert breaks.rfind(b) == text.rfind("\n\n", 0, b)
+    assert breaks.rfind(b, a) == text.rfind("\n\n", a, b)
+
+
+def _sentence_of_by_scan(pos, sentences):
+    """The lookup as it was written first (a scan of the frame)."""
+    hit = sentences[(sentences["start"] <= pos) & (sentences["end"] > pos)]
+    if len(hit):
+        return hit["sentence_id"].iloc[0]
+    before = sentences[sentences["start"] <= pos]
+    if len(before):
+        return before["sentence_id"].iloc[-1]
+    return sentences["sentence_id"].iloc[0] if len(sentences) else ""
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 30), st.integers(0, 8)), max_size=6),
+       st.booleans(), st.integers(-1, 40))
+def test_sentence_lookup_answers_like_a_scan(spans, in_order, pos):
+    if in_order:  # as the corpus makes them: one after another
+        starts = sorted(s for s, _ in spans)
+        spans = [(s, min(s + n, nxt)) for (s, nxt), (_, n) in
+                 zip(zip(starts, starts[1:] + [10**6]), spans)]
+    sentences = pd.DataFrame({"sentence_id": [f"s{i}" for i in range(len(spans))],
+                              "start": [s for s, _ in spans],
+                              "end": [s + n if not in_order else n for s, n in spans]},
+                             columns=["sentence_id", "start", "end"])
+    assert quotes._Sentences(sentences).of(pos) == _sentence_of_by_scan(pos, sentences)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet='ab ,."“”\n', max_size=60), st.data())
+def test_framing_answers_like_testing_every_quotation(text, data):
+    found = quotes.quote_spans(text)
+    framing = quotes._Framing(found, text)
+    n = len(text)
+    for _ in range(5):
+        start = data.draw(st.integers(0, n))
+        end = data.draw(st.integers(start, n))
+        mention = data.draw(st.integers(-1, n))
+        cue = quotes.Cue(start, end, "said", "X", "X", mention, mention + 1)
+        assert framing.any_framed(cue) == any(quotes._frames(cue, q, text) for q in found)

@@ -2,6 +2,8 @@
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis import speakers
 from analysis import text as textlib
@@ -91,3 +93,48 @@ def test_speakers_table_checks_name_file_row_and_field(tmp_path):
 def test_real_speakers_table_has_sources():
     table = speakers.load_speakers(BOOK / "speakers" / "speakers.csv")
     assert (table["role_source"] != "").all()
+
+
+# --- the look-ups that keep finding and resolving linear answer as the scans they replace ----
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 30), st.integers(0, 30)), max_size=8),
+       st.lists(st.tuples(st.integers(0, 30), st.integers(1, 6)), max_size=12))
+def test_taken_spans_answer_like_a_scan(skip, tries):
+    taken, plain = speakers._Taken(skip), list(skip)
+    for start, length in tries:
+        s, e = start, start + length
+        free = not any(a < e and s < b for a, b in plain)
+        assert taken.free(s, e) == free
+        if free:  # mentions are only added where nothing is taken
+            taken.add(s, e)
+            plain.append((s, e))
+
+
+NAMES = ["Hulusi Akar", "Akar", "Syrian Observatory for Human Rights", "Observatory",
+         "Turkish defence ministry", "al-Assad", "Bashar al-Assad", "Russia", "he"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(NAMES),
+                          st.sampled_from(["person", "body", "ministry", "place", "group"]),
+                          st.sampled_from(["", "Minister", "defence ministry", "official"])),
+                max_size=12),
+       st.sampled_from(NAMES), st.integers(1, 2))
+def test_history_answers_like_a_backward_scan(entries, name, length):
+    history = speakers._History()
+    for i, entry in enumerate(entries):
+        history.append(entry)
+        earlier = entries[:i + 1]
+        assert history.last_of(name) == next((h for h in reversed(earlier) if h[0] == name),
+                                             None)
+        tail = speakers._bare(name.split()[-1])
+        scan = next((n for n, kind, _ in reversed(earlier)
+                     if len(n.split()) > length and (
+                         (kind == "person" and speakers._bare(n.split()[-1]) == tail)
+                         or (kind in ("body", "ministry")
+                             and tail in [speakers._bare(w) for w in n.split()]))), None)
+        assert history.last_longer_name(tail, length) == scan
+        fits = lambda n, kind, role: kind == "person" and "minister" in role.lower()  # noqa: E731
+        assert history.last_match("minister", fits) == next(
+            (h for h in reversed(earlier) if fits(*h)), None)

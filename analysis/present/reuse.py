@@ -575,7 +575,8 @@ def common_markdown(res: Results, corpus: Corpus) -> str:
     out = []
     for row in res.common.itertuples():
         t, a, b = nm[row.target], nm[row.earlier], nm[row.later]
-        ex = f" (such as {row.later_only_example})" if row.later_only_example else ""
+        ex = (f" (such as {plain_markdown(row.later_only_example)})"  # article words
+              if row.later_only_example else "")
         text = (f"**Which text was copied?** {t} shares wording with both {a} and {b}. Of the "
                 f"words it shares with them, {row.shared_with_both} are in both texts; "
                 f"{row.only_in_later} are only in {b}'s text{ex}, wording that {a}'s text in "

@@ -15,6 +15,7 @@ from analysis import quotes, speakers
 from analysis import text as textlib
 from analysis.corpus import Corpus
 from analysis.evaluation import quotes as evaluation
+from analysis.present.publish import plain_markdown
 from analysis.present.theme import PALETTE
 
 NO_SIDE = "not in the table"
@@ -95,9 +96,13 @@ def _side_scale(sides: list[str]) -> alt.Scale:
 
 def side_chart(corpus: Corpus) -> alt.Chart:
     """Share of voice per report, stacked by side, in publication order; the axis always runs
-    from 0 to 100 % (explicit domain and ticks, so a narrow rendering keeps them)."""
+    from 0 to 100 % (explicit domain and ticks, so a narrow rendering keeps them).
+
+    Sides come from the corpus's table, so they are data only: the stacking order is a column
+    (``side_rank``), not a Vega expression that would hold the side names."""
     data = share_by_side(corpus)
     sides = _sides(set(data["side"]))
+    data = data.assign(side_rank=data["side"].map({s: i for i, s in enumerate(sides)}))
     labels = list(corpus.articles["label"])
     return (
         alt.Chart(data).mark_bar()
@@ -112,7 +117,6 @@ def side_chart(corpus: Corpus) -> alt.Chart:
             tooltip=["label:N", "side:N", "units:Q", alt.Tooltip("share:Q", format=".0%"),
                      "quotes:Q", "quoted_words:Q"],
         )
-        .transform_calculate(side_rank=f"indexof({list(sides)!r}, datum.side)")
         .properties(width=CHART_WIDTH, height=28 * len(labels))
     )
 
@@ -261,15 +265,21 @@ def key_numbers(corpus: Corpus) -> dict[str, object]:
 
 
 def _side_numbers(corpus: Corpus, units: pd.DataFrame, labels: pd.Series) -> dict[str, object]:
-    """The side heard most overall, and the report where it is heard least (and who leads)."""
+    """The side heard most overall, and the report where it is heard least (and who leads).
+
+    Only reports in which some named speaker is heard can be that report: one with no voice
+    units, or only unknown speakers, has no side that leads it.
+    """
     known = units[~units["side"].isin([quotes.UNKNOWN, NO_SIDE])]
     by_side = known.groupby("side").size()
     if not len(by_side):
         return {}
     top_side = sorted(by_side.index, key=lambda s: (-by_side[s], s))[0]
     shares = share_by_side(corpus)
+    heard = [a for a in corpus.articles["id"]
+             if a in set(shares.loc[shares["side"] != quotes.UNKNOWN, "article_id"])]
     mine = shares[shares["side"] == top_side].set_index("article_id")["share"]
-    mine = mine.reindex(corpus.articles["id"]).fillna(0.0)
+    mine = mine.reindex(heard).fillna(0.0)
     low = sorted(mine.index, key=lambda a: (mine[a], a))[0]
     there = shares[(shares["article_id"] == low) & (shares["side"] != quotes.UNKNOWN)]
     leader = there.sort_values(["units", "side"], ascending=[False, True]).iloc[0]
@@ -296,17 +306,20 @@ GARBLED_PROSE = (
 
 def side_prose(corpus: Corpus) -> str:
     """One paragraph on share of voice by side, over roles (most heard side, where it is least
-    heard and who leads there)."""
+    heard and who leads there), as Markdown: sides (from the speakers table) and report labels
+    (from the manifest) are escaped, so they show as written."""
     k = key_numbers(corpus)
     if "top_side" not in k:
         return ""
-    text = (f"Across the reports, the side heard most is {k['top_side']}, with "
+    top, low, leader = (plain_markdown(str(k[name]))
+                        for name in ("top_side", "low_report", "low_report_leader"))
+    text = (f"Across the reports, the side heard most is {top}, with "
             f"{k['top_side_share']} of all voice units. ")
     if k["low_report_leader"] == k["top_side"]:
         return text + (f"It leads in every report; its smallest share is {k['low_report_share']}"
-                       f", in {k['low_report']}.")
-    return text + (f"It is heard least in {k['low_report']}, with {k['low_report_share']} "
-                   f"of that report's voice units, where {k['low_report_leader']} leads with "
+                       f", in {low}.")
+    return text + (f"It is heard least in {low}, with {k['low_report_share']} "
+                   f"of that report's voice units, where {leader} leads with "
                    f"{k['low_report_leader_share']}.")
 
 
