@@ -190,3 +190,11 @@ def test_publishing_is_not_the_book_tools():
     """Building books and bundling Vega moved to booktools/: publish keeps only publishing."""
     for name in ("book_for", "write_bundle", "altair_versions", "BOOK_SOURCES", "USAGE"):
         assert not hasattr(figures, name), name
+
+
+def test_list_cells_are_escaped_too():
+    """A cell holding a list of strings is shown as text, never as raw HTML."""
+    frame = pd.DataFrame({"who": [["<img src=x onerror=alert(1)>"], ("<b>x</b>",)]})
+    html = figures.table(frame, "tab-lists")._repr_html_()
+    assert "<img" not in html and "<b>" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html

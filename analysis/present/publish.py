@@ -170,6 +170,12 @@ class Table:
     show: int | None = None
 
     def _html(self, frame: pd.DataFrame, uid: str) -> str:
+        # The Styler escapes str cells only: any other object (a list, a tuple) becomes its str
+        # first, so no cell reaches the page as raw HTML.
+        plain = (str, int, float, bool, type(None))
+        frame = frame.apply(lambda col: col.map(lambda v: v if isinstance(v, plain) or
+                                                pd.api.types.is_scalar(v) else str(v))
+                            if col.dtype == object else col)
         styler = (frame.style.hide(axis="index")
                   .format(precision=self.precision, escape="html")
                   .format_index(escape="html", axis=1).set_uuid(uid))
