@@ -479,3 +479,165 @@ def test_wirespin_dispatches_to_the_analysis_and_the_book_tools(tmp_path, capsys
     assert (tmp_path / "run" / "run.json").is_file()
     assert cli.main(["book-for"]) == 2
     assert "usage" in capsys.readouterr().err
+
+
+# --- "Cite this": authors, year, title, version and the address with the id once ----------
+
+from booktools import sphinx_ext as ext  # noqa: E402
+
+CITED = ext.Citation(authors="Ada Lovelace and The Wire and Spin team", year="2026",
+                     title="Wire and Spin", version="1.2.3", url="https://books.example.org/")
+
+
+@pytest.mark.parametrize(("page", "item", "expected"), [
+    ("book/01_corpus.html", "fig-timeline",
+     "Cite this: Ada Lovelace and The Wire and Spin team (2026). Wire and Spin, version 1.2.3, "
+     "figure at https://books.example.org/book/01_corpus.html#fig-timeline"),
+    ("book/03_numbers.html", "tab-claims",
+     "Cite this: Ada Lovelace and The Wire and Spin team (2026). Wire and Spin, version 1.2.3, "
+     "table at https://books.example.org/book/03_numbers.html#tab-claims"),
+])
+def test_cite_line_for_a_figure_and_a_table(page, item, expected):
+    assert ext.cite_text(CITED, CITED.url, page, item) == expected
+    assert "".join(n.astext() for n in ext.cite_line(CITED, CITED.url, page, item)) == expected
+
+
+@pytest.mark.parametrize("base", ["https://h.example.org", "https://h.example.org/"])
+def test_base_url_joins_with_or_without_its_slash(base):
+    assert ext.cite_url(base, "book/02_reuse.html", "fig-x") == (
+        "https://h.example.org/book/02_reuse.html#fig-x")
+    sub = base.rstrip("/") + "/books/wire" + ("/" if base.endswith("/") else "")
+    assert ext.cite_url(sub, "book/02_reuse.html", "fig-x") == (
+        "https://h.example.org/books/wire/book/02_reuse.html#fig-x")  # not urljoin's ".../books/"
+
+
+@pytest.mark.parametrize("item", ["fig-timeline", "tab-claims", "fig-reuse-map"])
+def test_the_id_appears_once_at_the_end_of_the_address(item):
+    line = ext.cite_text(CITED, "https://h.example.org/fig-x/", "book/04_voices.html", item)
+    assert line.count(item) == 1 and line.endswith(f"/book/04_voices.html#{item}")
+    assert line.count("#") == 1
+
+
+def test_citation_and_config_agree_on_the_base_url():
+    """One address: html.baseurl in _config.yml (Sphinx's html_baseurl) and url in
+    CITATION.cff say the same, and it is an http(s) address the cite lines can start with."""
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    base = config["html"]["baseurl"]
+    assert base and base == cff["url"]
+    assert ext.check_base_url(base) == base and base.endswith("/")
+    assert ext.read_citation(ROOT / "CITATION.cff").url == base
+
+
+def test_read_citation_takes_persons_entities_and_flattens_values(tmp_path):
+    path = tmp_path / "CITATION.cff"
+    path.write_text(
+        "cff-version: 1.2.0\ntitle: \"Two\\nlines  <b>x</b>\"\nversion: 2.0\n"
+        "date-released: 2027-01-31\nauthors:\n"
+        "  - {given-names: Ada, family-names: Lovelace}\n"
+        "  - {given-names: Ludwig, name-particle: van, family-names: Beethoven}\n"
+        "  - {name: \"Team *A*\"}\n", encoding="utf-8")
+    cited = ext.read_citation(path)
+    assert cited == ext.Citation("Ada Lovelace, Ludwig van Beethoven and Team *A*", "2027",
+                                 "Two lines <b>x</b>", "2.0", "")
+    path.write_text("title: T\nauthors: []\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="no authors, date-released, version"):
+        ext.read_citation(path)
+
+
+@pytest.mark.parametrize("bad", ["javascript:alert(1)", "ftp://h.example.org/", "h.example.org",
+                                 'https://h.example.org/"><script>', "https://h.example.org/?a=1",
+                                 "https://h.example.org/#top", "https:///path"])
+def test_a_base_url_that_is_not_an_address_is_refused(bad):
+    with pytest.raises(ValueError, match="html.baseurl"):
+        ext.check_base_url(bad)
+
+
+def test_the_book_for_copy_cites_like_the_book(tmp_path, monkeypatch):
+    """book-for copies _config.yml and CITATION.cff: the copy's configuration, read the way
+    jupyter-book reads it, gives the same base URL and the same line."""
+    from jupyter_book.config import get_final_config
+
+    monkeypatch.setattr(sys, "path", list(sys.path))  # jupyter-book appends the extension path
+    lines = []
+    for folder in (ROOT, tmp_path / "src"):
+        if folder != ROOT:
+            bf._copy_sources(folder, ["01_corpus"], ROOT)
+        config, _ = get_final_config(user_yaml=folder / "_config.yml",
+                                     cli_config={"latex_individualpages": False},
+                                     sourcedir=folder)
+        base = ext.check_base_url(config["html_baseurl"])
+        cited = ext.read_citation(folder / "CITATION.cff")
+        lines.append(ext.cite_text(cited, base, "book/01_corpus.html", "fig-timeline"))
+    assert lines[0] == lines[1]
+    assert lines[1].endswith(" figure at https://wire-and-spin.example.org/book/01_corpus.html"
+                             "#fig-timeline")
+
+
+SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>\n'
+HOSTILE_CFF = """cff-version: 1.2.0
+title: "Book </p><script>alert(1)</script> *not emphasis* `x`"
+version: "9.9"
+date-released: 2026-05-01
+url: "https://books.example.org/wire"
+authors:
+  - name: "A <img src=x onerror=alert(2)> & Co"
+"""
+
+
+def sphinx_build(src: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "WIRESPIN_CORPUS": str(FIXTURE)}
+    return subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-n", "-q", *extra,
+                           str(src), str(out)], env=env, capture_output=True, text=True,
+                          timeout=300)
+
+
+def cite_lines(page: Path) -> dict[str, str]:
+    """Each "Cite this" line of a built page as the reader sees it (tags dropped, unescaped)."""
+    import html as html_module
+
+    text = page.read_text(encoding="utf-8")
+    found = {}
+    for item in re.findall(r'<figure[^>]*id="((?:fig|tab)-[a-z0-9-]+)"', text):
+        block = text[text.index(f'id="{item}"'):]
+        block = block[: block.index("</figure>")]
+        line = re.search(r'<p class="ws-cite">(.*?)</p>', block, re.S).group(1)
+        assert "<script" not in line and "<img" not in line, line
+        found[item] = html_module.unescape(re.sub(r"<[^>]+>", "", line))
+    return found
+
+
+def test_the_extension_writes_escaped_cite_lines_that_follow_the_citation(tmp_path):
+    """A small Sphinx build with the extension: a figure and a table get their lines, values
+    from CITATION.cff show as text (never markup), and a new version or base URL shows on the
+    next build without a clean build."""
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    (src / "conf.py").write_text(
+        "extensions = ['booktools.sphinx_ext']\nproject = 'T'\nnumfig = True\n"
+        "html_baseurl = 'https://books.example.org/wire'\n", encoding="utf-8")
+    (src / "a.svg").write_text(SVG, encoding="utf-8")
+    (src / "index.rst").write_text(
+        "Title\n=====\n\n.. figure:: a.svg\n   :name: fig-one\n\n   A figure.\n\n"
+        ".. figure:: a.svg\n   :name: tab-two\n\n   A table.\n", encoding="utf-8")
+    (src / "CITATION.cff").write_text(HOSTILE_CFF, encoding="utf-8")
+    result = sphinx_build(src, out, "-W")
+    assert result.returncode == 0, result.stderr[-3000:]
+    cited = ext.read_citation(src / "CITATION.cff")
+    expected = {item: ext.cite_text(cited, "https://books.example.org/wire", "index.html", item)
+                for item in ("fig-one", "tab-two")}
+    assert cite_lines(out / "index.html") == expected
+    assert "A <img src=x onerror=alert(2)> & Co (2026). Book </p><script>" in expected["fig-one"]
+    assert expected["tab-two"].endswith(", table at https://books.example.org/wire/index.html"
+                                        "#tab-two")
+
+    (src / "CITATION.cff").write_text(HOSTILE_CFF.replace('"9.9"', '"10.0"'), encoding="utf-8")
+    result = sphinx_build(src, out, "-W")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "version 10.0, figure at" in cite_lines(out / "index.html")["fig-one"]
+
+    result = sphinx_build(src, out, "-D", "html_baseurl=https://elsewhere.example.org/")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "differ" in result.stderr  # under -W, a failed build
+    assert cite_lines(out / "index.html")["fig-one"].endswith(
+        "figure at https://elsewhere.example.org/index.html#fig-one")
