@@ -389,13 +389,30 @@ def _claims(ctx: Context) -> None:
 
 
 def _voices(ctx: Context) -> None:
-    from analysis import quotes
+    """Quotations and reported speech; with a speakers table in the folder, the table as read
+    (checked) and the same speech found without it (names as printed), which the validation
+    compares; without one, the ``*_without_table`` tables are the same rows."""
+    from analysis import quotes, speakers
+
+    table = pd.DataFrame(columns=list(speakers.SPEAKER_COLUMNS))
+    path = speakers.speakers_path(ctx.root)
+    if path is not None:
+        with ctx.log.guard("voices.speakers"):
+            table = speakers.load_speakers(path).drop(columns="_row")
+    ctx.write("speakers", table)
 
     def voices(one: Corpus) -> dict[str, pd.DataFrame]:
-        return {"quotes": quotes.find_quotes(one), "reported_speech": quotes.find_reported(one),
-                "voice_problems": quotes.find_problems(one)}
+        q, r = quotes.find_quotes(one), quotes.find_reported(one)
+        if path is not None:
+            q_plain = quotes.find_quotes(one, use_table=False)
+            r_plain = quotes.find_reported(one, use_table=False)
+        else:
+            q_plain, r_plain = q, r
+        return {"quotes": q, "reported_speech": r, "voice_problems": quotes.find_problems(one),
+                "quotes_without_table": q_plain, "reported_without_table": r_plain}
 
-    ctx.per_article("voices", voices, ("quotes", "reported_speech", "voice_problems"))
+    ctx.per_article("voices", voices, ("quotes", "reported_speech", "voice_problems",
+                                       "quotes_without_table", "reported_without_table"))
     for row in ctx.table("voice_problems").to_dict("records"):
         ctx.log.add(row["article_id"], row["sentence_id"], "quotes",
                     f"{row['problem']}: {row['detail']}")
@@ -487,8 +504,11 @@ STAGES: tuple[Stage, ...] = (
           _reuse_check, "Synthetic check and parameter calibration of the reuse method."),
     Stage("claims", ("load",), (), ("claims", "claim_comparison", "events"), _claims,
           "Quantitative claims and their comparison across articles."),
-    Stage("voices", ("load",), (), ("quotes", "reported_speech", "voice_problems"), _voices,
-          "Quotations, reported speech, and what could not be read cleanly."),
+    Stage("voices", ("load",), (),
+          ("quotes", "reported_speech", "voice_problems", "speakers", "quotes_without_table",
+           "reported_without_table"), _voices,
+          "Quotations, reported speech, and what could not be read cleanly; the speakers "
+          "table and the speech found without it."),
     Stage("framing", ("load", "voices", "copies"), ("keyness",),
           ("lexicon", "lexicon_exceptions", "label_uses", "framing_edits", "label_counts",
            "group_rates",
@@ -525,6 +545,12 @@ TABLES: dict[str, str] = {
     "quotes": "Voices: one row per quotation, with its speaker.",
     "reported_speech": "Voices: one row per sentence of reported speech, with speaker and cue.",
     "voice_problems": "Voices: what the quotation step could not read cleanly (also in errors).",
+    "speakers": "Voices: the folder's speakers table (`speakers/speakers.csv`) as read and "
+                "checked; no rows when the folder has none.",
+    "quotes_without_table": "Voices: `quotes` with speakers found without the speakers table "
+                            "(names as printed); the same rows when the folder has none.",
+    "reported_without_table": "Voices: `reported_speech` with speakers found without the "
+                              "speakers table; the same rows when the folder has none.",
     "label_uses": "Framing: one row per use of a contested label, own voice or quoted.",
     "framing_edits": "Framing: edits inside copied text that change a contested label.",
     "keyness": "Framing: each article's most over-used words against the rest (weighted "

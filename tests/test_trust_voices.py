@@ -205,6 +205,13 @@ def corpus(run):
     return run.corpus()
 
 
+@pytest.fixture(scope="module")
+def voices_tables(run):
+    from analysis.present import voices
+
+    return voices.from_run(run)
+
+
 # Markdown as MyST reads it in a {glue:md}: CommonMark with roles and substitutions.
 _MYST = MarkdownIt("commonmark").use(myst_role_plugin).use(substitution_plugin)
 _PLAIN = {"paragraph_open", "paragraph_close", "inline", "text", "em_open", "em_close",
@@ -228,19 +235,19 @@ def shown_text(markdown: str) -> str:
     return "".join(t.content for t in _tokens(markdown) if t.type in ("text", "code_inline"))
 
 
-def test_voices_side_sentence_shows_sides_and_labels_as_written(corpus):
+def test_voices_side_sentence_shows_sides_and_labels_as_written(corpus, voices_tables):
     from analysis.present import voices
 
-    markdown = voices.side_prose(corpus)
+    markdown = voices.side_prose(corpus, voices_tables)
     assert markup_in(markdown) == []
-    k = voices.key_numbers(corpus)
+    k = voices.key_numbers(corpus, voices_tables)
     for name in ("top_side", "low_report", "low_report_leader"):
         assert MARK in k[name] or "&lt;" in k[name], name  # the payloads are what is tested
         assert k[name] in shown_text(markdown), name
 
 
 @pytest.fixture(scope="module")
-def glued_markdown(run, corpus) -> dict[str, str]:
+def glued_markdown(run, corpus, voices_tables) -> dict[str, str]:
     """Every value the chapters glue as Markdown that is computed from the corpus, taken from
     the functions the chapters call (the reuse chapter's own glue call is intercepted)."""
     from analysis.evaluation import framing as framing_gold
@@ -251,10 +258,11 @@ def glued_markdown(run, corpus) -> dict[str, str]:
     from analysis.present import reuse as show_reuse
     from analysis.present import voices
 
-    out = {"voices-side-text": voices.side_prose(corpus),
-           "voices-table-text": voices.table_prose(corpus),
-           "voices-validation-md": voices.validation_prose(corpus,
-                                                           quotes_gold.load_gold(corpus))}
+    tables = voices_tables
+    out = {"voices-side-text": voices.side_prose(corpus, tables),
+           "voices-table-text": voices.table_prose(tables),
+           "voices-validation-md": voices.validation_prose(
+               tables, quotes_gold.load_gold(corpus, tables.speakers))}
     glued: dict[str, str] = {}
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(show_reuse, "glue_values",
@@ -323,7 +331,7 @@ def _expressions(spec):
             yield from _expressions(value)
 
 
-def test_charts_carry_corpus_strings_as_data_only(run, corpus):
+def test_charts_carry_corpus_strings_as_data_only(run, corpus, voices_tables):
     import json
 
     from analysis.present import corpus as overview
@@ -331,7 +339,8 @@ def test_charts_carry_corpus_strings_as_data_only(run, corpus):
     from analysis.present import voices
 
     tables = show_framing.from_run(run)
-    charts = {"side": voices.side_chart(corpus), "speakers": voices.speaker_chart(corpus),
+    charts = {"side": voices.side_chart(corpus, voices_tables),
+              "speakers": voices.speaker_chart(corpus, voices_tables),
               "timeline": overview.timeline_chart(corpus),
               "lengths": overview.length_chart(corpus),
               "choices": show_framing.choice_chart(corpus, tables.lexicon, tables.counts),
@@ -354,7 +363,7 @@ class _Tags(HTMLParser):
         self.handlers += [name for name, _ in attrs if name.startswith("on")]
 
 
-def test_tables_show_corpus_strings_as_text(run, corpus):
+def test_tables_show_corpus_strings_as_text(run, corpus, voices_tables):
     """Voices and framing tables, as the page shows them: only table elements, every cell text
     (publish.Table escapes text cells; a list or other object in a cell would not be)."""
     from analysis.evaluation import quotes as quotes_gold
@@ -362,12 +371,15 @@ def test_tables_show_corpus_strings_as_text(run, corpus):
     from analysis.present import voices
     from analysis.present.publish import Table
 
-    gold = quotes_gold.load_gold(corpus)
+    said = voices_tables
+    gold = quotes_gold.load_gold(corpus, said.speakers)
     tables = show_framing.from_run(run)
-    frames = {"quotes": voices.quote_table(corpus), "problems": voices.problem_table(corpus),
-              "speakers": voices.speaker_table(corpus),
-              "validation": voices.validation_table(corpus, gold),
-              "errors": quotes_gold.error_table(corpus, gold, use_table=False),
+    frames = {"quotes": voices.quote_table(corpus, said.quotes),
+              "problems": voices.problem_table(corpus, said.problems),
+              "speakers": voices.speaker_table(corpus, said),
+              "validation": voices.validation_table(said, gold),
+              "errors": quotes_gold.error_table(corpus, voices.settings(said)["without table"],
+                                                gold),
               "lexicon": show_framing.lexicon_table_used_first(tables.lexicon, tables.uses),
               "quoted uses": show_framing.quoted_uses(corpus, tables.uses)}
     seen = 0

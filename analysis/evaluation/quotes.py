@@ -5,21 +5,24 @@ Matching rules (also in the annotation's README): a predicted and a gold quotati
 largest overlap first). Speaker accuracy is counted over partially matched pairs. Reported speech
 is compared as (article, sentence) and (article, sentence, speaker) sets.
 
-Speakers are measured twice: with the corpus's speakers table (names mapped to its canonical
-names while finding) and without it (names as the text prints them). To compare a name found
-without the table with the annotation's canonical name, the table's aliases are used as a key
-only: ``Turkey`` counts as ``Turkish government`` because the table lists it as an alias. A name
-the table does not list counts as wrong.
+The predictions are what the pipeline's ``voices`` stage stored (:class:`Found`); nothing here
+runs the method. Speakers are measured twice: with the corpus's speakers table (names mapped to
+its canonical names while finding: ``quotes``, ``reported_speech``) and without it (names as
+the text prints them: ``quotes_without_table``, ``reported_without_table``). To compare a name
+found without the table with the annotation's canonical name, the table's aliases are used as a
+key only (:func:`canonical`): ``Turkey`` counts as ``Turkish government`` because the table
+lists it as an alias. A name the table does not list counts as wrong.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
-from analysis import quotes as method
-from analysis import speakers
 from analysis.corpus import Corpus
 from analysis.evaluation import GoldError, Scores, gold_path
+from analysis.speakers import UNKNOWN, alias_key, split_aliases
 from analysis.text import read_table
 
 TASK, FILE = "quotes", "quotes.csv"
@@ -27,12 +30,13 @@ GOLD_COLUMNS = ("type", "article_id", "sentence_ids", "text", "kind", "speaker",
                 "mention", "note")
 
 
-def load_gold(corpus: Corpus) -> pd.DataFrame | None:
+def load_gold(corpus: Corpus, speakers: pd.DataFrame | None = None) -> pd.DataFrame | None:
     """The hand annotation with clean-text offsets for each direct quotation, or ``None``.
 
+    ``speakers`` is the corpus's speakers table as the run stored it (``None`` without one).
     A quoted text is looked up inside the sentence(s) it is filed under; a text that is not
-    there, an unknown sentence id, or (when the corpus has a speakers table) a speaker missing
-    from it is a :class:`GoldError` naming file, row and field.
+    there, an unknown sentence id, or (given a speakers table) a speaker missing from it is a
+    :class:`GoldError` naming file, row and field.
     """
     path = gold_path(corpus.root, TASK, FILE)
     if path is None:
@@ -40,9 +44,7 @@ def load_gold(corpus: Corpus) -> pd.DataFrame | None:
     gold = read_table(path, GOLD_COLUMNS, required=("type", "article_id", "sentence_ids",
                                                     "speaker"), error=GoldError)
     sents = corpus.sentences.set_index("sentence_id")
-    table_path = speakers.speakers_path(corpus.root)
-    names = (set(speakers.load_speakers(table_path)["name"]) | {speakers.UNKNOWN}
-             if table_path else None)
+    names = set(speakers["name"]) | {UNKNOWN} if speakers is not None else None
     starts, ends = [], []
     for row in gold.to_dict("records"):
         line = row["_row"]
@@ -70,13 +72,39 @@ def load_gold(corpus: Corpus) -> pd.DataFrame | None:
                        sentence_id=gold["sentence_ids"].str.split(";").str[0])
 
 
-def canonical(names: pd.Series, corpus: Corpus) -> pd.Series:
+def canonical(names: pd.Series, speakers: pd.DataFrame | None) -> pd.Series:
     """Names mapped to the speakers table's canonical names through its aliases (a key for
-    comparing with the annotation); unchanged when the corpus has no table."""
-    finder = speakers.finder(corpus.root)
-    known = set(finder.table.index) if finder.table is not None else set()
-    return names.map(lambda n: n if n in known else
-                     finder.alias_to_name.get(speakers.alias_key(n), n))
+    comparing with the annotation); unchanged without a table."""
+    if speakers is None:
+        return names
+    known = set(speakers["name"])
+    alias_to_name = {alias_key(a): n for n, field in zip(speakers["name"], speakers["aliases"])
+                     for a in split_aliases(field)}
+    return names.map(lambda n: n if n in known else alias_to_name.get(alias_key(n), n))
+
+
+@dataclass(frozen=True, eq=False)
+class Found:
+    """Quotations (``quotes`` table) and reported speech (``reported_speech``) found in one
+    setting, as the voices stage stored them."""
+
+    quotes: pd.DataFrame
+    reported: pd.DataFrame
+
+
+SETTINGS = ("with table", "without table")
+
+
+def settings(with_table: Found, without_table: Found,
+             speakers: pd.DataFrame | None) -> dict[str, Found]:
+    """The two settings the scores compare, by name: ``with table`` as found, ``without
+    table`` with its names mapped through the table's aliases (:func:`canonical`)."""
+    return {"with table": with_table,
+            "without table": Found(
+                without_table.quotes.assign(speaker=canonical(without_table.quotes["speaker"],
+                                                              speakers)),
+                without_table.reported.assign(
+                    speaker=canonical(without_table.reported["speaker"], speakers)))}
 
 
 def match_spans(pred: pd.DataFrame, gold: pd.DataFrame, exact: bool) -> list[tuple[int, int]]:
@@ -131,22 +159,12 @@ def score_reported(pred: pd.DataFrame, gold: pd.DataFrame, with_speaker: bool) -
     return Scores.from_sets(map(tuple, pred[keys].to_numpy()), map(tuple, g[keys].to_numpy()))
 
 
-def _predictions(corpus: Corpus, use_table: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
-    q = method.find_quotes(corpus, use_table=use_table)
-    r = method.find_reported(corpus, use_table=use_table)
-    if not use_table:
-        q = q.assign(speaker=canonical(q["speaker"], corpus))
-        r = r.assign(speaker=canonical(r["speaker"], corpus))
-    return q, r
-
-
-def scores_table(corpus: Corpus, gold: pd.DataFrame) -> pd.DataFrame:
-    """One row per measure and setting (with / without the speakers table): Scores rows for
-    spans and reported speech, plus speaker and kind accuracy on matched quotations."""
+def scores_table(found: dict[str, Found], gold: pd.DataFrame) -> pd.DataFrame:
+    """One row per measure and setting (``found``: :func:`settings`): Scores rows for spans
+    and reported speech, plus speaker and kind accuracy on matched quotations."""
     rows = []
-    for use_table in (True, False):
-        setting = "with table" if use_table else "without table"
-        q, r = _predictions(corpus, use_table)
+    for setting in SETTINGS:
+        q, r = found[setting].quotes, found[setting].reported
         for measure, s in (
                 ("quote spans, exact match", score_spans(q, gold, exact=True)),
                 ("quote spans, partial match", score_spans(q, gold, exact=False)),
@@ -210,12 +228,12 @@ def reported_errors(pred: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def error_table(corpus: Corpus, gold: pd.DataFrame, *, use_table: bool = True) -> pd.DataFrame:
-    """Every disagreement with the annotation, quotations and reported speech together, in
-    text order (``type`` says which)."""
-    q, r = _predictions(corpus, use_table)
-    both = pd.concat([quote_errors(q, gold).assign(type="direct"),
-                      reported_errors(r, gold).assign(type="reported")], ignore_index=True)
+def error_table(corpus: Corpus, found: Found, gold: pd.DataFrame) -> pd.DataFrame:
+    """Every disagreement of one setting's ``found`` with the annotation, quotations and
+    reported speech together, in text order (``type`` says which)."""
+    both = pd.concat([quote_errors(found.quotes, gold).assign(type="direct"),
+                      reported_errors(found.reported, gold).assign(type="reported")],
+                     ignore_index=True)
     order = {sid: i for i, sid in enumerate(corpus.sentences["sentence_id"])}
     both = both.assign(_o=both["sentence_id"].map(order)).sort_values(
         ["_o", "type", "error"], kind="stable").drop(columns="_o")

@@ -52,17 +52,17 @@ def _numbers(run: StoredRun) -> str:
             f"given by more than one report, of which {', '.join(parts)}.")
 
 
-def _voices(corpus: Corpus) -> str:
+def _voices(corpus: Corpus, run: StoredRun) -> str:
     """The chapter's own counts (voice units: sentences giving voice to a speaker, counted
-    once per speaker), so the page and the chapter agree."""
+    once per speaker) from the run's voices tables, so the page and the chapter agree."""
     from analysis.present import voices
 
-    k = voices.key_numbers(corpus)
+    k = voices.key_numbers(corpus, voices.from_run(run))
     if not k["n_units"]:
         return "No speaker could be attributed in these reports."
     return (f"The reports carry {k['n_quotes']} quotations and {k['n_reported']} "
-            f"sentence-speaker pairs of reported speech, giving voice {k['n_units']} times to {k['n_speakers_heard']} "
-            f"speakers; the most heard is {plain_markdown(str(k['top_speaker']))} "
+            f"sentence-speaker pairs of reported speech, giving voice {k['n_units']} times to "
+            f"{k['n_speakers_heard']} speakers; the most heard is {plain_markdown(str(k['top_speaker']))} "
             f"({k['top_speaker_units']} voice units in {k['top_speaker_reports']} reports).")
 
 
@@ -99,7 +99,7 @@ def findings(run: StoredRun) -> Findings:
     return Findings({
         "finding-reuse": _reuse(corpus, run),
         "finding-numbers": _numbers(run),
-        "finding-voices": _voices(corpus),
+        "finding-voices": _voices(corpus, run),
         "finding-framing": _framing(run),
         "finding-spin": _spin(corpus, run),
     })

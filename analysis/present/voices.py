@@ -1,42 +1,82 @@
 """The "Who speaks" chapter: share of voice, speaker charts, reader tables and prose numbers.
 
-Everything is computed over roles found in the data (the most heard speaker, the side heard most,
-the report that gives voice most often), never over fixed article ids, so the chapter reads true
-on any corpus. Sides come from the corpus's speakers table when it has one; without it the
-side chart is left out and speakers are named as the texts print them.
+Everything is read from the voices stage's tables of a stored run (:func:`from_run`; the
+pipeline runs the method) and computed over roles found in the data (the most heard speaker, the
+side heard most, the report that gives voice most often), never over fixed article ids, so the
+chapter reads true on any corpus. Sides come from the corpus's speakers table when it has one
+(the run stores it as read); without it the side chart is left out and speakers are named as
+the texts print them.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import altair as alt
 import pandas as pd
 
-from analysis import quotes, speakers
 from analysis import text as textlib
 from analysis.corpus import Corpus
 from analysis.evaluation import quotes as evaluation
 from analysis.present.publish import plain_markdown
 from analysis.present.theme import PALETTE
+from analysis.quotes import MAX_SUBJECT_GAP_WORDS, STATEMENT_MIN_WORDS, UNKNOWN
+from analysis.speakers import DESCRIPTORS
+from analysis.store import StoredRun
 
 NO_SIDE = "not in the table"
 SIDE_ORDER = ("Turkey", "Russia", "Syrian government", "United States", "Europe",
-              "United Nations", "Monitor", "Analysts", NO_SIDE, quotes.UNKNOWN)
+              "United Nations", "Monitor", "Analysts", NO_SIDE, UNKNOWN)
 CHART_WIDTH = 440  # plot area; with axis labels and legend the chart stays within 640 px
 
 
-def has_table(corpus: Corpus) -> bool:
+# --- the stored run ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class Tables:
+    """The voices tables of a stored run, as the chapter shows them.
+
+    ``quotes``, ``reported`` and ``problems`` are what the method found (speakers mapped to the
+    speakers table's names where the corpus has one); ``speakers`` is that table as the run read
+    it, ``None`` without one; ``without_table`` is the same speech with speakers found without
+    the table (names as printed), which the validation compares.
+    """
+
+    quotes: pd.DataFrame
+    reported: pd.DataFrame
+    problems: pd.DataFrame
+    speakers: pd.DataFrame | None
+    without_table: evaluation.Found
+
+    @property
+    def found(self) -> evaluation.Found:
+        return evaluation.Found(self.quotes, self.reported)
+
+
+def from_run(run: StoredRun) -> Tables:
+    """The voices tables of ``run`` (see :class:`Tables`)."""
+    table = run.table("speakers")
+    return Tables(quotes=run.table("quotes"), reported=run.table("reported_speech"),
+                  problems=run.table("voice_problems"),
+                  speakers=table if len(table) else None,
+                  without_table=evaluation.Found(run.table("quotes_without_table"),
+                                                 run.table("reported_without_table")))
+
+
+def has_table(tables: Tables) -> bool:
     """True when the corpus folder has a speakers table (sides, roles, countries)."""
-    return speakers.speakers_path(corpus.root) is not None
+    return tables.speakers is not None
 
 
-def voices(corpus: Corpus) -> pd.DataFrame:
+def voices(corpus: Corpus, tables: Tables) -> pd.DataFrame:
     """One row per sentence and speaker given a voice there, by direct quote or reported speech.
 
     A sentence that quotes a speaker and paraphrases the same speaker counts once: the unit of
     voice is "this sentence lets this speaker speak". ``quoted_words`` counts the words the
     speaker has inside quote marks in that sentence; ``side`` comes from the speakers table.
     """
-    q, r = quotes.find_quotes(corpus), quotes.find_reported(corpus)
+    q, r = tables.quotes, tables.reported
     q = q.assign(quoted_words=q["text"].map(lambda t: len(textlib.words(t))))
     keys = ["article_id", "sentence_id", "speaker"]
     direct = (q.groupby(keys, as_index=False)
@@ -46,9 +86,10 @@ def voices(corpus: Corpus) -> pd.DataFrame:
     units["quotes"] = units["quotes"].fillna(0).astype(int)
     units["quoted_words"] = units["quoted_words"].fillna(0).astype(int)
     units["reported"] = units["reported"].astype("boolean").fillna(False).astype(bool)
-    finder = speakers.finder(corpus.root)
+    sides = (dict(zip(tables.speakers["name"], tables.speakers["side"]))
+             if tables.speakers is not None else {})
     units["side"] = units["speaker"].map(
-        lambda s: quotes.UNKNOWN if s == quotes.UNKNOWN else finder.info(s)["side"] or NO_SIDE)
+        lambda s: UNKNOWN if s == UNKNOWN else sides.get(s) or NO_SIDE)
     order = {sid: i for i, sid in enumerate(corpus.sentences["sentence_id"])}
     units = units.assign(_o=units["sentence_id"].map(order)).sort_values(
         ["_o", "speaker"], kind="stable").drop(columns="_o")
@@ -68,18 +109,18 @@ def _share(units: pd.DataFrame, corpus: Corpus, by: str) -> pd.DataFrame:
                            kind="stable").reset_index(drop=True)
 
 
-def share_by_speaker(corpus: Corpus) -> pd.DataFrame:
+def share_by_speaker(corpus: Corpus, tables: Tables) -> pd.DataFrame:
     """Per report and speaker: voice units, quotations, quoted words and share of the report."""
-    units = voices(corpus)
+    units = voices(corpus, tables)
     out = _share(units, corpus, "speaker")
     out["side"] = out["speaker"].map(units.drop_duplicates("speaker")
                                      .set_index("speaker")["side"])
     return out
 
 
-def share_by_side(corpus: Corpus) -> pd.DataFrame:
+def share_by_side(corpus: Corpus, tables: Tables) -> pd.DataFrame:
     """Per report and side (from the speakers table): voice units and share of the report."""
-    return _share(voices(corpus), corpus, "side")
+    return _share(voices(corpus, tables), corpus, "side")
 
 
 def _sides(present: set[str]) -> list[str]:
@@ -88,19 +129,19 @@ def _sides(present: set[str]) -> list[str]:
 
 def _side_scale(sides: list[str]) -> alt.Scale:
     """One palette colour per side in order; ``unknown`` and ``not in the table`` light grey."""
-    grey = {quotes.UNKNOWN: "#d0d0d0", NO_SIDE: "#e6e6e6"}
+    grey = {UNKNOWN: "#d0d0d0", NO_SIDE: "#e6e6e6"}
     named = [s for s in sides if s not in grey]
     colours = dict(zip(named, (PALETTE * (len(named) // len(PALETTE) + 1))[:len(named)]))
     return alt.Scale(domain=sides, range=[colours.get(s, grey.get(s)) for s in sides])
 
 
-def side_chart(corpus: Corpus) -> alt.Chart:
+def side_chart(corpus: Corpus, tables: Tables) -> alt.Chart:
     """Share of voice per report, stacked by side, in publication order; the axis always runs
     from 0 to 100 % (explicit domain and ticks, so a narrow rendering keeps them).
 
     Sides come from the corpus's table, so they are data only: the stacking order is a column
     (``side_rank``), not a Vega expression that would hold the side names."""
-    data = share_by_side(corpus)
+    data = share_by_side(corpus, tables)
     sides = _sides(set(data["side"]))
     data = data.assign(side_rank=data["side"].map({s: i for i, s in enumerate(sides)}))
     labels = list(corpus.articles["label"])
@@ -121,9 +162,9 @@ def side_chart(corpus: Corpus) -> alt.Chart:
     )
 
 
-def speaker_chart(corpus: Corpus, top: int = 20) -> alt.Chart:
+def speaker_chart(corpus: Corpus, tables: Tables, top: int = 20) -> alt.Chart:
     """Voice units per speaker and report for the ``top`` most heard speakers."""
-    data = share_by_speaker(corpus)
+    data = share_by_speaker(corpus, tables)
     totals = data.groupby("speaker")["units"].sum()
     ranked = sorted(totals.index, key=lambda s: (-totals[s], s))[:top]
     data = data[data["speaker"].isin(ranked)]
@@ -146,9 +187,10 @@ def speaker_chart(corpus: Corpus, top: int = 20) -> alt.Chart:
                                      height=20 * len(ranked))
 
 
-def quote_table(corpus: Corpus) -> pd.DataFrame:
-    """Every direct quotation: statements first, then phrases, each in text order."""
-    q = quotes.find_quotes(corpus)
+def quote_table(corpus: Corpus, quotes: pd.DataFrame) -> pd.DataFrame:
+    """Every direct quotation (the run's ``quotes``): statements first, then phrases, each in
+    text order."""
+    q = quotes
     labels = corpus.articles.set_index("id")["label"]
     out = pd.DataFrame({
         "quote_id": q["quote_id"], "report": q["article_id"].map(labels),
@@ -165,13 +207,12 @@ QUOTE_HEADERS = {"report": "Report", "speaker": "Speaker", "kind": "Kind",
                  "cue": "Cue (speaker as printed)", "text": "Quoted words", "note": "Note"}
 
 
-def speaker_table(corpus: Corpus) -> pd.DataFrame | None:
+def speaker_table(corpus: Corpus, tables: Tables) -> pd.DataFrame | None:
     """The speakers table for the reader, most heard first; ``None`` without a table."""
-    path = speakers.speakers_path(corpus.root)
-    if path is None:
+    if tables.speakers is None:
         return None
-    s = speakers.load_speakers(path)
-    units = voices(corpus).groupby("speaker").size()
+    s = tables.speakers
+    units = voices(corpus, tables).groupby("speaker").size()
     out = pd.DataFrame({"speaker": s["name"], "side": s["side"],
                         "role": s["role"] + ", " + s["institution"].where(
                             s["institution"] != "", "institution not stated"),
@@ -186,10 +227,11 @@ SPEAKER_HEADERS = {"speaker": "Speaker", "units": "Voice units", "side": "Side",
                    "source": "Source of the role"}
 
 
-def problem_table(corpus: Corpus) -> pd.DataFrame:
-    """What the method could not read cleanly (unclosed quotations, garbled subjects)."""
+def problem_table(corpus: Corpus, problems: pd.DataFrame) -> pd.DataFrame:
+    """What the method could not read cleanly (the run's ``voice_problems``: unclosed
+    quotations, garbled subjects)."""
     labels = corpus.articles.set_index("id")["label"]
-    p = quotes.find_problems(corpus)
+    p = problems
     return p.assign(report=p["article_id"].map(labels))
 
 
@@ -197,9 +239,14 @@ PROBLEM_HEADERS = {"report": "Report", "sentence_id": "Sentence", "problem": "Pr
                    "detail": "Detail"}
 
 
-def validation_table(corpus: Corpus, gold: pd.DataFrame) -> pd.DataFrame:
+def settings(tables: Tables) -> dict[str, evaluation.Found]:
+    """What the validation scores: the speech found with and without the speakers table."""
+    return evaluation.settings(tables.found, tables.without_table, tables.speakers)
+
+
+def validation_table(tables: Tables, gold: pd.DataFrame) -> pd.DataFrame:
     """The measured quality with and without the speakers table, key measures first."""
-    t = evaluation.scores_table(corpus, gold)
+    t = evaluation.scores_table(settings(tables), gold)
     score = t["f1"].where(t["f1"].notna(), t["accuracy"])
     return pd.DataFrame({
         "measure": t["measure"], "setting": t["setting"],
@@ -226,13 +273,12 @@ def _pct(x: float) -> str:
     return f"{100 * x:.0f}%"
 
 
-def key_numbers(corpus: Corpus) -> dict[str, object]:
+def key_numbers(corpus: Corpus, tables: Tables) -> dict[str, object]:
     """The numbers the voices chapter states in prose, by glue name, over roles in the data."""
-    q, r, problems = (quotes.find_quotes(corpus), quotes.find_reported(corpus),
-                      quotes.find_problems(corpus))
-    units = voices(corpus)
+    q, r, problems = tables.quotes, tables.reported, tables.problems
+    units = voices(corpus, tables)
     labels = corpus.articles.set_index("id")["label"]
-    heard = units[units["speaker"] != quotes.UNKNOWN].groupby("speaker")["sentence_id"].size()
+    heard = units[units["speaker"] != UNKNOWN].groupby("speaker")["sentence_id"].size()
     top = sorted(heard.index, key=lambda s: (-heard[s], s))[0] if len(heard) else "nobody"
     top_q = q[q["speaker"] == top]
     per_report = units.groupby("article_id").size()
@@ -243,12 +289,11 @@ def key_numbers(corpus: Corpus) -> dict[str, object]:
         "n_quotes": len(q), "n_statements": int((q["kind"] == "statement").sum()),
         "n_phrases": int((q["kind"] == "phrase").sum()), "n_reported": len(r),
         "n_units": len(units), "n_speakers_heard": int(heard.size),
-        "n_unknown": int((q["speaker"] == quotes.UNKNOWN).sum()
-                         + (r["speaker"] == quotes.UNKNOWN).sum()),
+        "n_unknown": int((q["speaker"] == UNKNOWN).sum() + (r["speaker"] == UNKNOWN).sum()),
         "n_repaired": int((q["repair"] != "").sum()),
         "n_continued": int((q["attributed_by"] == "continues previous quote").sum()),
-        "n_resolved": int(q["mention"].str.lower().isin(speakers.DESCRIPTORS).sum()
-                          + r["mention"].str.lower().isin(speakers.DESCRIPTORS).sum()),
+        "n_resolved": int(q["mention"].str.lower().isin(DESCRIPTORS).sum()
+                          + r["mention"].str.lower().isin(DESCRIPTORS).sum()),
         "n_problems": len(problems),
         "n_garbled": int((problems["problem"] == "garbled subject").sum()),
         "top_speaker": top, "top_speaker_units": int(heard.get(top, 0)),
@@ -256,10 +301,10 @@ def key_numbers(corpus: Corpus) -> dict[str, object]:
         "top_speaker_reports": int(units.loc[units["speaker"] == top, "article_id"].nunique()),
         "busiest_report": labels.get(busiest, ""),
         "busiest_report_units": int(per_report.get(busiest, 0)),
-        "statement_min_words": quotes.STATEMENT_MIN_WORDS,
-        "max_gap_words": quotes.MAX_SUBJECT_GAP_WORDS,
+        "statement_min_words": STATEMENT_MIN_WORDS,
+        "max_gap_words": MAX_SUBJECT_GAP_WORDS,
     }
-    if has_table(corpus):
+    if has_table(tables):
         out |= _side_numbers(corpus, units, labels)
     return out
 
@@ -270,18 +315,18 @@ def _side_numbers(corpus: Corpus, units: pd.DataFrame, labels: pd.Series) -> dic
     Only reports in which some named speaker is heard can be that report: one with no voice
     units, or only unknown speakers, has no side that leads it.
     """
-    known = units[~units["side"].isin([quotes.UNKNOWN, NO_SIDE])]
+    known = units[~units["side"].isin([UNKNOWN, NO_SIDE])]
     by_side = known.groupby("side").size()
     if not len(by_side):
         return {}
     top_side = sorted(by_side.index, key=lambda s: (-by_side[s], s))[0]
-    shares = share_by_side(corpus)
+    shares = _share(units, corpus, "side")
     heard = [a for a in corpus.articles["id"]
-             if a in set(shares.loc[shares["side"] != quotes.UNKNOWN, "article_id"])]
+             if a in set(shares.loc[shares["side"] != UNKNOWN, "article_id"])]
     mine = shares[shares["side"] == top_side].set_index("article_id")["share"]
     mine = mine.reindex(heard).fillna(0.0)
     low = sorted(mine.index, key=lambda a: (mine[a], a))[0]
-    there = shares[(shares["article_id"] == low) & (shares["side"] != quotes.UNKNOWN)]
+    there = shares[(shares["article_id"] == low) & (shares["side"] != UNKNOWN)]
     leader = there.sort_values(["units", "side"], ascending=[False, True]).iloc[0]
     return {"top_side": top_side, "top_side_share": _pct(by_side[top_side] / len(units)),
             "n_sides": int(by_side.size),
@@ -304,11 +349,11 @@ GARBLED_PROSE = (
     "is counted as one.")
 
 
-def side_prose(corpus: Corpus) -> str:
+def side_prose(corpus: Corpus, tables: Tables) -> str:
     """One paragraph on share of voice by side, over roles (most heard side, where it is least
     heard and who leads there), as Markdown: sides (from the speakers table) and report labels
     (from the manifest) are escaped, so they show as written."""
-    k = key_numbers(corpus)
+    k = key_numbers(corpus, tables)
     if "top_side" not in k:
         return ""
     top, low, leader = (plain_markdown(str(k[name]))
@@ -323,12 +368,11 @@ def side_prose(corpus: Corpus) -> str:
                    f"{k['low_report_leader_share']}.")
 
 
-def table_prose(corpus: Corpus) -> str:
+def table_prose(tables: Tables) -> str:
     """What the speakers table adds, or that there is none."""
-    path = speakers.speakers_path(corpus.root)
-    if path is None:
+    if tables.speakers is None:
         return NO_TABLE_PROSE
-    n = len(speakers.load_speakers(path))
+    n = len(tables.speakers)
     return (f"The corpus has a hand-made speakers table of {n} people and institutions "
             "(the table below). It is used as enrichment: its aliases map the "
             "names found in the text to one canonical name (so *Turkey* and *Ankara* are both "
@@ -337,10 +381,10 @@ def table_prose(corpus: Corpus) -> str:
             "the reports do not say.")
 
 
-def validation_prose(corpus: Corpus, gold: pd.DataFrame) -> str:
+def validation_prose(tables: Tables, gold: pd.DataFrame) -> str:
     """The validation paragraph: span, speaker and reported-speech scores with and without the
     speakers table, and what they can and cannot be taken to mean."""
-    t = evaluation.scores_table(corpus, gold).set_index(["measure", "setting"])
+    t = evaluation.scores_table(settings(tables), gold).set_index(["measure", "setting"])
 
     def get(measure: str, setting: str, col: str) -> str:
         return f"{t.loc[(measure, setting), col]:.2f}"
@@ -375,7 +419,7 @@ def validation_prose(corpus: Corpus, gold: pd.DataFrame) -> str:
         "marks, nested quotations and speakers named sentences away.")
 
 
-def publish_validation(corpus: Corpus, gold: pd.DataFrame | None) -> str:
+def publish_validation(corpus: Corpus, tables: Tables, gold: pd.DataFrame | None) -> str:
     """Publish the validation tables (absent without a hand annotation); returns the section's
     prose as Markdown ('' without one)."""
     from analysis.present.publish import absent, publish_table
@@ -384,11 +428,12 @@ def publish_validation(corpus: Corpus, gold: pd.DataFrame | None) -> str:
         absent("tab-voices-validation")
         absent("tab-voices-errors")
         return ""
-    publish_table(validation_table(corpus, gold), "tab-voices-validation",
+    publish_table(validation_table(tables, gold), "tab-voices-validation",
                   "Quality against the hand annotation, with and without the speakers table.",
                   "analysis.evaluation.quotes.scores_table against annotations/quotes/quotes.csv",
                   columns=VALIDATION_HEADERS)
-    publish_table(evaluation.error_table(corpus, gold, use_table=False), "tab-voices-errors",
+    publish_table(evaluation.error_table(corpus, settings(tables)["without table"], gold),
+                  "tab-voices-errors",
                   "Every disagreement with the hand annotation (speakers found without the table).",
                   "analysis.evaluation.quotes.error_table", columns=ERROR_HEADERS)
-    return validation_prose(corpus, gold)
+    return validation_prose(tables, gold)
