@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import functools
 import itertools
 import random
 import weakref
@@ -96,16 +97,31 @@ class Doc:
     tokens: tuple[textlib.Token, ...]
     sentence_of: tuple[int, ...] = field(repr=False, default=())
 
-    @property
+    @functools.cached_property
     def forms(self) -> tuple[str, ...]:
+        """The matching forms of the words, computed once per document (alignment slices
+        them for every passage)."""
         return tuple(t.form for t in self.tokens)
 
 
 def make_doc(doc_id: str, text: str) -> Doc:
-    """A :class:`Doc` from any text (an article, or a synthetic test text)."""
+    """A :class:`Doc` from any text (an article, or a synthetic test text).
+
+    The tokens are those of :func:`analysis.text.tokens`; the matching form is computed once
+    per distinct word of the text (a news text repeats most of its words).
+    """
     if not isinstance(text, str):
         raise TypeError(f"text of {doc_id!r} must be a string, not {type(text).__name__}")
-    toks = tuple(textlib.tokens(text))
+    table = textlib.spelling_variants()
+    forms: dict[str, str] = {}
+    toks_list = []
+    for s, e in textlib.word_spans(text):
+        word = text[s:e]
+        form = forms.get(word)
+        if form is None:
+            form = forms[word] = textlib.match_form(word, table)
+        toks_list.append(textlib.Token(word, s, e, form))
+    toks = tuple(toks_list)
     starts, pos = [], 0
     for para in text.split("\n\n"):
         starts.extend(pos + a for a, _ in textlib.sentence_spans(para))
@@ -251,9 +267,16 @@ def chain_seeds(seeds: tuple[tuple[int, int], ...] | list[tuple[int, int]],
     """Group seeds into chains that advance in both texts with gaps of at most ``max_gap``."""
     reach = params.n + params.max_gap
     chains: list[list[tuple[int, int]]] = []
+    # Seeds come in target order, so a chain whose last target word is more than ``reach``
+    # behind can take no later seed: it leaves the active list (order kept, so ties between
+    # equally cheap chains go as before), and each seed looks only at chains within reach.
+    active: list[list[tuple[int, int]]] = []
+    swept = None
     for i, j in sorted(seeds, key=lambda p: (p[1], p[0])):
+        if swept is None or j - swept > reach:
+            active, swept = [c for c in active if c[-1][1] >= j - reach], j
         best, best_cost = None, None
-        for chain in chains:
+        for chain in active:
             li, lj = chain[-1]
             di, dj = i - li, j - lj
             if 0 < di <= reach and 0 < dj <= reach:
@@ -262,6 +285,7 @@ def chain_seeds(seeds: tuple[tuple[int, int], ...] | list[tuple[int, int]],
                     best, best_cost = chain, cost
         if best is None:
             chains.append([(i, j)])
+            active.append(chains[-1])
         else:
             best.append((i, j))
     return chains
@@ -383,8 +407,9 @@ def _trim(ops: list[tuple[str, int, int, int, int]], params: Params) -> None:
 def _sentence_edge(doc: Doc, i: int, step: int, pad: int) -> int:
     """The first (step -1) or last (step +1) word of word i's sentence if within ``pad``."""
     k = i
-    while 0 <= k + step < len(doc.tokens) and doc.sentence_of[k + step] == doc.sentence_of[i]:
-        k += step
+    while (abs(k - i) <= pad and 0 <= k + step < len(doc.tokens)
+           and doc.sentence_of[k + step] == doc.sentence_of[i]):
+        k += step  # at most pad + 1 steps: a longer sentence leaves the edge where it is
     return k if abs(k - i) <= pad else i
 
 
@@ -563,14 +588,37 @@ def passage_edits(p: Passage, source: Doc, target: Doc) -> list[dict]:
     return out
 
 
-def _sentence_finder(corpus: Corpus):
-    s = corpus.sentences
-    table = {aid: (list(g["start"]), list(g["sentence_id"])) for aid, g in s.groupby("article_id")}
+class _SentenceFinder:
+    """``find(article_id, pos)``: the id of the sentence holding character ``pos`` of an article
+    (the first sentence for a position before it); ``find.words(doc)``: the sentence id of
+    every word of a :class:`Doc`. Built in one pass over the corpus's sentences, so build it
+    once per run, not once per article."""
 
-    def find(article_id: str, pos: int) -> str:
-        starts, ids = table[article_id]
+    def __init__(self, sentences: pd.DataFrame):
+        self.table: dict[str, tuple[list[int], list[str]]] = {}
+        for aid, start, sid in zip(sentences["article_id"].tolist(),
+                                   sentences["start"].tolist(),
+                                   sentences["sentence_id"].tolist()):
+            starts, ids = self.table.setdefault(aid, ([], []))
+            starts.append(start)
+            ids.append(sid)
+
+    def __call__(self, article_id: str, pos: int) -> str:
+        starts, ids = self.table[article_id]
         return ids[max(0, bisect.bisect_right(starts, pos) - 1)]
-    return find
+
+    def words(self, doc: Doc) -> list[str]:
+        starts, ids = self.table[doc.id]
+        out, k = [], 0  # words are in text order: walk the sentence starts alongside them
+        for t in doc.tokens:
+            while k + 1 < len(starts) and starts[k + 1] <= t.start:
+                k += 1
+            out.append(ids[k])
+        return out
+
+
+def _sentence_finder(corpus: Corpus) -> _SentenceFinder:
+    return _SentenceFinder(corpus.sentences)
 
 
 def edits_frame(corpus: Corpus, found: list[Passage], docs: dict[str, Doc]) -> pd.DataFrame:
@@ -606,13 +654,15 @@ def copied_edits(corpus: Corpus, params: Params = DEFAULT) -> pd.DataFrame:
 
 # --- Sentences and articles -------------------------------------------------------------------
 
-def _word_sentences(corpus: Corpus, doc: Doc) -> list[str]:
-    find = _sentence_finder(corpus)
-    return [find(doc.id, t.start) for t in doc.tokens]
+def _word_sentences(corpus: Corpus, doc: Doc, find=None) -> list[str]:
+    """The sentence id of each word of ``doc``; pass ``find`` (:func:`_sentence_finder`) when
+    calling this for many documents, so the corpus's sentences are grouped once."""
+    return (find or _sentence_finder(corpus)).words(doc)
 
 
 def sentence_labels(corpus: Corpus, params: Params = DEFAULT,
-                    found: list[Passage] | None = None) -> pd.DataFrame:
+                    found: list[Passage] | None = None,
+                    docs: dict[str, Doc] | None = None) -> pd.DataFrame:
     """For every sentence of every report but the first: best earlier source sentence, label.
 
     The best source sentence is the one with most words aligned to the sentence in any passage
@@ -620,10 +670,15 @@ def sentence_labels(corpus: Corpus, params: Params = DEFAULT,
     *derived* if it repeats a run of :data:`MIN_RUN` aligned words of that sentence or
     :data:`MIN_SHARE` of its own words; *verbatim* if derived and every word on both sides is
     aligned; else *edited*. Not derived: *new*.
+
+    ``docs`` are the corpus's documents when the caller has them already (default:
+    :func:`documents`). Linear in the words of the passages and the sentences of the corpus.
     """
-    docs = documents(corpus)
+    docs = documents(corpus) if docs is None else docs
     found = find_passages(docs, params) if found is None else found
-    sent_of = {aid: _word_sentences(corpus, d) for aid, d in docs.items()}
+    find = _sentence_finder(corpus)
+    in_passages = {aid for p in found for aid in (p.source_id, p.target_id)}
+    sent_of = {aid: find.words(docs[aid]) for aid in in_passages}
     length = corpus.sentences.set_index("sentence_id")["n_words"].to_dict()
     pairs: dict[str, dict[str, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
     for p in found:
@@ -632,7 +687,7 @@ def sentence_labels(corpus: Corpus, params: Params = DEFAULT,
                 for k in range(i2 - i1):
                     ts, ss = sent_of[p.target_id][j1 + k], sent_of[p.source_id][i1 + k]
                     pairs[ts][ss].append((i1 + k, j1 + k))
-    order = {aid: k for k, aid in enumerate(docs)}
+    order = {aid: k for k, aid in enumerate(publication_order(corpus))}
     article_of = corpus.sentences.set_index("sentence_id")["article_id"].to_dict()
     rows = []
     for sent in corpus.sentences.itertuples():
