@@ -150,6 +150,31 @@ def _blocked(folded: str, t: tuple[int, int, str], q: Quantity) -> bool:
     return bool(_OTHER_EVENT_AFTER.search(folded[q.end:t[0]]))
 
 
+class _Context(list):
+    """The claims of a report's earlier sentences, with the last claim of each event and the
+    last of a person kind kept as they are added, so a sentence looks its reference up instead
+    of scanning every earlier claim."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.by_event: dict[str, dict] = {}
+        self.person: dict | None = None
+
+    def append(self, row: dict) -> None:
+        super().append(row)
+        self.by_event[row["event"]] = row
+        if row["counted"] in PERSON_KINDS:
+            self.person = row
+
+
+def _context_claim(context: list[dict], event: str) -> dict | None:
+    """The latest earlier claim with ``event``, else the latest counting persons, else None."""
+    if isinstance(context, _Context):
+        return context.by_event.get(event) or context.person
+    return (next((r for r in reversed(context) if r["event"] == event), None)
+            or next((r for r in reversed(context) if r["counted"] in PERSON_KINDS), None))
+
+
 def sentence_claims(sentence: str, published: pd.Timestamp,
                     context: list[dict] | None = None, last_source: str = "") -> list[dict]:
     """Claims in one sentence, offsets relative to the sentence.
@@ -184,28 +209,28 @@ def sentence_claims(sentence: str, published: pd.Timestamp,
                 if counted:
                     np_start = m.start()
         event = _event(folded, q.start, np_end)
-        prev_same = [r for r in rows if r["_q"].end <= q.start]
+        # the last earlier claim of this sentence that ends before this quantity
+        prev = next((r for r in reversed(rows) if r["_q"].end <= q.start), None)
         hedge, low, high, value, exact = q.hedge, q.low, q.high, q.value, q.exact
         side = ""
-        if counted is None and prev_same and q.kind in ("digits", "words") and not q.hedge \
-                and re.search(r"\band\s+$", folded[prev_same[-1]["_end"]: q.start]):
-            ref = prev_same[-1]  # '11 fighters on one side and 14 on the other'
+        if counted is None and prev and q.kind in ("digits", "words") and not q.hedge \
+                and re.search(r"\band\s+$", folded[prev["_end"]: q.start]):
+            ref = prev  # '11 fighters on one side and 14 on the other'
             counted = ref["counted"]
             if ref["_q"].hedge and HEDGES.get(ref["_q"].hedge) == "low":
                 hedge, low, value, exact = ref["_q"].hedge, q.value, None, False
         if counted is None:
-            pool = [r for r in reversed(context) if r["event"] == event] or \
-                   [r for r in reversed(context) if r["counted"] in PERSON_KINDS]
-            if pool:
-                counted, side = pool[0]["counted"], pool[0]["side"]
+            ref = _context_claim(context, event)
+            if ref is not None:
+                counted, side = ref["counted"], ref["side"]
         if event == "hosted" and counted == "people":
             counted = "refugees"
         if counted in EVENT_BY_COUNTED:
             event = EVENT_BY_COUNTED[counted]
         if counted not in NO_SIDE:
             side = _side_in(folded[np_start:np_end], folded) or side
-            if not side and prev_same and prev_same[-1]["side"]:
-                side = prev_same[-1]["side"]
+            if not side and prev and prev["side"]:
+                side = prev["side"]
             if not side:
                 side = _nearest_left_side(folded, q.start)
         else:
@@ -250,7 +275,7 @@ def article_claims(article: pd.Series | dict, sentences: pd.DataFrame) -> pd.Dat
     if pd.isna(published):
         raise ClaimError("the article has no publication date", file=where, field="date")
     rows: list[dict] = []
-    context: list[dict] = []
+    context = _Context()
     last_source = ""
     for s in sentences.itertuples():
         try:
@@ -284,9 +309,11 @@ def extract_claims(corpus, errors: list[ClaimError] | None = None) -> pd.DataFra
     """
     frames = []
     sentences = corpus.sentences
+    by_article = dict(tuple(sentences.groupby("article_id", sort=False))) if len(
+        sentences) else {}  # one pass, not one filter of every sentence per article
     for art in corpus.articles.to_dict("records"):
         try:
-            frames.append(article_claims(art, sentences[sentences["article_id"] == art["id"]]))
+            frames.append(article_claims(art, by_article.get(art["id"], sentences.iloc[:0])))
         except ClaimError as err:
             if errors is None:
                 raise
@@ -305,14 +332,26 @@ def _date_from_same_figure(claims: pd.DataFrame) -> pd.DataFrame:
     """
     out = claims.copy()
     same = ["article_id", "counted", "event", "side", "value", "low", "high"]
-    dated = out[out["date_basis"] == "expression"]
-    for i, r in out[out["date_basis"] == "publication date"].iterrows():
-        hit = dated
-        for col in same:
-            hit = hit[hit[col].isna()] if pd.isna(r[col]) else hit[hit[col] == r[col]]
-        if not hit.empty:
-            h = hit.iloc[0]
-            out.loc[i, ["date_start", "date_end"]] = [h["date_start"], h["date_end"]]
-            out.loc[i, "date_basis"] = f"same figure in {h['sentence_id']}"
+
+    def key(row: tuple) -> tuple:  # missing values match each other, as isna() does
+        return tuple(_MISSING if pd.isna(v) else v for v in row)
+
+    basis = out["date_basis"].tolist()
+    keys = [key(row) for row in zip(*(out[c].tolist() for c in same))]
+    first: dict[tuple, int] = {}  # the first dated claim of each figure, one pass
+    for k, (b, kk) in enumerate(zip(basis, keys)):
+        if b == "expression":
+            first.setdefault(kk, k)
+    hits = [(k, first[kk]) for k, (b, kk) in enumerate(zip(basis, keys))
+            if b == "publication date" and kk in first]
+    if hits:
+        rows, src = [out.index[k] for k, _ in hits], [h for _, h in hits]
+        out.loc[rows, "date_start"] = out["date_start"].iloc[src].to_numpy()
+        out.loc[rows, "date_end"] = out["date_end"].iloc[src].to_numpy()
+        out.loc[rows, "date_basis"] = [f"same figure in {sid}"
+                                       for sid in out["sentence_id"].iloc[src]]
     return out
+
+
+_MISSING = object()
 
