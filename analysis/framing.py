@@ -393,8 +393,10 @@ def keyness(corpus: Corpus, counts: pd.DataFrame | None = None, *, term: str = "
     ``keyness_top(keyness(c))`` equals ``keyness_top(keyness(c, top=None))`` whenever each
     report has ``per_report`` terms of positive ``z``. Under-use is not listed: the most
     under-used terms are mostly ones a report does not use at all, which only the full table
-    holds. ``top=None`` gives that full table: every term for every report (``min_count`` is
-    not applied), terms times reports rows, for a handful of reports such as the book's.
+    holds (a report over-using fewer than ``top`` terms gets its used terms of ``z <= 0`` after
+    them). Every row kept equals the full table's row. ``top=None`` gives that full table:
+    every term for every report (``min_count`` is not applied), terms times reports rows, for
+    a handful of reports such as the book's.
     """
     counts = word_counts(corpus) if counts is None else counts
     _require(counts, ("article_id", term, "n"), "counts")

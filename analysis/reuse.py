@@ -468,15 +468,71 @@ def align(source: Doc, target: Doc, candidate: Candidate,
 
 
 def _without_overlaps(passages: list[Passage]) -> list[Passage]:
-    """Greedy: most aligned words first; drop a passage if half its target words are taken."""
+    """Greedy: most aligned words first; drop a passage if half its target words are taken.
+
+    "Taken" counts a word once for every kept passage covering it (the sum of the overlaps
+    with the kept passages). Many passages (a target that many sources copy) are counted on a
+    Fenwick tree over the target's words: O(P log L), not every kept passage per passage.
+    """
+    ranked = sorted(passages, key=lambda p: (-p.n_matched, -p.identity, p.target_words,
+                                             p.source_id))
     kept: list[Passage] = []
-    for p in sorted(passages, key=lambda p: (-p.n_matched, -p.identity, p.target_words,
-                                             p.source_id)):
-        overlap = sum(max(0, min(p.target_words[1], q.target_words[1])
-                          - max(p.target_words[0], q.target_words[0])) for q in kept)
-        if overlap * 2 <= p.n_target_words:
+    if len(ranked) <= _FEW_PASSAGES:
+        for p in ranked:
+            overlap = sum(max(0, min(p.target_words[1], q.target_words[1])
+                              - max(p.target_words[0], q.target_words[0])) for q in kept)
+            if overlap * 2 <= p.n_target_words:
+                kept.append(p)
+        return kept
+    cover = _Coverage(max(p.target_words[1] for p in ranked))
+    for p in ranked:
+        lo, hi = p.target_words
+        if cover.total(lo, hi) * 2 <= p.n_target_words:
             kept.append(p)
+            cover.add(lo, hi)
     return kept
+
+
+_FEW_PASSAGES = 32  # up to this many, comparing with each kept passage is cheaper
+
+
+class _Coverage:
+    """How many kept word ranges cover each position, summed over a range: range add and
+    range sum on two Fenwick trees, each O(log n)."""
+
+    def __init__(self, n: int):
+        self.n = n + 1
+        self.b1 = [0] * (self.n + 1)
+        self.b2 = [0] * (self.n + 1)
+
+    def _update(self, tree: list[int], i: int, v: int) -> None:
+        i += 1
+        while i <= self.n:
+            tree[i] += v
+            i += i & -i
+
+    def _query(self, tree: list[int], i: int) -> int:
+        out = 0
+        while i > 0:
+            out += tree[i]
+            i -= i & -i
+        return out
+
+    def _prefix(self, i: int) -> int:  # sum of coverage over positions [0, i)
+        return self._query(self.b1, i) * i - self._query(self.b2, i)
+
+    def add(self, lo: int, hi: int) -> None:
+        """One more range covering positions [lo, hi)."""
+        if hi <= lo:
+            return
+        self._update(self.b1, lo, 1)
+        self._update(self.b1, hi, -1)
+        self._update(self.b2, lo, lo)
+        self._update(self.b2, hi, -hi)
+
+    def total(self, lo: int, hi: int) -> int:
+        """Coverage summed over positions [lo, hi)."""
+        return self._prefix(hi) - self._prefix(lo) if hi > lo else 0
 
 
 def find_passages(docs: dict[str, Doc], params: Params = DEFAULT,
@@ -791,13 +847,16 @@ def common_source(corpus: Corpus, found: list[Passage] | None = None,
     docs = documents(corpus)
     found = find_passages(docs, params) if found is None else found
     order = list(docs)
-    pairs = {(p.source_id, p.target_id) for p in found}
+    position = {aid: k for k, aid in enumerate(order)}
+    by_pair = _by_pair(found)
+    sources: dict[str, list[str]] = defaultdict(list)  # each target's earlier sources
+    for s, t in by_pair:
+        if s in position and t in position and position[s] < position[t]:
+            sources[t].append(s)
     rows = []
-    for t in order:
-        for a, b in ordered_pairs(order[:order.index(t)]):
-            if not {(a, t), (b, t)} <= pairs:
-                continue
-            ja, jb = _aligned_map(found, a, t), _aligned_map(found, b, t)
+    for t in order:  # only the pairs of a target's own sources, not every earlier pair
+        for a, b in ordered_pairs(sorted(sources.get(t, ()), key=position.__getitem__)):
+            ja, jb = _aligned_map(by_pair[(a, t)], a, t), _aligned_map(by_pair[(b, t)], b, t)
             both = sorted(set(ja) & set(jb))
             as_a = [j for j in both if _surface(docs[t].tokens[j]) == _surface(
                 docs[a].tokens[ja[j]]) != _surface(docs[b].tokens[jb[j]])]
@@ -976,11 +1035,12 @@ def synthetic_setup(corpus: Corpus, found: list[Passage] | None = None,
     docs = documents(corpus)
     found = find_passages(docs) if found is None else found
     order = list(docs)
+    position = {aid: k for k, aid in enumerate(order)}
     given: dict[str, int] = defaultdict(int)
     for p in found:
         given[p.source_id] += p.n_matched
     shared = {frozenset((p.source_id, p.target_id)) for p in found}
-    sources = [a for a in sorted(order, key=lambda a: (-given[a], order.index(a)))
+    sources = [a for a in sorted(order, key=lambda a: (-given[a], position[a]))
                if len(set(docs[a].sentence_of)) >= n_sentences]
     for src in sources:
         free = [a for a in order if a != src and frozenset((src, a)) not in shared]
