@@ -13,6 +13,7 @@ import math
 import re
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from analysis import text as textmod
@@ -277,25 +278,28 @@ def article_claims(article: pd.Series | dict, sentences: pd.DataFrame) -> pd.Dat
     rows: list[dict] = []
     context = _Context()
     last_source = ""
-    for s in sentences.itertuples():
+    for text, sentence_id, start in zip(sentences["text"].tolist(),
+                                        sentences["sentence_id"].tolist(),
+                                        sentences["start"].tolist()):
         try:
-            found = sentence_claims(s.text, published, context, last_source)
-            named = [a.source for a in attributions(s.text) if a.source not in ("", "?")]
+            found = sentence_claims(text, published, context, last_source)
+            named = [a.source for a in attributions(text) if a.source not in ("", "?")]
         except ClaimError:
             raise
         except Exception as err:  # any failure on odd text becomes a named, catchable error
             raise ClaimError(f"cannot read claims in sentence: {type(err).__name__}: {err}",
-                             file=where, field=s.sentence_id) from err
+                             file=where, field=sentence_id) from err
         for r in found:
             context.append(r)
             rows.append({**{k: v for k, v in r.items() if not k.startswith("_")},
-                         "article_id": aid, "sentence_id": s.sentence_id,
-                         "start": s.start + r["start"], "end": s.start + r["end"]})
+                         "article_id": aid, "sentence_id": sentence_id,
+                         "start": start + r["start"], "end": start + r["end"]})
         if named:
             last_source = named[-1]
     out = _date_from_same_figure(pd.DataFrame(rows, columns=CLAIM_COLUMNS))
-    out["pub_date_inferred"] = str(article.get("date_basis") or "").startswith("inferred")
-    return out.astype({"pub_date_inferred": bool})
+    inferred = str(article.get("date_basis") or "").startswith("inferred")
+    out["pub_date_inferred"] = np.full(len(out), inferred, dtype=bool)
+    return out
 
 
 def extract_claims(corpus, errors: list[ClaimError] | None = None) -> pd.DataFrame:
@@ -311,7 +315,8 @@ def extract_claims(corpus, errors: list[ClaimError] | None = None) -> pd.DataFra
     sentences = corpus.sentences
     by_article = dict(tuple(sentences.groupby("article_id", sort=False))) if len(
         sentences) else {}  # one pass, not one filter of every sentence per article
-    for art in corpus.articles.to_dict("records"):
+    needed = [c for c in ("id", "date", "date_basis", "file") if c in corpus.articles]
+    for art in corpus.articles[needed].to_dict("records"):
         try:
             frames.append(article_claims(art, by_article.get(art["id"], sentences.iloc[:0])))
         except ClaimError as err:
