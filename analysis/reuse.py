@@ -389,19 +389,21 @@ def _trim(ops: list[tuple[str, int, int, int, int]], params: Params) -> None:
     def size(op):
         return max(op[2] - op[1], op[4] - op[3])
 
+    lo, hi = 0, len(ops)  # the kept ops are ops[lo:hi]; cut once at the end (linear)
     changed = True
     while changed:
         changed = False
-        while ops and ops[0][0] != "equal":
-            ops.pop(0)
-        while ops and ops[-1][0] != "equal":
-            ops.pop()
-        if len(ops) > 2 and size(ops[0]) < params.n and size(ops[1]) > params.pad:
-            del ops[:2]
+        while lo < hi and ops[lo][0] != "equal":
+            lo += 1
+        while lo < hi and ops[hi - 1][0] != "equal":
+            hi -= 1
+        if hi - lo > 2 and size(ops[lo]) < params.n and size(ops[lo + 1]) > params.pad:
+            lo += 2
             changed = True
-        if len(ops) > 2 and size(ops[-1]) < params.n and size(ops[-2]) > params.pad:
-            del ops[-2:]
+        if hi - lo > 2 and size(ops[hi - 1]) < params.n and size(ops[hi - 2]) > params.pad:
+            hi -= 2
             changed = True
+    ops[:] = ops[lo:hi]
 
 
 def _sentence_edge(doc: Doc, i: int, step: int, pad: int) -> int:

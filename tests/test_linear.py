@@ -351,3 +351,38 @@ def test_keyness_is_bounded_and_never_builds_the_word_by_article_table(fixture_c
         assert (merged[col] == merged[f"{col}_full"]).all(), col
     pd.testing.assert_frame_equal(framing.keyness_top(key), framing.keyness_top(full))
     assert len(full) > len(key)  # the fixture already has more words than kept rows
+
+
+def _plain_trim(ops, params):
+    def size(op):
+        return max(op[2] - op[1], op[4] - op[3])
+
+    changed = True
+    while changed:
+        changed = False
+        while ops and ops[0][0] != "equal":
+            ops.pop(0)
+        while ops and ops[-1][0] != "equal":
+            ops.pop()
+        if len(ops) > 2 and size(ops[0]) < params.n and size(ops[1]) > params.pad:
+            del ops[:2]
+            changed = True
+        if len(ops) > 2 and size(ops[-1]) < params.n and size(ops[-2]) > params.pad:
+            del ops[-2:]
+            changed = True
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_trim_cuts_once_as_popping_did(seed):
+    rng = random.Random(seed)
+    ops, i = [], 0
+    for _ in range(rng.randrange(0, 60)):
+        tag = rng.choice(["equal", "equal", "replace", "insert", "delete"])
+        a = rng.choice([1, 2, 5]) if tag != "insert" else 0
+        b = rng.choice([1, 2, 5]) if tag != "delete" else 0
+        ops.append((tag, i, i + a, i, i + b))
+        i += max(a, b)
+    mine, plain = list(ops), list(ops)
+    reuse._trim(mine, reuse.DEFAULT)
+    _plain_trim(plain, reuse.DEFAULT)
+    assert mine == plain
