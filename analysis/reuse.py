@@ -788,12 +788,13 @@ def composition(labels: pd.DataFrame, corpus: Corpus) -> pd.DataFrame:
     """Words of each later report: verbatim (aligned), edited (changed, in derived sentences),
     original (in new sentences); with the METER class from the share of derived words."""
     rows = []
-    names = corpus.articles.set_index("id")["label"]
-    for aid, g in labels.groupby("article_id", sort=False):
-        derived = g["label"] != "new"
-        verbatim = int(g["aligned_words"].sum())
-        edited = int(g.loc[derived, "n_words"].sum()) - verbatim
-        total = int(g["n_words"].sum())
+    names = dict(zip(corpus.articles["id"], corpus.articles["label"]))
+    sums = (labels.assign(derived=labels["n_words"].where(labels["label"] != "new", 0))
+            .groupby("article_id", sort=False)[["aligned_words", "derived", "n_words"]].sum())
+    for aid, verbatim, derived, total in zip(sums.index, sums["aligned_words"].tolist(),
+                                             sums["derived"].tolist(), sums["n_words"].tolist()):
+        verbatim, total = int(verbatim), int(total)
+        edited = int(derived) - verbatim
         share = verbatim / total if total else 0.0
         meter = ("wholly derived" if share >= METER_WHOLLY else
                  "partially derived" if share >= METER_PARTIALLY else "non-derived")

@@ -9,6 +9,7 @@ overlaps their figures, the row is *contested* and says who denies what.
 
 from __future__ import annotations
 
+import math
 import re
 
 import pandas as pd
@@ -64,6 +65,17 @@ def _period(row) -> str:
         else f"{_day(s)}-{_day(e)}"
 
 
+def _report_order(order: dict[str, int]):
+    """A sort key putting ``article_id`` in report order. It looks up each row's id: mapping a
+    column with the dict itself turns the whole dict (every report) into a Series on each
+    call, which made the per-quantity sorts grow with the folder."""
+    def key(column: pd.Series) -> pd.Series:
+        if column.name != "article_id":
+            return column
+        return column.map(lambda aid: order.get(aid, math.nan))
+    return key
+
+
 def _verdict(group: pd.DataFrame, claims: pd.DataFrame | _ByQuantity,
              order: dict[str, int]) -> tuple[str, str]:
     """Verdict and reasoning for one group of claims (one row per report and figure)."""
@@ -75,8 +87,7 @@ def _verdict(group: pd.DataFrame, claims: pd.DataFrame | _ByQuantity,
                                      f"figures for it ({', '.join(figs)}), items of one list or "
                                      f"different mentions.")
         return "single report", f"Only {reports[0]} gives this figure."
-    g = group.sort_values(["date_end", "article_id"], key=lambda s: s.map(order)
-                          if s.name == "article_id" else s)
+    g = group.sort_values(["date_end", "article_id"], key=_report_order(order))
     ends = sorted(g["date_end"].unique())
     notes, verdict = [], "agree"
     for end in ends:
@@ -266,8 +277,8 @@ def compare(claims: pd.DataFrame, corpus) -> pd.DataFrame:
             why = why + " " + "; ".join(f"{d.article_id} gives it as a figure "
                                         f"{source_name(d.source)} denied"
                                         for d in gd.itertuples()) + "."
-        g = g.sort_values("article_id", key=lambda s: s.map(order), kind="stable")
-        first = (ga if len(ga) else gd).sort_values("article_id", key=lambda s: s.map(order),
+        g = g.sort_values("article_id", key=_report_order(order), kind="stable")
+        first = (ga if len(ga) else gd).sort_values("article_id", key=_report_order(order),
                                                     kind="stable").iloc[0]
         rows.append({
             "key": key,
