@@ -386,3 +386,22 @@ def test_trim_cuts_once_as_popping_did(seed):
     reuse._trim(mine, reuse.DEFAULT)
     _plain_trim(plain, reuse.DEFAULT)
     assert mine == plain
+
+
+def test_compare_work_does_not_grow_with_reports_that_give_no_figure(monkeypatch):
+    rows = _claim_rows(6, denied=2)
+    work = []
+    for extra in (0, 5000):
+        corpus = _Articles(["a", "b", "c"] + [f"other{k}" for k in range(extra)])
+        touched = {"n": 0}
+        original = pd.Series.map
+
+        def counted_map(self, arg, *args, **kwargs):
+            touched["n"] += len(self) + (len(arg) if hasattr(arg, "__len__") else 0)
+            return original(self, arg, *args, **kwargs)
+
+        monkeypatch.setattr(pd.Series, "map", counted_map)
+        claims.compare(rows, corpus)
+        monkeypatch.undo()
+        work.append(touched["n"])
+    assert work[1] == work[0]  # no per-quantity pass over every report of the folder
