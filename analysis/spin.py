@@ -644,10 +644,11 @@ def synthetic(sentences: pd.DataFrame, rates: tuple[float, ...] = RATES,
                                        found["start"]):
                 pred.setdefault(aid, set()).add((sid, start))
             for doc in scores.itertuples(index=False):
-                mine, hits = doc_gold.get(doc.article_id, set()), pred.get(doc.article_id, set())
+                swapped = doc_gold.get(doc.article_id, set())
+                flagged = pred.get(doc.article_id, set())
                 rows.append({"doc": doc.article_id, "rate": rate, "seed": seed,
-                             "n_words": doc.n_words, "n_spun": len(mine),
-                             "n_flags": doc.n_flags, "hits": len(hits & mine),
+                             "n_words": doc.n_words, "n_spun": len(swapped),
+                             "n_flags": doc.n_flags, "hits": len(flagged & swapped),
                              "per_100_words": doc.per_100_words})
     return pd.DataFrame(rows)
 
