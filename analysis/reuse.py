@@ -25,7 +25,7 @@ import functools
 import itertools
 import random
 import weakref
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -328,7 +328,17 @@ def align_words(a: tuple[str, ...], b: tuple[str, ...]) -> list[tuple[str, int, 
     ``difflib`` finds the shared runs of two or more words; the stretches between them are
     aligned with Needleman-Wunsch, so a single shared word ("Syrian") is matched where it belongs
     rather than at its first occurrence. Adjacent differences are merged into one opcode.
+
+    Above :data:`LONG_ALIGN_CELLS` (two stretches of some 2,000 words each) the stretches are
+    first cut at shared anchors (:func:`_align_long`), since ``difflib`` takes time growing
+    with the square of the length on long texts that repeat their words.
     """
+    if len(a) * len(b) > LONG_ALIGN_CELLS:
+        return _align_long(a, b)
+    return _align_short(a, b)
+
+
+def _align_short(a: tuple[str, ...], b: tuple[str, ...]) -> list[tuple[str, int, int, int, int]]:
     blocks = [blk for blk in difflib.SequenceMatcher(None, a, b, autojunk=False)
               .get_matching_blocks() if blk.size >= 2]
     matched: list[tuple[int, int]] = []
@@ -356,6 +366,76 @@ def align_words(a: tuple[str, ...], b: tuple[str, ...]) -> list[tuple[str, int, 
             else:
                 ops.append(("equal", x, x + 1, y, y + 1))
         pi, pj = x + 1, y + 1
+    return ops
+
+
+LONG_ALIGN_CELLS = 4_000_000  # a span pair bigger than this is cut at anchors first
+ANCHOR_SPACING = 500  # words between the cuts of a long span (each piece aligned as usual)
+ANCHOR_N = 3  # an anchor is a word n-gram found exactly once in each stretch
+
+
+def _align_long(a: tuple[str, ...], b: tuple[str, ...]) -> list[tuple[str, int, int, int, int]]:
+    """:func:`align_words` of two long stretches, in time about linear in their length.
+
+    Anchors are the word ``ANCHOR_N``-grams found exactly once in each stretch (as in patience
+    diff); the longest run of them in the same order in both (a longest increasing
+    subsequence, O(k log k)) gives cut points at least :data:`ANCHOR_SPACING` words apart, each
+    just before an anchor, so the pieces meet on shared words. Each piece is aligned with the
+    usual method and the opcodes are joined (adjacent ones of a kind merged). Stretches with no
+    anchor are aligned as a whole.
+    """
+    def unique(seq: tuple[str, ...]) -> dict[tuple[str, ...], int]:
+        seen: dict[tuple[str, ...], int] = {}
+        for k in range(len(seq) - ANCHOR_N + 1):
+            g = seq[k:k + ANCHOR_N]
+            seen[g] = -1 if g in seen else k
+        return {g: k for g, k in seen.items() if k >= 0}
+
+    ua, ub = unique(a), unique(b)
+    anchors = sorted((i, ub[g]) for g, i in ua.items() if g in ub)
+    # longest subsequence increasing in b (anchors are sorted by a), patience style
+    tails: list[int] = []  # tails[L]: index in anchors ending the best run of length L + 1
+    back: list[int] = [-1] * len(anchors)
+    for k, (_, j) in enumerate(anchors):
+        lo, hi = 0, len(tails)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if anchors[tails[mid]][1] < j:
+                lo = mid + 1
+            else:
+                hi = mid
+        back[k] = tails[lo - 1] if lo else -1
+        if lo == len(tails):
+            tails.append(k)
+        else:
+            tails[lo] = k
+    run, k = [], tails[-1] if tails else -1
+    while k >= 0:
+        run.append(anchors[k])
+        k = back[k]
+    run.reverse()
+    cuts, (pi, pj) = [], (0, 0)
+    for i, j in run:
+        if i - pi >= ANCHOR_SPACING and j - pj >= ANCHOR_SPACING:
+            cuts.append((i, j))
+            pi, pj = i, j
+    if not cuts:
+        return _align_short(a, b)
+    ops: list[tuple[str, int, int, int, int]] = []
+    pi = pj = 0
+    for i, j in cuts + [(len(a), len(b))]:
+        for tag, i1, i2, j1, j2 in _align_short(a[pi:i], b[pj:j]):
+            op = (tag, i1 + pi, i2 + pi, j1 + pj, j2 + pj)
+            if ops and (ops[-1][0] == "equal") == (tag == "equal") and ops[-1][2] == op[1] \
+                    and ops[-1][4] == op[3]:
+                lo = ops.pop()
+                i1_, j1_ = lo[1], lo[3]
+                if tag != "equal":
+                    tag = ("replace" if op[2] > i1_ and op[4] > j1_ else
+                           "delete" if op[2] > i1_ else "insert")
+                op = (tag, i1_, op[2], j1_, op[4])
+            ops.append(op)
+        pi, pj = i, j
     return ops
 
 
@@ -463,10 +543,29 @@ def align(source: Doc, target: Doc, candidate: Candidate,
                                                                              params.pad)
         lead = (e0s, e0t) if e0s < s0 and e0t < t0 else None
         tail = (e1s, e1t) if e1s > s1 and e1t > t1 else None
+        if _most_matched(source, target, s0, s1, t0, t1, lead, tail) < params.min_words:
+            continue  # cannot reach min_words: _align_span would return None (not aligned)
         passage = _align_span(source, target, s0, s1 + 1, t0, t1 + 1, params, lead, tail)
         if passage is not None:
             found.append(passage)
     return sorted(_without_overlaps(found), key=lambda p: p.target_words)
+
+
+def _most_matched(source: Doc, target: Doc, s0: int, s1: int, t0: int, t1: int,
+                  lead: tuple[int, int] | None, tail: tuple[int, int] | None) -> int:
+    """An upper bound of the words :func:`_align_span` can align for one chain: equal words
+    pair equal forms one to one inside the widest stretches it looks at (lead and tail
+    included), so no more than the forms the two stretches share, counted with repeats. A
+    repeated phrase of a long text gives many one-seed chains; this spares aligning them."""
+    a0, a1 = (lead[0] if lead else s0), (tail[0] + 1 if tail else s1 + 1)
+    b0, b1 = (lead[1] if lead else t0), (tail[1] + 1 if tail else t1 + 1)
+    if min(a1 - a0, b1 - b0) < _COUNT_SHARED_BELOW:
+        return 0 if min(a1 - a0, b1 - b0) <= 0 else sum(
+            (Counter(source.forms[a0:a1]) & Counter(target.forms[b0:b1])).values())
+    return min(a1 - a0, b1 - b0)
+
+
+_COUNT_SHARED_BELOW = 64  # longer stretches: the length alone bounds the aligned words
 
 
 def _without_overlaps(passages: list[Passage]) -> list[Passage]:

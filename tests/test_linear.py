@@ -405,3 +405,72 @@ def test_compare_work_does_not_grow_with_reports_that_give_no_figure(monkeypatch
         monkeypatch.undo()
         work.append(touched["n"])
     assert work[1] == work[0]  # no per-quantity pass over every report of the folder
+
+
+# --- long passages -----------------------------------------------------------------------------
+
+def _long_pair(n_words: int, seed: int = 5):
+    rng = random.Random(seed)
+    vocab = [f"w{k}" for k in range(3000)] + ["the", "said", "of", "a"] * 200
+    a = tuple(rng.choice(vocab) for _ in range(n_words))
+    b = tuple(reuse.plant_edits(list(a), 0.05, "mixed", vocab[:3000], rng))
+    return a, b
+
+
+def _check_ops(ops, a, b):
+    """Opcodes cover both texts in order, and equal ones pair equal words."""
+    pi = pj = 0
+    for tag, i1, i2, j1, j2 in ops:
+        assert (i1, j1) == (pi, pj)
+        if tag == "equal":
+            assert a[i1:i2] == b[j1:j2]
+        pi, pj = i2, j2
+    assert (pi, pj) == (len(a), len(b))
+
+
+def test_long_stretches_are_aligned_in_pieces(monkeypatch):
+    a, b = _long_pair(12_000)
+    assert len(a) * len(b) > reuse.LONG_ALIGN_CELLS
+    pieces = []
+    short = reuse._align_short
+
+    def recorded(x, y):
+        pieces.append((len(x), len(y)))
+        return short(x, y)
+
+    monkeypatch.setattr(reuse, "_align_short", recorded)
+    ops = reuse.align_words(a, b)
+    _check_ops(ops, a, b)
+    assert len(pieces) > 10
+    assert max(x * y for x, y in pieces) <= (4 * reuse.ANCHOR_SPACING) ** 2
+    matched = sum(i2 - i1 for tag, i1, i2, _, _ in ops if tag == "equal")
+    assert matched >= 0.9 * len(a)  # a 5 % edited copy stays a copy
+    same = reuse.align_words(a, a)
+    assert same == [("equal", 0, len(a), 0, len(a))]  # pieces joined into one run
+
+
+def test_short_stretches_keep_the_plain_alignment(monkeypatch):
+    a, b = _long_pair(1500)
+    assert len(a) * len(b) <= reuse.LONG_ALIGN_CELLS
+    monkeypatch.setattr(reuse, "_align_long", lambda *args: pytest.fail("cut a short stretch"))
+    _check_ops(reuse.align_words(a, b), a, b)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_chains_that_cannot_reach_min_words_are_skipped_exactly(monkeypatch, seed):
+    rng = random.Random(seed)
+    vocab = "the of said troops army town border talks ministry killed".split()
+    text = " ".join(rng.choice(vocab) + ("." if rng.random() < 0.08 else "")
+                    for _ in range(600))
+    s = reuse.make_doc("s", text)
+    t = reuse.make_doc("t", " ".join(reuse.plant_edits(text.split(), 0.3, "mixed", vocab, rng)))
+    [cand] = reuse.find_candidates({"s": s, "t": t}) or [None]
+    assert cand is not None and len(cand.seeds) > 100
+    found = reuse.align(s, t, cand)
+    aligned = Counter(reuse._align_span)
+    monkeypatch.setattr(reuse, "_align_span", aligned)
+    assert reuse.align(s, t, cand) == found
+    skipped = aligned.calls
+    monkeypatch.setattr(reuse, "_most_matched", lambda *args: 10**9)
+    assert reuse.align(s, t, cand) == found  # the bound changes nothing found
+    assert aligned.calls - skipped > skipped  # but spares most alignments
