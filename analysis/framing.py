@@ -350,26 +350,108 @@ def log_odds(y_i: np.ndarray, y_j: np.ndarray, prior: np.ndarray,
     if (prior <= 0).any() or (y_i < 0).any() or (y_j < 0).any() or alpha_0 <= 0:
         raise FramingError("log_odds: prior must be positive, counts and alpha_0 non-negative")
     alpha = alpha_0 * prior / prior.sum()
-    n_i, n_j = y_i.sum(), y_j.sum()
+    return _log_odds(y_i, y_j, alpha, y_i.sum(), y_j.sum(), alpha_0)
+
+
+def _log_odds(y_i: np.ndarray, y_j: np.ndarray, alpha: np.ndarray, n_i, n_j,
+              alpha_0: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`log_odds` given the prior weights ``alpha`` and the totals ``n_i``, ``n_j``
+    (numbers, or one per element: then rows of different reports are computed at once)."""
     delta = (np.log((y_i + alpha) / (n_i + alpha_0 - y_i - alpha))
              - np.log((y_j + alpha) / (n_j + alpha_0 - y_j - alpha)))
     se = np.sqrt(1 / (y_i + alpha) + 1 / (y_j + alpha))
     return delta, se, delta / se
 
 
+KEYNESS_TOP = 50  # terms kept per report by default: its most over-used ones
+
+
+def _keyness_columns(term: str) -> list[str]:
+    return ["article_id", "report", term, "n_report", "n_rest", "delta", "se", "z",
+            "significant"]
+
+
+def _sorted(out: pd.DataFrame, corpus: Corpus, term: str) -> pd.DataFrame:
+    """Report (corpus order), then ``z`` descending, then term."""
+    order = {aid: i for i, aid in enumerate(corpus.articles["id"])}
+    return out.sort_values(["article_id", "z", term], ascending=[True, False, True],
+                           key=lambda s: s.map(order) if s.name == "article_id" else s
+                           ).reset_index(drop=True)
+
+
 def keyness(corpus: Corpus, counts: pd.DataFrame | None = None, *, term: str = "word",
-            alpha_0: float = ALPHA_0) -> pd.DataFrame:
-    """Each report against all the others pooled, for every term of ``counts``.
+            alpha_0: float = ALPHA_0, top: int | None = KEYNESS_TOP,
+            min_count: int = MIN_COUNT) -> pd.DataFrame:
+    """Each report against all the others pooled: its ``top`` most over-used terms.
 
     ``counts`` has ``article_id``, the term column and ``n`` (default: :func:`word_counts`).
     The prior is the pooled counts of all reports. Positive ``z``: the report uses the term
     more than the rest; ``|z| < 1.96`` is no difference at the 5 % level. Sorted by report
     (corpus order), then ``z`` descending, then term, so ties are stable.
+
+    With ``top`` (default :data:`KEYNESS_TOP`), each report keeps the ``top`` terms with the
+    largest ``z`` among the terms used at least ``min_count`` times in all, computed from the
+    sparse counts alone (one row per report and term it uses): time and memory grow with the
+    rows of ``counts``, not with terms times reports. Those are the rows
+    :func:`keyness_top` chooses from (a term a report does not use has ``z <= 0``), so
+    ``keyness_top(keyness(c))`` equals ``keyness_top(keyness(c, top=None))`` whenever each
+    report has ``per_report`` terms of positive ``z``. Under-use is not listed: the most
+    under-used terms are mostly ones a report does not use at all, which only the full table
+    holds (a report over-using fewer than ``top`` terms gets its used terms of ``z <= 0`` after
+    them). Every row kept equals the full table's row. ``top=None`` gives that full table:
+    every term for every report (``min_count`` is not applied), terms times reports rows, for
+    a handful of reports such as the book's.
     """
     counts = word_counts(corpus) if counts is None else counts
     _require(counts, ("article_id", term, "n"), "counts")
-    cols = ["article_id", "report", term, "n_report", "n_rest", "delta", "se", "z",
-            "significant"]
+    if top is None:
+        return _keyness_full(corpus, counts, term, alpha_0)
+    if top < 1:
+        raise FramingError(f"keyness: top must be at least 1 (or None), not {top}")
+    scored = _keyness_rows(corpus, counts, term, alpha_0)
+    if scored.empty:
+        return scored
+    scored = scored[(scored["n_report"] + scored["n_rest"]) >= min_count]
+    return (_sorted(scored, corpus, term).groupby("article_id", sort=False).head(top)
+            .reset_index(drop=True))
+
+
+def _keyness_rows(corpus: Corpus, counts: pd.DataFrame, term: str,
+                  alpha_0: float) -> pd.DataFrame:
+    """Keyness of each (report, term) pair that ``counts`` holds with ``n > 0``: the full
+    table's rows without the terms a report does not use, never building that table."""
+    cols = _keyness_columns(term)
+    ids = list(corpus.articles["id"])
+    c = counts[counts["article_id"].isin(ids)]
+    c = c.groupby(["article_id", term], sort=False, as_index=False)["n"].sum()
+    if (c["n"] < 0).any():
+        raise FramingError("log_odds: prior must be positive, counts and alpha_0 non-negative")
+    c = c[c["n"] > 0]
+    if c.empty:
+        return pd.DataFrame(columns=cols)
+    if alpha_0 <= 0:
+        raise FramingError("log_odds: prior must be positive, counts and alpha_0 non-negative")
+    y_i = c["n"].to_numpy(dtype=float)
+    pooled = c.groupby(term, sort=False)["n"].transform("sum").to_numpy(dtype=float)
+    n_i = c.groupby("article_id", sort=False)["n"].transform("sum").to_numpy(dtype=float)
+    total = float(c["n"].sum())
+    alpha = alpha_0 * pooled / total
+    y_j = pooled - y_i
+    delta, se, z = _log_odds(y_i, y_j, alpha, n_i, total - n_i, alpha_0)
+    labels = corpus.articles.set_index("id")["label"]
+    out = pd.DataFrame({
+        "article_id": c["article_id"].to_numpy(), "report": c["article_id"].map(labels)
+        .to_numpy(), term: c[term].to_numpy(),
+        "n_report": y_i.astype("int64"), "n_rest": y_j.astype("int64"),
+        "delta": delta.round(4), "se": se.round(4), "z": z.round(3)})
+    out["significant"] = out["z"].abs() >= Z_CRITICAL
+    return out[cols]
+
+
+def _keyness_full(corpus: Corpus, counts: pd.DataFrame, term: str,
+                  alpha_0: float) -> pd.DataFrame:
+    """The full table: every term for every report (terms times reports rows)."""
+    cols = _keyness_columns(term)
     table = counts.pivot_table(index=term, columns="article_id", values="n", aggfunc="sum",
                                fill_value=0).sort_index()
     table = table.reindex(columns=list(corpus.articles["id"]), fill_value=0)
@@ -391,10 +473,29 @@ def keyness(corpus: Corpus, counts: pd.DataFrame | None = None, *, term: str = "
             "delta": delta.round(4), "se": se.round(4), "z": z.round(3)}))
     out = pd.concat(frames, ignore_index=True)
     out["significant"] = out["z"].abs() >= Z_CRITICAL
-    order = {aid: i for i, aid in enumerate(corpus.articles["id"])}
-    return out.sort_values(["article_id", "z", term], ascending=[True, False, True],
-                           key=lambda s: s.map(order) if s.name == "article_id" else s
-                           ).reset_index(drop=True)[cols]
+    return _sorted(out, corpus, term)[cols]
+
+
+def keyness_totals(corpus: Corpus, counts: pd.DataFrame | None = None, *,
+                   term: str = "word") -> pd.DataFrame:
+    """Folder totals of each term: uses in all reports (``n``) and reports using it
+    (``reports``), most used first, then by term. One row per term, from the sparse counts."""
+    counts = word_counts(corpus) if counts is None else counts
+    _require(counts, ("article_id", term, "n"), "counts")
+    c = counts[counts["article_id"].isin(list(corpus.articles["id"])) & (counts["n"] > 0)]
+    out = c.groupby(term, sort=False).agg(n=("n", "sum"), reports=("article_id", "nunique"))
+    out = out.reset_index().astype({"n": "int64", "reports": "int64"})
+    return out.sort_values(["n", term], ascending=[False, True]).reset_index(drop=True)
+
+
+def keyness_tables(corpus: Corpus, *, top: int = KEYNESS_TOP, min_count: int = MIN_COUNT,
+                   alpha_0: float = ALPHA_0) -> dict[str, pd.DataFrame]:
+    """The bounded keyness output of a run, from one count of the words: ``keyness`` (each
+    report's ``top`` most over-used words, :func:`keyness`) and ``keyness_totals``
+    (:func:`keyness_totals`). Rows: at most ``top`` per report, plus one per distinct word."""
+    counts = word_counts(corpus)
+    return {"keyness": keyness(corpus, counts, alpha_0=alpha_0, top=top, min_count=min_count),
+            "keyness_totals": keyness_totals(corpus, counts)}
 
 
 def keyness_top(key: pd.DataFrame, *, per_report: int = 6, min_count: int = MIN_COUNT
@@ -416,13 +517,14 @@ def label_keyness(corpus: Corpus, uses: pd.DataFrame, *, alpha_0: float = ALPHA_
     u = uses if voice is None else uses[uses["voice"] == voice]
     c = u.groupby(["article_id", "label"]).size().rename("n").reset_index()
     if c.empty:
-        return keyness(corpus, c.astype({"n": "int64"}), term="label", alpha_0=alpha_0)
+        return keyness(corpus, c.astype({"n": "int64"}), term="label", alpha_0=alpha_0,
+                       top=None)
     words = corpus.articles.set_index("id")["n_words"]
     used = c.groupby("article_id")["n"].sum().reindex(words.index, fill_value=0)
     rest = pd.DataFrame({"article_id": words.index, "label": "(other words)",
                          "n": (words - used).clip(lower=0).to_numpy()})
     key = keyness(corpus, pd.concat([c, rest], ignore_index=True), term="label",
-                  alpha_0=alpha_0)
+                  alpha_0=alpha_0, top=None)  # labels x reports: linear in the reports
     return key[key["label"] != "(other words)"].reset_index(drop=True)
 
 
@@ -530,5 +632,6 @@ def analyse(corpus: Corpus, quotes: pd.DataFrame, reuse_edits: pd.DataFrame,
     lexicon = lexicon if lexicon is not None else corpus_lexicon(corpus)
     uses = label_uses(corpus, lexicon, quotes)
     counts = label_counts(corpus, lexicon, uses)
-    return Framing(lexicon, uses, counts, group_rates(corpus, counts), keyness(corpus),
+    return Framing(lexicon, uses, counts, group_rates(corpus, counts),
+                   keyness(corpus, top=None),  # the chapter counts every test it makes
                    label_keyness(corpus, uses), framing_edits(corpus, lexicon, reuse_edits))

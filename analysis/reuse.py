@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import functools
 import itertools
 import random
 import weakref
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -96,16 +97,31 @@ class Doc:
     tokens: tuple[textlib.Token, ...]
     sentence_of: tuple[int, ...] = field(repr=False, default=())
 
-    @property
+    @functools.cached_property
     def forms(self) -> tuple[str, ...]:
+        """The matching forms of the words, computed once per document (alignment slices
+        them for every passage)."""
         return tuple(t.form for t in self.tokens)
 
 
 def make_doc(doc_id: str, text: str) -> Doc:
-    """A :class:`Doc` from any text (an article, or a synthetic test text)."""
+    """A :class:`Doc` from any text (an article, or a synthetic test text).
+
+    The tokens are those of :func:`analysis.text.tokens`; the matching form is computed once
+    per distinct word of the text (a news text repeats most of its words).
+    """
     if not isinstance(text, str):
         raise TypeError(f"text of {doc_id!r} must be a string, not {type(text).__name__}")
-    toks = tuple(textlib.tokens(text))
+    table = textlib.spelling_variants()
+    forms: dict[str, str] = {}
+    toks_list = []
+    for s, e in textlib.word_spans(text):
+        word = text[s:e]
+        form = forms.get(word)
+        if form is None:
+            form = forms[word] = textlib.match_form(word, table)
+        toks_list.append(textlib.Token(word, s, e, form))
+    toks = tuple(toks_list)
     starts, pos = [], 0
     for para in text.split("\n\n"):
         starts.extend(pos + a for a, _ in textlib.sentence_spans(para))
@@ -251,9 +267,16 @@ def chain_seeds(seeds: tuple[tuple[int, int], ...] | list[tuple[int, int]],
     """Group seeds into chains that advance in both texts with gaps of at most ``max_gap``."""
     reach = params.n + params.max_gap
     chains: list[list[tuple[int, int]]] = []
+    # Seeds come in target order, so a chain whose last target word is more than ``reach``
+    # behind can take no later seed: it leaves the active list (order kept, so ties between
+    # equally cheap chains go as before), and each seed looks only at chains within reach.
+    active: list[list[tuple[int, int]]] = []
+    swept = None
     for i, j in sorted(seeds, key=lambda p: (p[1], p[0])):
+        if swept is None or j - swept > reach:
+            active, swept = [c for c in active if c[-1][1] >= j - reach], j
         best, best_cost = None, None
-        for chain in chains:
+        for chain in active:
             li, lj = chain[-1]
             di, dj = i - li, j - lj
             if 0 < di <= reach and 0 < dj <= reach:
@@ -262,6 +285,7 @@ def chain_seeds(seeds: tuple[tuple[int, int], ...] | list[tuple[int, int]],
                     best, best_cost = chain, cost
         if best is None:
             chains.append([(i, j)])
+            active.append(chains[-1])
         else:
             best.append((i, j))
     return chains
@@ -304,7 +328,17 @@ def align_words(a: tuple[str, ...], b: tuple[str, ...]) -> list[tuple[str, int, 
     ``difflib`` finds the shared runs of two or more words; the stretches between them are
     aligned with Needleman-Wunsch, so a single shared word ("Syrian") is matched where it belongs
     rather than at its first occurrence. Adjacent differences are merged into one opcode.
+
+    Above :data:`LONG_ALIGN_CELLS` (two stretches of some 2,000 words each) the stretches are
+    first cut at shared anchors (:func:`_align_long`), since ``difflib`` takes time growing
+    with the square of the length on long texts that repeat their words.
     """
+    if len(a) * len(b) > LONG_ALIGN_CELLS:
+        return _align_long(a, b)
+    return _align_short(a, b)
+
+
+def _align_short(a: tuple[str, ...], b: tuple[str, ...]) -> list[tuple[str, int, int, int, int]]:
     blocks = [blk for blk in difflib.SequenceMatcher(None, a, b, autojunk=False)
               .get_matching_blocks() if blk.size >= 2]
     matched: list[tuple[int, int]] = []
@@ -332,6 +366,76 @@ def align_words(a: tuple[str, ...], b: tuple[str, ...]) -> list[tuple[str, int, 
             else:
                 ops.append(("equal", x, x + 1, y, y + 1))
         pi, pj = x + 1, y + 1
+    return ops
+
+
+LONG_ALIGN_CELLS = 4_000_000  # a span pair bigger than this is cut at anchors first
+ANCHOR_SPACING = 500  # words between the cuts of a long span (each piece aligned as usual)
+ANCHOR_N = 3  # an anchor is a word n-gram found exactly once in each stretch
+
+
+def _align_long(a: tuple[str, ...], b: tuple[str, ...]) -> list[tuple[str, int, int, int, int]]:
+    """:func:`align_words` of two long stretches, in time about linear in their length.
+
+    Anchors are the word ``ANCHOR_N``-grams found exactly once in each stretch (as in patience
+    diff); the longest run of them in the same order in both (a longest increasing
+    subsequence, O(k log k)) gives cut points at least :data:`ANCHOR_SPACING` words apart, each
+    just before an anchor, so the pieces meet on shared words. Each piece is aligned with the
+    usual method and the opcodes are joined (adjacent ones of a kind merged). Stretches with no
+    anchor are aligned as a whole.
+    """
+    def unique(seq: tuple[str, ...]) -> dict[tuple[str, ...], int]:
+        seen: dict[tuple[str, ...], int] = {}
+        for k in range(len(seq) - ANCHOR_N + 1):
+            g = seq[k:k + ANCHOR_N]
+            seen[g] = -1 if g in seen else k
+        return {g: k for g, k in seen.items() if k >= 0}
+
+    ua, ub = unique(a), unique(b)
+    anchors = sorted((i, ub[g]) for g, i in ua.items() if g in ub)
+    # longest subsequence increasing in b (anchors are sorted by a), patience style
+    tails: list[int] = []  # tails[L]: index in anchors ending the best run of length L + 1
+    back: list[int] = [-1] * len(anchors)
+    for k, (_, j) in enumerate(anchors):
+        lo, hi = 0, len(tails)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if anchors[tails[mid]][1] < j:
+                lo = mid + 1
+            else:
+                hi = mid
+        back[k] = tails[lo - 1] if lo else -1
+        if lo == len(tails):
+            tails.append(k)
+        else:
+            tails[lo] = k
+    run, k = [], tails[-1] if tails else -1
+    while k >= 0:
+        run.append(anchors[k])
+        k = back[k]
+    run.reverse()
+    cuts, (pi, pj) = [], (0, 0)
+    for i, j in run:
+        if i - pi >= ANCHOR_SPACING and j - pj >= ANCHOR_SPACING:
+            cuts.append((i, j))
+            pi, pj = i, j
+    if not cuts:
+        return _align_short(a, b)
+    ops: list[tuple[str, int, int, int, int]] = []
+    pi = pj = 0
+    for i, j in cuts + [(len(a), len(b))]:
+        for tag, i1, i2, j1, j2 in _align_short(a[pi:i], b[pj:j]):
+            op = (tag, i1 + pi, i2 + pi, j1 + pj, j2 + pj)
+            if ops and (ops[-1][0] == "equal") == (tag == "equal") and ops[-1][2] == op[1] \
+                    and ops[-1][4] == op[3]:
+                lo = ops.pop()
+                i1_, j1_ = lo[1], lo[3]
+                if tag != "equal":
+                    tag = ("replace" if op[2] > i1_ and op[4] > j1_ else
+                           "delete" if op[2] > i1_ else "insert")
+                op = (tag, i1_, op[2], j1_, op[4])
+            ops.append(op)
+        pi, pj = i, j
     return ops
 
 
@@ -365,26 +469,29 @@ def _trim(ops: list[tuple[str, int, int, int, int]], params: Params) -> None:
     def size(op):
         return max(op[2] - op[1], op[4] - op[3])
 
+    lo, hi = 0, len(ops)  # the kept ops are ops[lo:hi]; cut once at the end (linear)
     changed = True
     while changed:
         changed = False
-        while ops and ops[0][0] != "equal":
-            ops.pop(0)
-        while ops and ops[-1][0] != "equal":
-            ops.pop()
-        if len(ops) > 2 and size(ops[0]) < params.n and size(ops[1]) > params.pad:
-            del ops[:2]
+        while lo < hi and ops[lo][0] != "equal":
+            lo += 1
+        while lo < hi and ops[hi - 1][0] != "equal":
+            hi -= 1
+        if hi - lo > 2 and size(ops[lo]) < params.n and size(ops[lo + 1]) > params.pad:
+            lo += 2
             changed = True
-        if len(ops) > 2 and size(ops[-1]) < params.n and size(ops[-2]) > params.pad:
-            del ops[-2:]
+        if hi - lo > 2 and size(ops[hi - 1]) < params.n and size(ops[hi - 2]) > params.pad:
+            hi -= 2
             changed = True
+    ops[:] = ops[lo:hi]
 
 
 def _sentence_edge(doc: Doc, i: int, step: int, pad: int) -> int:
     """The first (step -1) or last (step +1) word of word i's sentence if within ``pad``."""
     k = i
-    while 0 <= k + step < len(doc.tokens) and doc.sentence_of[k + step] == doc.sentence_of[i]:
-        k += step
+    while (abs(k - i) <= pad and 0 <= k + step < len(doc.tokens)
+           and doc.sentence_of[k + step] == doc.sentence_of[i]):
+        k += step  # at most pad + 1 steps: a longer sentence leaves the edge where it is
     return k if abs(k - i) <= pad else i
 
 
@@ -436,22 +543,97 @@ def align(source: Doc, target: Doc, candidate: Candidate,
                                                                              params.pad)
         lead = (e0s, e0t) if e0s < s0 and e0t < t0 else None
         tail = (e1s, e1t) if e1s > s1 and e1t > t1 else None
+        if _most_matched(source, target, s0, s1, t0, t1, lead, tail) < params.min_words:
+            continue  # cannot reach min_words: _align_span would return None (not aligned)
         passage = _align_span(source, target, s0, s1 + 1, t0, t1 + 1, params, lead, tail)
         if passage is not None:
             found.append(passage)
     return sorted(_without_overlaps(found), key=lambda p: p.target_words)
 
 
+def _most_matched(source: Doc, target: Doc, s0: int, s1: int, t0: int, t1: int,
+                  lead: tuple[int, int] | None, tail: tuple[int, int] | None) -> int:
+    """An upper bound of the words :func:`_align_span` can align for one chain: equal words
+    pair equal forms one to one inside the widest stretches it looks at (lead and tail
+    included), so no more than the forms the two stretches share, counted with repeats. A
+    repeated phrase of a long text gives many one-seed chains; this spares aligning them."""
+    a0, a1 = (lead[0] if lead else s0), (tail[0] + 1 if tail else s1 + 1)
+    b0, b1 = (lead[1] if lead else t0), (tail[1] + 1 if tail else t1 + 1)
+    if min(a1 - a0, b1 - b0) < _COUNT_SHARED_BELOW:
+        return 0 if min(a1 - a0, b1 - b0) <= 0 else sum(
+            (Counter(source.forms[a0:a1]) & Counter(target.forms[b0:b1])).values())
+    return min(a1 - a0, b1 - b0)
+
+
+_COUNT_SHARED_BELOW = 64  # longer stretches: the length alone bounds the aligned words
+
+
 def _without_overlaps(passages: list[Passage]) -> list[Passage]:
-    """Greedy: most aligned words first; drop a passage if half its target words are taken."""
+    """Greedy: most aligned words first; drop a passage if half its target words are taken.
+
+    "Taken" counts a word once for every kept passage covering it (the sum of the overlaps
+    with the kept passages). Many passages (a target that many sources copy) are counted on a
+    Fenwick tree over the target's words: O(P log L), not every kept passage per passage.
+    """
+    ranked = sorted(passages, key=lambda p: (-p.n_matched, -p.identity, p.target_words,
+                                             p.source_id))
     kept: list[Passage] = []
-    for p in sorted(passages, key=lambda p: (-p.n_matched, -p.identity, p.target_words,
-                                             p.source_id)):
-        overlap = sum(max(0, min(p.target_words[1], q.target_words[1])
-                          - max(p.target_words[0], q.target_words[0])) for q in kept)
-        if overlap * 2 <= p.n_target_words:
+    if len(ranked) <= _FEW_PASSAGES:
+        for p in ranked:
+            overlap = sum(max(0, min(p.target_words[1], q.target_words[1])
+                              - max(p.target_words[0], q.target_words[0])) for q in kept)
+            if overlap * 2 <= p.n_target_words:
+                kept.append(p)
+        return kept
+    cover = _Coverage(max(p.target_words[1] for p in ranked))
+    for p in ranked:
+        lo, hi = p.target_words
+        if cover.total(lo, hi) * 2 <= p.n_target_words:
             kept.append(p)
+            cover.add(lo, hi)
     return kept
+
+
+_FEW_PASSAGES = 32  # up to this many, comparing with each kept passage is cheaper
+
+
+class _Coverage:
+    """How many kept word ranges cover each position, summed over a range: range add and
+    range sum on two Fenwick trees, each O(log n)."""
+
+    def __init__(self, n: int):
+        self.n = n + 1
+        self.b1 = [0] * (self.n + 1)
+        self.b2 = [0] * (self.n + 1)
+
+    def _update(self, tree: list[int], i: int, v: int) -> None:
+        i += 1
+        while i <= self.n:
+            tree[i] += v
+            i += i & -i
+
+    def _query(self, tree: list[int], i: int) -> int:
+        out = 0
+        while i > 0:
+            out += tree[i]
+            i -= i & -i
+        return out
+
+    def _prefix(self, i: int) -> int:  # sum of coverage over positions [0, i)
+        return self._query(self.b1, i) * i - self._query(self.b2, i)
+
+    def add(self, lo: int, hi: int) -> None:
+        """One more range covering positions [lo, hi)."""
+        if hi <= lo:
+            return
+        self._update(self.b1, lo, 1)
+        self._update(self.b1, hi, -1)
+        self._update(self.b2, lo, lo)
+        self._update(self.b2, hi, -hi)
+
+    def total(self, lo: int, hi: int) -> int:
+        """Coverage summed over positions [lo, hi)."""
+        return self._prefix(hi) - self._prefix(lo) if hi > lo else 0
 
 
 def find_passages(docs: dict[str, Doc], params: Params = DEFAULT,
@@ -563,14 +745,37 @@ def passage_edits(p: Passage, source: Doc, target: Doc) -> list[dict]:
     return out
 
 
-def _sentence_finder(corpus: Corpus):
-    s = corpus.sentences
-    table = {aid: (list(g["start"]), list(g["sentence_id"])) for aid, g in s.groupby("article_id")}
+class _SentenceFinder:
+    """``find(article_id, pos)``: the id of the sentence holding character ``pos`` of an article
+    (the first sentence for a position before it); ``find.words(doc)``: the sentence id of
+    every word of a :class:`Doc`. Built in one pass over the corpus's sentences, so build it
+    once per run, not once per article."""
 
-    def find(article_id: str, pos: int) -> str:
-        starts, ids = table[article_id]
+    def __init__(self, sentences: pd.DataFrame):
+        self.table: dict[str, tuple[list[int], list[str]]] = {}
+        for aid, start, sid in zip(sentences["article_id"].tolist(),
+                                   sentences["start"].tolist(),
+                                   sentences["sentence_id"].tolist()):
+            starts, ids = self.table.setdefault(aid, ([], []))
+            starts.append(start)
+            ids.append(sid)
+
+    def __call__(self, article_id: str, pos: int) -> str:
+        starts, ids = self.table[article_id]
         return ids[max(0, bisect.bisect_right(starts, pos) - 1)]
-    return find
+
+    def words(self, doc: Doc) -> list[str]:
+        starts, ids = self.table[doc.id]
+        out, k = [], 0  # words are in text order: walk the sentence starts alongside them
+        for t in doc.tokens:
+            while k + 1 < len(starts) and starts[k + 1] <= t.start:
+                k += 1
+            out.append(ids[k])
+        return out
+
+
+def _sentence_finder(corpus: Corpus) -> _SentenceFinder:
+    return _SentenceFinder(corpus.sentences)
 
 
 def edits_frame(corpus: Corpus, found: list[Passage], docs: dict[str, Doc]) -> pd.DataFrame:
@@ -606,13 +811,15 @@ def copied_edits(corpus: Corpus, params: Params = DEFAULT) -> pd.DataFrame:
 
 # --- Sentences and articles -------------------------------------------------------------------
 
-def _word_sentences(corpus: Corpus, doc: Doc) -> list[str]:
-    find = _sentence_finder(corpus)
-    return [find(doc.id, t.start) for t in doc.tokens]
+def _word_sentences(corpus: Corpus, doc: Doc, find=None) -> list[str]:
+    """The sentence id of each word of ``doc``; pass ``find`` (:func:`_sentence_finder`) when
+    calling this for many documents, so the corpus's sentences are grouped once."""
+    return (find or _sentence_finder(corpus)).words(doc)
 
 
 def sentence_labels(corpus: Corpus, params: Params = DEFAULT,
-                    found: list[Passage] | None = None) -> pd.DataFrame:
+                    found: list[Passage] | None = None,
+                    docs: dict[str, Doc] | None = None) -> pd.DataFrame:
     """For every sentence of every report but the first: best earlier source sentence, label.
 
     The best source sentence is the one with most words aligned to the sentence in any passage
@@ -620,10 +827,15 @@ def sentence_labels(corpus: Corpus, params: Params = DEFAULT,
     *derived* if it repeats a run of :data:`MIN_RUN` aligned words of that sentence or
     :data:`MIN_SHARE` of its own words; *verbatim* if derived and every word on both sides is
     aligned; else *edited*. Not derived: *new*.
+
+    ``docs`` are the corpus's documents when the caller has them already (default:
+    :func:`documents`). Linear in the words of the passages and the sentences of the corpus.
     """
-    docs = documents(corpus)
+    docs = documents(corpus) if docs is None else docs
     found = find_passages(docs, params) if found is None else found
-    sent_of = {aid: _word_sentences(corpus, d) for aid, d in docs.items()}
+    find = _sentence_finder(corpus)
+    in_passages = {aid for p in found for aid in (p.source_id, p.target_id)}
+    sent_of = {aid: find.words(docs[aid]) for aid in in_passages}
     length = corpus.sentences.set_index("sentence_id")["n_words"].to_dict()
     pairs: dict[str, dict[str, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
     for p in found:
@@ -632,7 +844,7 @@ def sentence_labels(corpus: Corpus, params: Params = DEFAULT,
                 for k in range(i2 - i1):
                     ts, ss = sent_of[p.target_id][j1 + k], sent_of[p.source_id][i1 + k]
                     pairs[ts][ss].append((i1 + k, j1 + k))
-    order = {aid: k for k, aid in enumerate(docs)}
+    order = {aid: k for k, aid in enumerate(publication_order(corpus))}
     article_of = corpus.sentences.set_index("sentence_id")["article_id"].to_dict()
     rows = []
     for sent in corpus.sentences.itertuples():
@@ -675,12 +887,13 @@ def composition(labels: pd.DataFrame, corpus: Corpus) -> pd.DataFrame:
     """Words of each later report: verbatim (aligned), edited (changed, in derived sentences),
     original (in new sentences); with the METER class from the share of derived words."""
     rows = []
-    names = corpus.articles.set_index("id")["label"]
-    for aid, g in labels.groupby("article_id", sort=False):
-        derived = g["label"] != "new"
-        verbatim = int(g["aligned_words"].sum())
-        edited = int(g.loc[derived, "n_words"].sum()) - verbatim
-        total = int(g["n_words"].sum())
+    names = dict(zip(corpus.articles["id"], corpus.articles["label"]))
+    sums = (labels.assign(derived=labels["n_words"].where(labels["label"] != "new", 0))
+            .groupby("article_id", sort=False)[["aligned_words", "derived", "n_words"]].sum())
+    for aid, verbatim, derived, total in zip(sums.index, sums["aligned_words"].tolist(),
+                                             sums["derived"].tolist(), sums["n_words"].tolist()):
+        verbatim, total = int(verbatim), int(total)
+        edited = int(derived) - verbatim
         share = verbatim / total if total else 0.0
         meter = ("wholly derived" if share >= METER_WHOLLY else
                  "partially derived" if share >= METER_PARTIALLY else "non-derived")
@@ -736,13 +949,16 @@ def common_source(corpus: Corpus, found: list[Passage] | None = None,
     docs = documents(corpus)
     found = find_passages(docs, params) if found is None else found
     order = list(docs)
-    pairs = {(p.source_id, p.target_id) for p in found}
+    position = {aid: k for k, aid in enumerate(order)}
+    by_pair = _by_pair(found)
+    sources: dict[str, list[str]] = defaultdict(list)  # each target's earlier sources
+    for s, t in by_pair:
+        if s in position and t in position and position[s] < position[t]:
+            sources[t].append(s)
     rows = []
-    for t in order:
-        for a, b in ordered_pairs(order[:order.index(t)]):
-            if not {(a, t), (b, t)} <= pairs:
-                continue
-            ja, jb = _aligned_map(found, a, t), _aligned_map(found, b, t)
+    for t in order:  # only the pairs of a target's own sources, not every earlier pair
+        for a, b in ordered_pairs(sorted(sources.get(t, ()), key=position.__getitem__)):
+            ja, jb = _aligned_map(by_pair[(a, t)], a, t), _aligned_map(by_pair[(b, t)], b, t)
             both = sorted(set(ja) & set(jb))
             as_a = [j for j in both if _surface(docs[t].tokens[j]) == _surface(
                 docs[a].tokens[ja[j]]) != _surface(docs[b].tokens[jb[j]])]
@@ -921,11 +1137,12 @@ def synthetic_setup(corpus: Corpus, found: list[Passage] | None = None,
     docs = documents(corpus)
     found = find_passages(docs) if found is None else found
     order = list(docs)
+    position = {aid: k for k, aid in enumerate(order)}
     given: dict[str, int] = defaultdict(int)
     for p in found:
         given[p.source_id] += p.n_matched
     shared = {frozenset((p.source_id, p.target_id)) for p in found}
-    sources = [a for a in sorted(order, key=lambda a: (-given[a], order.index(a)))
+    sources = [a for a in sorted(order, key=lambda a: (-given[a], position[a]))
                if len(set(docs[a].sentence_of)) >= n_sentences]
     for src in sources:
         free = [a for a in order if a != src and frozenset((src, a)) not in shared]

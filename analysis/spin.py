@@ -201,12 +201,25 @@ def inflect(base: str, suffix: str) -> str:
 
 
 def candidates(word: str, lex: Lexicon | None = None) -> list[str]:
-    """Likely originals of ``word`` (lower case): swap-list entries, else WordNet synonyms."""
+    """Likely originals of ``word`` (lower case): swap-list entries, else WordNet synonyms.
+
+    With the default lexicon the answer is cached per word (texts repeat their words).
+    """
+    if lex is None or lex is lexicon():
+        return list(_default_candidates(word))
+    return _candidates(word, lex)
+
+
+@lru_cache(maxsize=200_000)
+def _default_candidates(word: str) -> tuple[str, ...]:
+    return tuple(_candidates(word, lexicon()))
+
+
+def _candidates(word: str, lex: Lexicon) -> list[str]:
     if word in FUNCTION_SWAPS:
         return list(FUNCTION_SWAPS[word])
     if word in FUNCTION_WORDS:
         return []
-    lex = lex or lexicon()
     seen: dict[str, None] = {}
     for base, suffix in base_forms(word, lex):
         for s in sorted(lex.synonyms.get(base, ())):
@@ -346,12 +359,11 @@ def _substitutions(words: list[Word], table: Counts, lex: Lexicon, params: Param
 
 def _restores_phrase(words: list[Word], i: int, cand: str, lex: Lexicon) -> bool:
     """True when swapping in ``cand`` makes a WordNet multiword expression the text lacks."""
-    keys = [w.key for w in words]
     for lo in range(max(0, i - 2), i + 1):
         for hi in range(i + 1, min(len(words), lo + 3) + 1):
             if hi - lo < 2 or not all(words[j].joined for j in range(lo, hi - 1)):
                 continue
-            window = keys[lo:hi]
+            window = [w.key for w in words[lo:hi]]  # a few words around i, not the sentence
             swapped = tuple(window[: i - lo] + [cand] + window[i - lo + 1:])
             content = not any(k in FUNCTION_WORDS for k in swapped)
             if content and swapped in lex.phrases and tuple(window) not in lex.phrases:
@@ -369,15 +381,20 @@ def _tautologies(words: list[Word]) -> list[dict]:
     for i, w in enumerate(words):
         if w.key not in ("and", "or") or i == 0 or i + 1 >= len(words):
             continue
-        left = []
-        j = i - 1
-        while j >= 0 and words[j].text[:1].isupper() and words[j].key != "the":
-            left.insert(0, words[j].text)
-            j -= 1
-        if not left:
-            continue
         right = words[i + 1]
         abbrev = right.text.replace(".", "")
+        # Both tests need a name of at most max(1, len(abbrev)) capitalised words, so the
+        # walk left stops one word past that (a longer run matches neither).
+        longest = max(1, len(abbrev)) + 1
+        left = []
+        j = i - 1
+        while (j >= 0 and len(left) < longest and words[j].text[:1].isupper()
+               and words[j].key != "the"):
+            left.append(words[j].text)
+            j -= 1
+        left.reverse()
+        if not left or len(left) == longest:
+            continue
         same_name = right.text == left[-1] and len(left) == 1
         is_abbrev = len(left) >= 2 and abbrev.isupper() and abbrev == _initials(left)
         if same_name or is_abbrev:
@@ -399,10 +416,15 @@ def flag_sentence(sentence: str, params: Params = DEFAULT) -> list[dict]:
     found = {f["i"]: f for f in _tautologies(words)}
     for f in _substitutions(words, table, lex, params):
         found.setdefault(f["i"], f)
+    seen: dict[str, int] = {}
+    occurrences = []  # the nth use of its key in the sentence, for each word (one pass)
+    for w in words:
+        seen[w.key] = seen.get(w.key, 0) + 1
+        occurrences.append(seen[w.key])
     out = []
     for i, f in sorted(found.items()):
         wd = words[i]
-        occurrence = sum(1 for w in words[: i + 1] if w.key == wd.key)
+        occurrence = occurrences[i]
         phrase = f.get("phrase") or _phrase(words, i)
         original_phrase = ("" if f["kind"] == "tautology"
                            else _phrase(words, i, f["original"]))
@@ -612,14 +634,21 @@ def synthetic(sentences: pd.DataFrame, rates: tuple[float, ...] = RATES,
             spun, gold = spin_sentences(sentences, rate, seed)
             found = flags(spun, params)
             scores = document_scores(spun, found)
+            # Gold swaps and flags grouped by article once (linear in sentences and flags).
+            article_of = dict(zip(spun["sentence_id"], spun["article_id"]))
+            doc_gold: dict[str, set[tuple[str, int]]] = {}
+            for g in gold:
+                doc_gold.setdefault(article_of[g[0]], set()).add(g)
+            pred: dict[str, set[tuple[str, int]]] = {}
+            for aid, sid, start in zip(found["article_id"], found["sentence_id"],
+                                       found["start"]):
+                pred.setdefault(aid, set()).add((sid, start))
             for doc in scores.itertuples(index=False):
-                mine = found[found["article_id"] == doc.article_id]
-                pred = set(zip(mine["sentence_id"], mine["start"]))
-                doc_gold = {g for g in gold if g[0] in set(spun.loc[
-                    spun["article_id"] == doc.article_id, "sentence_id"])}
+                swapped = doc_gold.get(doc.article_id, set())
+                flagged = pred.get(doc.article_id, set())
                 rows.append({"doc": doc.article_id, "rate": rate, "seed": seed,
-                             "n_words": doc.n_words, "n_spun": len(doc_gold),
-                             "n_flags": doc.n_flags, "hits": len(pred & doc_gold),
+                             "n_words": doc.n_words, "n_spun": len(swapped),
+                             "n_flags": doc.n_flags, "hits": len(flagged & swapped),
                              "per_100_words": doc.per_100_words})
     return pd.DataFrame(rows)
 

@@ -9,6 +9,7 @@ overlaps their figures, the row is *contested* and says who denies what.
 
 from __future__ import annotations
 
+import math
 import re
 
 import pandas as pd
@@ -64,7 +65,19 @@ def _period(row) -> str:
         else f"{_day(s)}-{_day(e)}"
 
 
-def _verdict(group: pd.DataFrame, claims: pd.DataFrame, order: dict[str, int]) -> tuple[str, str]:
+def _report_order(order: dict[str, int]):
+    """A sort key putting ``article_id`` in report order. It looks up each row's id: mapping a
+    column with the dict itself turns the whole dict (every report) into a Series on each
+    call, which made the per-quantity sorts grow with the folder."""
+    def key(column: pd.Series) -> pd.Series:
+        if column.name != "article_id":
+            return column
+        return column.map(lambda aid: order.get(aid, math.nan))
+    return key
+
+
+def _verdict(group: pd.DataFrame, claims: pd.DataFrame | _ByQuantity,
+             order: dict[str, int]) -> tuple[str, str]:
     """Verdict and reasoning for one group of claims (one row per report and figure)."""
     reports = group["article_id"].unique()
     if len(reports) == 1:
@@ -74,14 +87,15 @@ def _verdict(group: pd.DataFrame, claims: pd.DataFrame, order: dict[str, int]) -
                                      f"figures for it ({', '.join(figs)}), items of one list or "
                                      f"different mentions.")
         return "single report", f"Only {reports[0]} gives this figure."
-    g = group.sort_values(["date_end", "article_id"], key=lambda s: s.map(order)
-                          if s.name == "article_id" else s)
+    g = group.sort_values(["date_end", "article_id"], key=_report_order(order))
     ends = sorted(g["date_end"].unique())
     notes, verdict = [], "agree"
     for end in ends:
         same = g[g["date_end"] == end]
         ivs = [_interval(r) for _, r in same.iterrows()]
-        if not all(_overlap(a, b) for a in ivs for b in ivs):
+        # Intervals overlap pairwise exactly when the largest start is at most the smallest
+        # end (one pass, not every pair).
+        if ivs and max(a[0] for a in ivs) > min(a[1] for a in ivs):
             figs = "; ".join(f"{r.article_id} {format_value(r)}" for _, r in same.iterrows())
             return "conflict", (f"Same period ending {_day(end)}, incompatible figures: {figs}.")
         if len(same) > 1:
@@ -107,10 +121,31 @@ def _verdict(group: pd.DataFrame, claims: pd.DataFrame, order: dict[str, int]) -
     return verdict, "; ".join(notes) + "."
 
 
-def _sum_explains(a: pd.Series, b: pd.Series, claims: pd.DataFrame) -> str:
+_QUANTITY = ["article_id", "counted", "event", "side"]
+
+
+class _ByQuantity:
+    """Claims grouped once by report, counted thing, event and side (the rows
+    :func:`_sum_explains` looks through), so each lookup reads one small group."""
+
+    def __init__(self, claims: pd.DataFrame):
+        self.empty = claims.iloc[:0]
+        self.groups = ({} if claims.empty else
+                       dict(tuple(claims.groupby(_QUANTITY, sort=False, dropna=False))))
+
+    def get(self, row: pd.Series) -> pd.DataFrame:
+        key = tuple(row[c] for c in _QUANTITY)
+        if any(pd.isna(v) for v in key):
+            return self.empty  # a missing value equals nothing, as in a frame comparison
+        return self.groups.get(key, self.empty)
+
+
+def _sum_explains(a: pd.Series, b: pd.Series, claims: pd.DataFrame | _ByQuantity) -> str:
     """'b = a + the same report's single-day figures after a's period', or ''."""
     if a["value"] is None or pd.isna(a["value"]) or b["value"] is None or pd.isna(b["value"]):
         return ""
+    if isinstance(claims, _ByQuantity):
+        claims = claims.get(a)
     extra = claims[(claims["article_id"] == a["article_id"]) & (claims["counted"] == a["counted"])
                    & (claims["event"] == a["event"]) & (claims["side"] == a["side"])
                    & (claims["date_start"] == claims["date_end"])
@@ -146,13 +181,25 @@ def group_keys(claims: pd.DataFrame) -> pd.Series:
         return pd.Series(dtype=str)
     keys = c.apply(claim_key, axis=1)
     denied = _stance(c) == "denied"
+    if not denied.any():
+        return keys
     asserted = c[~denied].assign(key=keys[~denied])
+    what = ["counted", "event", "side"]
+    groups = ({} if asserted.empty else
+              dict(tuple(asserted.groupby(what, sort=False, dropna=False))))
+    spans_of: dict[tuple, pd.DataFrame | None] = {}  # each quantity's key spans, once
     for i in c.index[denied]:
         r = c.loc[i]
-        same = asserted[(asserted["counted"] == r["counted"]) & (asserted["event"] == r["event"])
-                        & (asserted["side"] == r["side"])]
-        spans = same.groupby("key", sort=True).agg(start=("date_start", "min"),
-                                                   end=("date_end", "max"))
+        k = tuple(r[col] for col in what)
+        if any(pd.isna(v) for v in k):
+            continue  # a missing value equals nothing, so no asserted quantity matches
+        if k not in spans_of:
+            same = groups.get(k)
+            spans_of[k] = None if same is None else same.groupby("key", sort=True).agg(
+                start=("date_start", "min"), end=("date_end", "max"))
+        spans = spans_of[k]
+        if spans is None:
+            continue
         hit = spans[(spans["start"] <= r["date_start"]) & (r["date_start"] <= spans["end"])]
         if len(hit):
             keys[i] = hit.index[0]
@@ -214,7 +261,7 @@ def compare(claims: pd.DataFrame, corpus) -> pd.DataFrame:
                   counted=("counted", "first"), event=("event", "first"),
                   side=("side", "first"), date_start=("date_start", "first"),
                   source=("source", "first"), pub_date_inferred=("pub_date_inferred", "first")))
-    asserted_claims = c[c["stance"] != "denied"]
+    asserted_claims = _ByQuantity(c[c["stance"] != "denied"])
     rows = []
     for key, g in dedup.groupby("key", sort=True):
         ga, gd = g[g["stance"] != "denied"], g[g["stance"] == "denied"]
@@ -230,8 +277,8 @@ def compare(claims: pd.DataFrame, corpus) -> pd.DataFrame:
             why = why + " " + "; ".join(f"{d.article_id} gives it as a figure "
                                         f"{source_name(d.source)} denied"
                                         for d in gd.itertuples()) + "."
-        g = g.sort_values("article_id", key=lambda s: s.map(order), kind="stable")
-        first = (ga if len(ga) else gd).sort_values("article_id", key=lambda s: s.map(order),
+        g = g.sort_values("article_id", key=_report_order(order), kind="stable")
+        first = (ga if len(ga) else gd).sort_values("article_id", key=_report_order(order),
                                                     kind="stable").iloc[0]
         rows.append({
             "key": key,

@@ -13,6 +13,7 @@ import math
 import re
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from analysis import text as textmod
@@ -150,6 +151,31 @@ def _blocked(folded: str, t: tuple[int, int, str], q: Quantity) -> bool:
     return bool(_OTHER_EVENT_AFTER.search(folded[q.end:t[0]]))
 
 
+class _Context(list):
+    """The claims of a report's earlier sentences, with the last claim of each event and the
+    last of a person kind kept as they are added, so a sentence looks its reference up instead
+    of scanning every earlier claim."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.by_event: dict[str, dict] = {}
+        self.person: dict | None = None
+
+    def append(self, row: dict) -> None:
+        super().append(row)
+        self.by_event[row["event"]] = row
+        if row["counted"] in PERSON_KINDS:
+            self.person = row
+
+
+def _context_claim(context: list[dict], event: str) -> dict | None:
+    """The latest earlier claim with ``event``, else the latest counting persons, else None."""
+    if isinstance(context, _Context):
+        return context.by_event.get(event) or context.person
+    return (next((r for r in reversed(context) if r["event"] == event), None)
+            or next((r for r in reversed(context) if r["counted"] in PERSON_KINDS), None))
+
+
 def sentence_claims(sentence: str, published: pd.Timestamp,
                     context: list[dict] | None = None, last_source: str = "") -> list[dict]:
     """Claims in one sentence, offsets relative to the sentence.
@@ -184,28 +210,28 @@ def sentence_claims(sentence: str, published: pd.Timestamp,
                 if counted:
                     np_start = m.start()
         event = _event(folded, q.start, np_end)
-        prev_same = [r for r in rows if r["_q"].end <= q.start]
+        # the last earlier claim of this sentence that ends before this quantity
+        prev = next((r for r in reversed(rows) if r["_q"].end <= q.start), None)
         hedge, low, high, value, exact = q.hedge, q.low, q.high, q.value, q.exact
         side = ""
-        if counted is None and prev_same and q.kind in ("digits", "words") and not q.hedge \
-                and re.search(r"\band\s+$", folded[prev_same[-1]["_end"]: q.start]):
-            ref = prev_same[-1]  # '11 fighters on one side and 14 on the other'
+        if counted is None and prev and q.kind in ("digits", "words") and not q.hedge \
+                and re.search(r"\band\s+$", folded[prev["_end"]: q.start]):
+            ref = prev  # '11 fighters on one side and 14 on the other'
             counted = ref["counted"]
             if ref["_q"].hedge and HEDGES.get(ref["_q"].hedge) == "low":
                 hedge, low, value, exact = ref["_q"].hedge, q.value, None, False
         if counted is None:
-            pool = [r for r in reversed(context) if r["event"] == event] or \
-                   [r for r in reversed(context) if r["counted"] in PERSON_KINDS]
-            if pool:
-                counted, side = pool[0]["counted"], pool[0]["side"]
+            ref = _context_claim(context, event)
+            if ref is not None:
+                counted, side = ref["counted"], ref["side"]
         if event == "hosted" and counted == "people":
             counted = "refugees"
         if counted in EVENT_BY_COUNTED:
             event = EVENT_BY_COUNTED[counted]
         if counted not in NO_SIDE:
             side = _side_in(folded[np_start:np_end], folded) or side
-            if not side and prev_same and prev_same[-1]["side"]:
-                side = prev_same[-1]["side"]
+            if not side and prev and prev["side"]:
+                side = prev["side"]
             if not side:
                 side = _nearest_left_side(folded, q.start)
         else:
@@ -250,27 +276,30 @@ def article_claims(article: pd.Series | dict, sentences: pd.DataFrame) -> pd.Dat
     if pd.isna(published):
         raise ClaimError("the article has no publication date", file=where, field="date")
     rows: list[dict] = []
-    context: list[dict] = []
+    context = _Context()
     last_source = ""
-    for s in sentences.itertuples():
+    for text, sentence_id, start in zip(sentences["text"].tolist(),
+                                        sentences["sentence_id"].tolist(),
+                                        sentences["start"].tolist()):
         try:
-            found = sentence_claims(s.text, published, context, last_source)
-            named = [a.source for a in attributions(s.text) if a.source not in ("", "?")]
+            found = sentence_claims(text, published, context, last_source)
+            named = [a.source for a in attributions(text) if a.source not in ("", "?")]
         except ClaimError:
             raise
         except Exception as err:  # any failure on odd text becomes a named, catchable error
             raise ClaimError(f"cannot read claims in sentence: {type(err).__name__}: {err}",
-                             file=where, field=s.sentence_id) from err
+                             file=where, field=sentence_id) from err
         for r in found:
             context.append(r)
             rows.append({**{k: v for k, v in r.items() if not k.startswith("_")},
-                         "article_id": aid, "sentence_id": s.sentence_id,
-                         "start": s.start + r["start"], "end": s.start + r["end"]})
+                         "article_id": aid, "sentence_id": sentence_id,
+                         "start": start + r["start"], "end": start + r["end"]})
         if named:
             last_source = named[-1]
     out = _date_from_same_figure(pd.DataFrame(rows, columns=CLAIM_COLUMNS))
-    out["pub_date_inferred"] = str(article.get("date_basis") or "").startswith("inferred")
-    return out.astype({"pub_date_inferred": bool})
+    inferred = str(article.get("date_basis") or "").startswith("inferred")
+    out["pub_date_inferred"] = np.full(len(out), inferred, dtype=bool)
+    return out
 
 
 def extract_claims(corpus, errors: list[ClaimError] | None = None) -> pd.DataFrame:
@@ -284,9 +313,12 @@ def extract_claims(corpus, errors: list[ClaimError] | None = None) -> pd.DataFra
     """
     frames = []
     sentences = corpus.sentences
-    for art in corpus.articles.to_dict("records"):
+    by_article = dict(tuple(sentences.groupby("article_id", sort=False))) if len(
+        sentences) else {}  # one pass, not one filter of every sentence per article
+    needed = [c for c in ("id", "date", "date_basis", "file") if c in corpus.articles]
+    for art in corpus.articles[needed].to_dict("records"):
         try:
-            frames.append(article_claims(art, sentences[sentences["article_id"] == art["id"]]))
+            frames.append(article_claims(art, by_article.get(art["id"], sentences.iloc[:0])))
         except ClaimError as err:
             if errors is None:
                 raise
@@ -305,14 +337,26 @@ def _date_from_same_figure(claims: pd.DataFrame) -> pd.DataFrame:
     """
     out = claims.copy()
     same = ["article_id", "counted", "event", "side", "value", "low", "high"]
-    dated = out[out["date_basis"] == "expression"]
-    for i, r in out[out["date_basis"] == "publication date"].iterrows():
-        hit = dated
-        for col in same:
-            hit = hit[hit[col].isna()] if pd.isna(r[col]) else hit[hit[col] == r[col]]
-        if not hit.empty:
-            h = hit.iloc[0]
-            out.loc[i, ["date_start", "date_end"]] = [h["date_start"], h["date_end"]]
-            out.loc[i, "date_basis"] = f"same figure in {h['sentence_id']}"
+
+    def key(row: tuple) -> tuple:  # missing values match each other, as isna() does
+        return tuple(_MISSING if pd.isna(v) else v for v in row)
+
+    basis = out["date_basis"].tolist()
+    keys = [key(row) for row in zip(*(out[c].tolist() for c in same))]
+    first: dict[tuple, int] = {}  # the first dated claim of each figure, one pass
+    for k, (b, kk) in enumerate(zip(basis, keys)):
+        if b == "expression":
+            first.setdefault(kk, k)
+    hits = [(k, first[kk]) for k, (b, kk) in enumerate(zip(basis, keys))
+            if b == "publication date" and kk in first]
+    if hits:
+        rows, src = [out.index[k] for k, _ in hits], [h for _, h in hits]
+        out.loc[rows, "date_start"] = out["date_start"].iloc[src].to_numpy()
+        out.loc[rows, "date_end"] = out["date_end"].iloc[src].to_numpy()
+        out.loc[rows, "date_basis"] = [f"same figure in {sid}"
+                                       for sid in out["sentence_id"].iloc[src]]
     return out
+
+
+_MISSING = object()
 
