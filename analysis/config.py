@@ -87,8 +87,8 @@ class CalibrationConfig:
 
 @dataclass(frozen=True)
 class KeynessConfig:
-    """Keyness output is bounded: the ``top`` terms per article by |z| among terms used at least
-    ``min_count`` times in the folder (the folder totals are kept whole)."""
+    """Keyness output is bounded: each article's ``top`` most over-used terms (largest z) among
+    terms used at least ``min_count`` times in the folder (the folder totals are kept whole)."""
 
     top: int = 50
     min_count: int = 4

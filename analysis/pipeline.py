@@ -315,7 +315,7 @@ def _copies(ctx: Context) -> None:
     with ctx.log.guard("reuse.copies"):
         ctx.write("directions", reuse.pair_directions(corpus, primary))
         ctx.write("edits", reuse.edits_frame(corpus, primary, docs))
-        labels = reuse.sentence_labels(corpus, reuse_params(ctx.config), found=found)
+        labels = reuse.sentence_labels(corpus, reuse_params(ctx.config), found=found, docs=docs)
         ctx.write("sentence_labels", labels)
         ctx.write("composition", reuse.composition(labels, corpus))
         ctx.write("common_source", reuse.common_source(corpus, found, reuse_params(ctx.config)))
@@ -449,11 +449,9 @@ def _framing(ctx: Context) -> None:
             ctx.write("label_keyness", framing.label_keyness(ctx.corpus, found))
     k = ctx.config.keyness
     with ctx.log.guard("framing.keyness"):
-        key = framing.keyness(ctx.corpus)
-        ctx.write("keyness", framing.keyness_top(key, per_report=k.top, min_count=k.min_count))
-        totals = framing.word_counts(ctx.corpus).groupby("word", as_index=False)["n"].sum()
-        ctx.write("term_totals", totals.sort_values(["n", "word"], ascending=[False, True])
-                  .reset_index(drop=True))
+        tables = framing.keyness_tables(ctx.corpus, top=k.top, min_count=k.min_count)
+        ctx.write("keyness", tables["keyness"])
+        ctx.write("term_totals", tables["keyness_totals"])
 
 
 def _spin(ctx: Context) -> None:
