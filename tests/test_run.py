@@ -111,3 +111,15 @@ def test_spin_scores_every_article(out):
     scores = read(out, "spin_scores")
     assert set(scores["article_id"]) == set(read(out, "articles")["article_id"])
     assert {"per_100_words", "threshold", "spun"} <= set(scores.columns)
+
+
+def test_the_book_reads_the_same_tables_as_the_command_line(out, tmp_path):
+    """A chapter's stored run (present.book.open_run) and `python -m analysis run` on the same
+    folder hold the same tables, row for row."""
+    from analysis.present.book import open_run
+    from analysis.store import StoredRun
+
+    book, cli = open_run(CORPUS, tmp_path / "book-run"), StoredRun.open(out)
+    assert set(book.tables) == set(cli.tables)
+    for name in cli.tables:
+        pd.testing.assert_frame_equal(book.table(name), cli.table(name), obj=name)
