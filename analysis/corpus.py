@@ -270,7 +270,9 @@ def _walk(directory: Path, texts: list[Path], skipped: list[Skipped], *,
 
 
 # Markup rather than text: a file that opens as an HTML, XML or feed document does, or one in
-# which tags are a fifth of the characters (at least five of them).
+# which tags are a fifth of the characters (at least five of them, two of them closing tags:
+# wire copy writes company names and tickers in angle brackets, "<Drexel Burnham Lambert Inc>",
+# "<MER>", which open but never close).
 _MARKUP_START = re.compile(r"<\?xml\b|<!doctype\s+html\b|<html\b|<rss\b|<feed\b", re.IGNORECASE)
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>")
 
@@ -284,10 +286,11 @@ def markup_kind(raw: str) -> str | None:
         return ("an XML document" if opening.startswith("<?xml") and "<html" not in raw[:2000]
                 .lower() else "a news feed (RSS or Atom)" if opening.startswith(("<rss", "<feed"))
                 else "an HTML page")
-    tags = n = 0
+    tags = n = closing = 0
     for tag in _TAG.finditer(raw):
         tags, n = tags + len(tag.group()), n + 1
-    if n >= 5 and tags * 5 >= len("".join(raw.split())):
+        closing += tag.group().startswith("</")
+    if n >= 5 and closing >= 2 and tags * 5 >= len("".join(raw.split())):
         return f"HTML or XML markup ({n} tags)"
     return None
 

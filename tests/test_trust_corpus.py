@@ -686,3 +686,18 @@ def test_init_does_not_write_through_a_dangling_link(tmp_path, capsys):
     os.symlink(target, tmp_path / "manifest.csv")
     one_error(*cli(capsys, "init", str(tmp_path)))
     assert not target.exists()
+
+
+def test_wire_copy_with_tickers_in_angle_brackets_is_text():
+    """Reuters writes company names and tickers in angle brackets; that is an article, not markup
+    (found on the Reuters-21578 archive, where one item was refused as markup)."""
+    from analysis.corpus import markup_kind
+
+    item = ("<FRUIT OF THE LOOM INC> INITIAL OFFERING STARTS\n"
+            "Fruit of the Loom Inc said an initial\npublic offering of 27 mln Class A common "
+            "shares is underway at\nnine dlrs per share through underwriters led by <Drexel "
+            "Burnham\nLambert Inc>, Merrill Lynch and Co Inc <MER>, E.F. Hutton Group\nInc <EFH> "
+            "and Sears, Roebuck and Co Inc's <S> Dean Witter\nReynolds Inc unit.\n Reuter\n")
+    assert markup_kind(item) is None
+    page = "<div><p>Menu</p><p>Home</p><span>News</span><a href='/x'>More</a></div> text"
+    assert markup_kind(page) is not None
