@@ -556,17 +556,18 @@ def _row(r: dict) -> str:
 
 def _repetition_rows(rows: list[dict]) -> list[str]:
     cap = index.INDEX_DEFAULT.max_df
-    out = [f"5-grams outside the planted copies (the index leaves out those in more than {cap} "
-           f"articles):",
-           f"{'N':>8} {'text':>6} {'distinct':>10} {'in >1 art.':>16} {'above max_df':>18} "
-           f"{'postings >1':>11} {'postings >max_df':>16}   articles per repeated 5-gram"]
+    out = [f"5-grams outside the planted copies: distinct; in more than one article (share of "
+           f"distinct); in more than max_df = {cap} (share of repeated; the index leaves them "
+           f"out); share of 5-gram occurrences in each; repeated 5-grams by articles",
+           f"{'N':>8} {'text':>6} {'distinct':>10} {'repeated':>17} {'above max_df':>16} "
+           f"{'occ. rep.':>9} {'occ. >max_df':>12}   by articles"]
     for r in rows:
         x = r["repetition"]
         hist = ", ".join(f"{k}: {v:,}" for k, v in x["by_df"].items())
         out.append(f"{r['n']:>8,} {r['text']:>6} {x['ngrams']:>10,} "
-                   f"{x['repeated']:>9,} ({x['repeated_share']:>4.1%}) "
-                   f"{x['boilerplate']:>7,} ({x['boilerplate_share']:>6.2%}) "
-                   f"{x['repeated_postings']:>11.1%} {x['boilerplate_postings']:>16.2%}   {hist}")
+                   f"{x['repeated']:>9,} ({x['repeated_share']:>5.1%}) "
+                   f"{x['boilerplate']:>6,} ({x['boilerplate_share']:>6.2%}) "
+                   f"{x['repeated_postings']:>9.1%} {x['boilerplate_postings']:>12.2%}   {hist}")
     return out
 
 
