@@ -21,7 +21,7 @@ def five():
 
 @lru_cache(maxsize=1)
 def synthetic():
-    return synthetic_corpus(150, seed=11)
+    return synthetic_corpus(150, seed=11, random_words=True)
 
 
 def test_exact_settings_give_the_all_pairs_candidates_on_the_five_texts():
