@@ -53,9 +53,8 @@ def _is_run(path: Path) -> bool:
     return isinstance(marker, dict) and marker.get("format") == FORMAT
 
 
-def _own_names(path: Path) -> set[str]:
-    """Top-level names a run folder may hold: what the package writes there."""
-    return {MARKER, MANIFEST, README, TABLES, CSV}
+# Top-level names a run folder may hold: what the package writes there.
+OWN_NAMES = frozenset({MARKER, MANIFEST, README, TABLES, CSV})
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -87,7 +86,7 @@ def check_output(out: Path | str, *, corpus: Path | str | None = None) -> Path:
             raise RunFolderError("the output folder is not empty and is not an earlier run of "
                                  "this tool; nothing was written (choose a new or empty folder)",
                                  file=out)
-        foreign = sorted(names - _own_names(out))
+        foreign = sorted(names - OWN_NAMES)
         if names and foreign:
             raise RunFolderError("the earlier run in this folder now holds files the run did "
                                  f"not write ({', '.join(foreign[:5])}); move them out or "
