@@ -8,6 +8,11 @@ items the annotations list (``items*.csv`` through
 so the annotations' offsets and quoted words refer to exactly the text written; a mismatch or an
 item missing from the archive stops before anything is written.
 
+Annotators make their ``items*.csv`` rows with :func:`item_rows` and :func:`write_item_rows`
+(``python -c "from benchmarks.devset import *; write_item_rows('data/realnews/items_claims.csv',
+item_rows(['reuters-00018'], 'claims'))"``), so that rows for the same item in different files
+agree, as the loader requires.
+
 The texts are for research use only: like :mod:`benchmarks.reuters`, this refuses a folder
 inside the repository.
 """
@@ -15,13 +20,15 @@ inside the repository.
 from __future__ import annotations
 
 import argparse
+import csv
 import hashlib
+import io
 import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from analysis.evaluation import GoldError
-from analysis.evaluation.realnews import SPLITS, load_realnews
+from analysis.evaluation.realnews import ITEM_COLUMNS, SPLITS, load_realnews, split_of
 from benchmarks import reuters
 from benchmarks.reuters import ARCHIVE
 
@@ -56,6 +63,39 @@ def materialize(ids: Iterable[str], out: Path, archive: Path = ARCHIVE,
                              f"records {expected}; the annotation was made on another text")
     reuters.write_corpus(out, chosen)
     return out
+
+
+def item_rows(ids: Iterable[str], tasks: str, archive: Path = ARCHIVE) -> list[dict]:
+    """Rows of ``items.csv`` (:data:`ITEM_COLUMNS`) for the items ``ids``, in id order, each
+    marked as annotated for ``tasks`` (``;``-joined): the one way every annotator computes
+    ``date``, ``headline``, ``words`` (whitespace-separated tokens of the file text, title line
+    included) and ``sha256`` (of the file text as :mod:`benchmarks.reuters` writes it), so rows
+    kept in different ``items*.csv`` files agree."""
+    wanted = set(ids)
+    rows = []
+    for item in reuters.items(archive):
+        if item.id in wanted:
+            text = item.text()
+            rows.append({"article_id": item.id, "newid": item.newid, "split": split_of(item.id),
+                         "date": item.day, "headline": item.title, "words": len(text.split()),
+                         "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                         "tasks": tasks})
+            if len(rows) == len(wanted):
+                break
+    missing = sorted(wanted - {r["article_id"] for r in rows})
+    if missing:
+        raise ValueError(f"{len(missing)} item(s) not in {archive} (with a body): "
+                         f"{', '.join(missing[:5])}")
+    return sorted(rows, key=lambda r: r["article_id"])
+
+
+def write_item_rows(path: Path, rows: list[dict]) -> None:
+    """Write ``rows`` (from :func:`item_rows`) as an ``items*.csv`` file."""
+    buf = io.StringIO(newline="")
+    writer = csv.DictWriter(buf, fieldnames=list(ITEM_COLUMNS), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    Path(path).write_text(buf.getvalue(), encoding="utf-8", newline="")
 
 
 def main(argv: list[str] | None = None) -> int:

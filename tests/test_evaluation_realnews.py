@@ -211,3 +211,19 @@ def test_cli_by_split(tmp_path, capsys):
     assert devset.main([str(tmp_path / "all"), "--ids-from", str(folder),
                         "--archive", str(archive)]) == 1
     assert "another text" in capsys.readouterr().err
+
+
+def test_item_rows_load(tmp_path):
+    archive = _archive(tmp_path)
+    rows = devset.item_rows(["reuters-00004", "reuters-00001"], "claims", archive)
+    assert [(r["article_id"], r["split"], r["date"], r["words"]) for r in rows] == [
+        ("reuters-00001", "dev", "1987-02-26", 9), ("reuters-00004", "test", "1987-02-27", 6)]
+    folder = tmp_path / "rn"
+    folder.mkdir()
+    devset.write_item_rows(folder / "items_claims.csv", rows)
+    assert load_realnews(folder).annotated_for("claims") == ["reuters-00001", "reuters-00004"]
+    out = devset.materialize(["reuters-00001"], tmp_path / "c", archive,
+                             {r["article_id"]: r["sha256"] for r in rows})
+    assert (out / "raw" / "reuters-00001.txt").is_file()
+    with pytest.raises(ValueError, match="not in"):
+        devset.item_rows(["reuters-00002"], "claims", archive)
