@@ -33,7 +33,7 @@ import re
 import sys
 import tarfile
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -108,25 +108,27 @@ def items(archive: Path = ARCHIVE, n: int | None = None,
                 count += 1
 
 
-def make_corpus(out: Path, n: int | None, archive: Path = ARCHIVE) -> Path:
-    """Write the corpus folder ``out`` (``raw/`` and ``manifest.csv``) of the first ``n``
-    items with a body (every one when ``None``); returns ``out``.
-
-    Refuses a folder inside the repository (the texts must not be committed) and a folder that
-    already has a manifest.
-    """
+def check_out(out: Path) -> Path:
+    """``out`` resolved, or an error when it is inside the repository (the texts must not be
+    committed) or already has a manifest."""
     out = Path(out).expanduser().resolve()
     if out.is_relative_to(REPO):
         raise ValueError(f"{out} is inside the repository {REPO}; the Reuters texts are for "
                          "research use only and must not be committed: write them elsewhere")
     if (out / "manifest.csv").exists():
         raise FileExistsError(f"{out / 'manifest.csv'} exists; give an empty folder")
-    if n is not None and n < 1:
-        raise ValueError(f"n must be at least 1, not {n}")
-    raw = out / "raw"
+    return out
+
+
+def write_corpus(out: Path, chosen: Iterable[Item]) -> int:
+    """Write ``out/raw/<id>.txt`` for each item and ``out/manifest.csv``; returns the count.
+
+    ``out`` should have passed :func:`check_out`.
+    """
+    raw = Path(out) / "raw"
     raw.mkdir(parents=True, exist_ok=True)
-    rows, replaced = [], []
-    for item in items(archive, n, replaced):
+    rows = []
+    for item in chosen:
         data = item.text().encode("utf-8")
         name = f"{item.id}.txt"
         (raw / name).write_bytes(data)
@@ -137,7 +139,22 @@ def make_corpus(out: Path, n: int | None, archive: Path = ARCHIVE) -> Path:
     writer = csv.DictWriter(buf, fieldnames=list(COLUMNS), lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
-    (out / "manifest.csv").write_text(buf.getvalue(), encoding="utf-8", newline="")
+    (Path(out) / "manifest.csv").write_text(buf.getvalue(), encoding="utf-8", newline="")
+    return len(rows)
+
+
+def make_corpus(out: Path, n: int | None, archive: Path = ARCHIVE) -> Path:
+    """Write the corpus folder ``out`` (``raw/`` and ``manifest.csv``) of the first ``n``
+    items with a body (every one when ``None``); returns ``out``.
+
+    Refuses a folder inside the repository (the texts must not be committed) and a folder that
+    already has a manifest.
+    """
+    out = check_out(out)
+    if n is not None and n < 1:
+        raise ValueError(f"n must be at least 1, not {n}")
+    replaced: list[int] = []
+    write_corpus(out, items(archive, n, replaced))
     if sum(replaced):
         print(f"reuters: {sum(replaced)} byte(s) not UTF-8 in the archive read as U+FFFD",
               file=sys.stderr)
