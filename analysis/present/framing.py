@@ -219,7 +219,7 @@ def quoted_uses(corpus: Corpus, uses: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame({
         "report": q["article_id"].map(labels), "label": q["label"], "surface": q["surface"],
         "speaker": q["speaker"].replace("", "(not named)"),
-        "sentence_no": q["sentence_id"].map(numbers).astype("Int64"),
+        "sentence_no": q["sentence_id"].map(numbers).astype("int64"),
         "sentence": q["sentence_id"].map(sentences)})
     out["_n"] = out["label"].map(out["label"].value_counts())
     return (out.sort_values(["_n", "label"], ascending=[False, True], kind="stable")
@@ -269,7 +269,7 @@ def errors_table(corpus: Corpus, ev: Evaluation) -> pd.DataFrame:
     article = corpus.sentences.set_index("sentence_id")["article_id"]
     labels = corpus.articles.set_index("id")["label"]
     return e.assign(report=e["sentence_id"].map(article).map(labels),
-                    sentence_no=e["sentence_id"].map(sentence_numbers(corpus)).astype("Int64"))
+                    sentence_no=e["sentence_id"].map(sentence_numbers(corpus)).astype("int64"))
 
 
 def evaluation_scores(ev: Evaluation) -> pd.DataFrame:
@@ -328,7 +328,7 @@ def lexicon_markdown(corpus: Corpus, tables: Tables,
         return text
     if topic is None:
         topic = fr.load_lexicon().topic
-    words = _topic_words(topic)
+    words = _topic_words(tuple(t.capitalize() for t in topic))
     text = ("This folder has no lexicon of its own (`framing/labels.csv`), so the chapter "
             "uses the book's, shipped with the package in `analysis/resources/framing/` and "
             "documented in the README beside it. That lexicon is topical: it lists the words "
@@ -337,7 +337,8 @@ def lexicon_markdown(corpus: Corpus, tables: Tables,
             f"article that names the war's places or leaders ({words}) at least "
             f"{count(fr.TOPIC_MIN_MENTIONS, 'time')}")
     if k == n:
-        return text + f"; every article here does ({count(n, 'article')})."
+        return text + ("; the one article here does." if n == 1 else
+                       f"; all {count(n, 'article')} here do.")
     if k == 0:
         return text + (f", and no article of this folder does ({count(n, 'article')}), so no "
                        "label is counted here and the sections on label choices, quotations "
@@ -413,10 +414,14 @@ def edits_finding(corpus: Corpus, tables: Tables) -> str:
 
 
 def finding(run: StoredRun) -> str:
-    """The framing finding for the findings page (Markdown): the relabelling of copied text,
-    or, where there is none, how the label counts compare; true of any folder."""
-    corpus = run.corpus()
-    tables = from_run(run)
+    """The framing finding for the findings page (Markdown), from the stored run: see
+    :func:`finding_text`."""
+    return finding_text(run.corpus(), from_run(run))
+
+
+def finding_text(corpus: Corpus, tables: Tables) -> str:
+    """The framing finding for the findings page: the relabelling of copied text, or, where
+    there is none, how the label counts compare; true of any folder."""
     if not lexicon_applies(tables):
         return ("The framing chapter counts no contested label here: the folder has no "
                 "lexicon of its own and the book's, on the Syrian war, is about another "
@@ -634,7 +639,8 @@ def key_numbers(corpus: Corpus, result: Tables,
         "fr_exceptions_md": exceptions_sentence(result.lexicon) if on else "",
         "fr_stance_md": stance_sentence(result.lexicon) if on else "",
         "fr_label_keyness_md": label_keyness_sentence(lk) if on else "",
-        "fr_keyness_tests_md": keyness_tests_sentence(len(sig), n_tests),
+        "fr_keyness_tests_md": keyness_tests_sentence(
+            len(sig), n_tests, int(corpus.articles["n_words"].median())),
         "fr_keyness_words_md": keyness_words_sentence(corpus, result),
         "fr_edits_md": edits_markdown(corpus, result),
         "fr_validation_md": validation_markdown(evaluation) if on else "",
@@ -644,22 +650,22 @@ def key_numbers(corpus: Corpus, result: Tables,
     return out | book_notes(corpus, evaluation)
 
 
-def keyness_tests_sentence(n_sig: int, n_tests: int) -> str:
+def keyness_tests_sentence(n_sig: int, n_tests: int, median_words: int) -> str:
     """How many of the word comparisons reach the line, against what chance alone gives."""
     if n_tests == 0:
         return "No word is used often enough to be tested."
     return (f"Of the {count(n_tests, 'comparison')} (each of these words in each report), "
             f"{'none' if n_sig == 0 else number(n_sig)} {verb(n_sig, 'reaches', 'reach')} "
             f"|z| ≥ 1.96. If the tests were independent, about {0.05 * n_tests:.0f} would "
-            "cross the line by chance alone; the prior makes these z-scores conservative, but "
-            "the lesson is the same: with reports of a few hundred words, word counts alone "
-            "separate the reports only weakly.")
+            "cross the line by chance alone; the prior makes these z-scores conservative. With "
+            f"reports of {number(median_words)} words at the median, word counts alone separate "
+            "the reports only weakly.")
 
 
 # --- sentences that hold for the book's own five texts only (glued through for_book_only) ----
 
 BOOK_READING = (
-    "In the book's five texts: the AFP wire calls the armed opposition *rebels* in its own "
+    "In the book's texts: the AFP wire calls the armed opposition *rebels* in its own "
     "voice and names it by its patron (*Turkish-backed*, *Ankara-backed*, *pro-Turkey*); "
     "*terrorists* appears in it only inside quotation marks, as Moscow's word. Unattributed "
     "(003) never writes *rebels*: it has *anti-government militants*, *militant-held* and, in "
@@ -688,9 +694,10 @@ BOOK_EDITS = (
     "The Times of Israel's opening sentence begins with the AFP wire's standfirst, word for "
     "word (\"Turkey said Thursday it wanted no face-off with Moscow over Syria's offensive\"), "
     "and goes on where the AFP text of this corpus stops; Unattributed (003) copies that longer "
-    "sentence and adds *against terrorists* to it. The AFP text here is one version of the "
+    "sentence, with *announced* for *said*, and adds *against terrorists* after \"Syria's "
+    "offensive\". The AFP text here is a version of the "
     "day's dispatch, so a difference between it and the Times of Israel is a difference "
-    "between two texts, not a change the Times of Israel is known to have made.")
+    "between the texts, not a change the Times of Israel is known to have made.")
 
 
 def book_notes(corpus: Corpus, evaluation: Evaluation | None) -> dict[str, str]:
