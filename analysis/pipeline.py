@@ -423,9 +423,10 @@ def _framing(ctx: Context) -> None:
 
     lexicon = None
     with ctx.log.guard("framing.lexicon"):
-        lexicon = framing.corpus_lexicon(ctx.corpus)
-        scope = framing.lexicon_scope(ctx.corpus, lexicon)
+        found_lexicon = framing.corpus_lexicon(ctx.corpus)
+        scope = framing.lexicon_scope(ctx.corpus, found_lexicon)
         applies = set(scope.loc[scope["applies"], "article_id"])
+        lexicon = found_lexicon  # only once its scope is known
     quotes = ctx.table("quotes")
     if not len(quotes) or "quote_id" not in quotes:
         quotes = pd.DataFrame(columns=list(framing.QUOTE_COLUMNS))
