@@ -7,8 +7,14 @@ speaker's choice), counts them, compares reports word by word with the weighted 
 Monroe, Colaresi and Quinn (2008), and finds the edits inside copied passages that change a label.
 
 The lexicon is ``<corpus root>/framing/labels.csv`` when the corpus has one, else the book's
-(package data: ``analysis/resources/framing/labels.csv``); an ``exceptions.csv`` beside it lists phrases in which a form does
-not name its label ("Syrian military presence" of Russia is not the Syrian army). Quotations come
+(package data: ``analysis/resources/framing/labels.csv``); an ``exceptions.csv`` beside it lists
+phrases in which a form does not name its label ("Syrian military presence" of Russia is not the
+Syrian army). A lexicon is topical: the book's names the sides of the Syrian war, and
+"government" in a story on a census is no side of it. A ``topic.csv`` beside the lexicon lists
+the words that name its topic; the lexicon is then applied only to the articles that name the
+topic at least :data:`TOPIC_MIN_MENTIONS` times (:func:`lexicon_scope`), and to no article of a
+folder on another subject. A folder's own lexicon without ``topic.csv`` applies to every article
+(the folder chose it). Quotations come
 from ``analysis.quotes.find_quotes`` and copy edits from ``analysis.reuse.copied_edits``; the
 functions here take those frames as arguments. Nothing here reads annotations or draws charts
 (see ``analysis.evaluation.framing`` and ``analysis.present.framing``).
@@ -18,7 +24,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -30,11 +36,23 @@ from analysis.corpus import Corpus
 
 LEXICON_FILE = "labels.csv"
 EXCEPTIONS_FILE = "exceptions.csv"
+TOPIC_FILE = "topic.csv"
 LEXICON_PATH = tx.resource("framing", LEXICON_FILE)  # the book's lexicon, shipped as package data
 GROUPS = ("opposition", "state", "act")
 VOICES = ("own", "quoted")
 LEXICON_COLUMNS = ("group", "label", "surface")
 EXCEPTION_COLUMNS = ("phrase", "label")
+TOPIC_COLUMNS = ("term",)
+# A label either takes a side (names a side or an act as one side would: ``rebels``,
+# ``regime``, ``assault``) or describes (``air strike``, ``Damascus``): the optional ``stance``
+# column of the lexicon; an empty or missing stance is ``sided``, as a lexicon of contested
+# labels lists words that take sides.
+STANCES = ("sided", "descriptive")
+# An article is on the lexicon's topic when its topic words occur at least this often: one
+# passing mention ("oil prices rose on news from Syria") does not make a story one about the war.
+TOPIC_MIN_MENTIONS = 2
+SCOPE_COLUMNS = ("article_id", "topic_mentions", "applies", "lexicon")
+ORIGINS = ("folder", "book")
 QUOTE_COLUMNS = ("article_id", "quote_id", "start", "end", "speaker")
 EDIT_COLUMNS = ("source_id", "target_id", "kind", "old", "new", "source_sentence_id",
                 "target_sentence_id", "source_start", "source_end", "target_start",
@@ -87,6 +105,8 @@ class Lexicon:
     entries: pd.DataFrame
     pattern: re.Pattern
     exceptions: pd.DataFrame
+    topic: tuple[str, ...] = ()  # words naming the lexicon's topic; empty: applies to any text
+    origin: str = "book"  # "folder" (the corpus's own lexicon) or "book" (the packaged one)
 
     def label_of(self, surface: str) -> str:
         """Canonical label of a surface form (any case, curly or straight apostrophes)."""
@@ -105,6 +125,14 @@ class Lexicon:
     def labels(self) -> list[str]:
         """Canonical labels in lexicon order (grouped as in the file)."""
         return list(dict.fromkeys(self.entries["label"]))
+
+    @property
+    def descriptive(self) -> list[str]:
+        """Labels the lexicon marks as describing rather than taking a side, in lexicon order."""
+        if "stance" not in self.entries:
+            return []
+        d = self.entries[self.entries["stance"] == "descriptive"]
+        return list(dict.fromkeys(d["label"]))
 
 
 def _normal(surface: str) -> str:
@@ -127,8 +155,12 @@ def _row_numbers(frame: pd.DataFrame) -> list[int]:
 
 def make_lexicon(entries: pd.DataFrame, source: str = "lexicon",
                  exceptions: pd.DataFrame | None = None,
-                 exceptions_source: str = "exceptions") -> Lexicon:
+                 exceptions_source: str = "exceptions", *, topic: tuple[str, ...] = (),
+                 origin: str = "book") -> Lexicon:
     """Check lexicon rows (and exception phrases) and compile the matcher.
+
+    ``stance`` (optional column) is ``sided`` or ``descriptive``, one per label; empty is
+    ``sided``. ``topic`` is the words naming the lexicon's topic (:func:`lexicon_scope`).
 
     Bad rows raise :class:`FramingError` naming ``source``, the row (as in the CSV file, the
     header being row 1, or the frame's ``_row``) and the field.
@@ -138,9 +170,14 @@ def make_lexicon(entries: pd.DataFrame, source: str = "lexicon",
     entries = entries.drop(columns="_row", errors="ignore").fillna("").astype(str)
     entries = entries.reset_index(drop=True)
     entries["surface"] = entries["surface"].map(_normal)
+    if "stance" in entries:
+        entries["stance"] = entries["stance"].str.strip().replace("", "sided")
     first_surface: dict[str, int] = {}
     label_group: dict[str, tuple[str, int]] = {}
-    for line, row in zip(rows, entries[list(LEXICON_COLUMNS)].to_dict("records")):
+    label_stance: dict[str, tuple[str, int]] = {}
+    stances = list(entries["stance"]) if "stance" in entries else [""] * len(entries)
+    for line, row, stance in zip(rows, entries[list(LEXICON_COLUMNS)].to_dict("records"),
+                                 stances):
         for col in LEXICON_COLUMNS:
             if not row[col].strip():
                 raise FramingError("field is empty", file=source, row=line, field=col)
@@ -156,10 +193,22 @@ def make_lexicon(entries: pd.DataFrame, source: str = "lexicon",
         if group != row["group"]:
             raise FramingError(f"label {row['label']!r} in two groups: {row['group']!r} here, "
                                f"{group!r} in row {seen}", file=source, row=line, field="group")
+        if stance:
+            if stance not in STANCES:
+                raise FramingError(f"unknown stance {stance!r}; use {list(STANCES)} (empty: "
+                                   "sided)", file=source, row=line, field="stance")
+            first, seen = label_stance.setdefault(row["label"], (stance, line))
+            if first != stance:
+                raise FramingError(f"label {row['label']!r} has two stances: {stance!r} here, "
+                                   f"{first!r} in row {seen}", file=source, row=line,
+                                   field="stance")
+    if origin not in ORIGINS:
+        raise FramingError(f"lexicon origin {origin!r} is not one of {list(ORIGINS)}")
     plain = _compile(list(entries["surface"]))
     exc = _check_exceptions(exceptions, entries, plain, exceptions_source)
     pattern = _compile(list(entries["surface"]) + list(exc["phrase"]))
-    return Lexicon(entries, pattern, exc)
+    terms = tuple(dict.fromkeys(_normal(t) for t in topic if _normal(t)))
+    return Lexicon(entries, pattern, exc, terms, origin)
 
 
 def _check_exceptions(exceptions: pd.DataFrame | None, entries: pd.DataFrame,
@@ -197,7 +246,8 @@ def lexicon_path(root: Path | str | None = None) -> Path:
 
 
 def load_lexicon(path: Path | str | None = None) -> Lexicon:
-    """The lexicon in ``path`` (default: the book's), with ``exceptions.csv`` beside it if any.
+    """The lexicon in ``path`` (default: the book's), with ``exceptions.csv`` and ``topic.csv``
+    beside it if any.
 
     Read with :func:`analysis.text.read_table`: a missing file, column or field is a
     :class:`FramingError` naming file, row and field.
@@ -207,13 +257,61 @@ def load_lexicon(path: Path | str | None = None) -> Lexicon:
     exc_path = path.parent / EXCEPTIONS_FILE
     exceptions = (tx.read_table(exc_path, EXCEPTION_COLUMNS, required=EXCEPTION_COLUMNS,
                                 error=FramingError) if exc_path.is_file() else None)
+    topic_path = path.parent / TOPIC_FILE
+    topic = (tuple(tx.read_table(topic_path, TOPIC_COLUMNS, required=TOPIC_COLUMNS,
+                                 error=FramingError)["term"]) if topic_path.is_file() else ())
+    origin = "book" if path.resolve() == LEXICON_PATH.resolve() else "folder"
     return make_lexicon(entries, source=str(path), exceptions=exceptions,
-                        exceptions_source=str(exc_path))
+                        exceptions_source=str(exc_path), topic=topic, origin=origin)
 
 
 def corpus_lexicon(corpus: Corpus) -> Lexicon:
-    """The lexicon for ``corpus``: its own ``framing/labels.csv``, else the book's."""
+    """The lexicon for ``corpus``: its own ``framing/labels.csv``, else the book's (which
+    applies only to the articles on its topic: :func:`lexicon_scope`)."""
     return load_lexicon(lexicon_path(corpus.root))
+
+
+def topic_mentions(text: str, lexicon: Lexicon) -> int:
+    """How often the lexicon's topic words occur in ``text`` (folded as :func:`find_labels`
+    folds it; a word must stand on its own, so "Syrian" counts for "syrian", not for "syria")."""
+    if not lexicon.topic:
+        return 0
+    pattern = _compile(list(lexicon.topic))
+    return sum(1 for _ in pattern.finditer(tx.fold_case(tx.fold_chars(text))))
+
+
+def lexicon_scope(corpus: Corpus, lexicon: Lexicon) -> pd.DataFrame:
+    """Which articles the lexicon applies to (:data:`SCOPE_COLUMNS`, corpus order).
+
+    A lexicon without topic words applies to every article. A topical one applies to an
+    article whose topic words occur at least :data:`TOPIC_MIN_MENTIONS` times: the book's
+    lexicon of the Syrian war is not applied to a story that never names Syria, Idlib or
+    Assad. ``lexicon`` says whose lexicon it is (``folder`` or ``book``)."""
+    ids = list(corpus.articles["id"])
+    if lexicon.topic:
+        mentions = [topic_mentions(corpus.text(a), lexicon) for a in ids]
+        applies = [m >= TOPIC_MIN_MENTIONS for m in mentions]
+    else:
+        mentions, applies = [0] * len(ids), [True] * len(ids)
+    return pd.DataFrame({"article_id": ids, "topic_mentions": mentions, "applies": applies,
+                         "lexicon": lexicon.origin}, columns=list(SCOPE_COLUMNS)).astype(
+        {"topic_mentions": "int64", "applies": "bool"})
+
+
+def in_scope(corpus: Corpus, scope: pd.DataFrame) -> Corpus:
+    """``corpus`` reduced to the articles ``scope`` applies the lexicon to (all its frames)."""
+    keep = set(scope.loc[scope["applies"].astype(bool), "article_id"])
+    if keep == set(corpus.articles["id"]):
+        return corpus
+    return replace(
+        corpus, articles=corpus.articles[corpus.articles["id"].isin(keep)].reset_index(drop=True),
+        paragraphs=corpus.paragraphs[corpus.paragraphs["article_id"].isin(keep)]
+        .reset_index(drop=True),
+        sentences=corpus.sentences[corpus.sentences["article_id"].isin(keep)]
+        .reset_index(drop=True),
+        edits=corpus.edits[corpus.edits["article_id"].isin(keep)].reset_index(drop=True)
+        if "article_id" in corpus.edits else corpus.edits,
+        cleaned={k: v for k, v in corpus.cleaned.items() if k in keep})
 
 
 def find_labels(text: str, lexicon: Lexicon) -> pd.DataFrame:
@@ -552,15 +650,22 @@ def _same(a: str, b: str) -> bool:
     return _normal(a) == _normal(b)
 
 
-def framing_edits(corpus: Corpus, lexicon: Lexicon, edits: pd.DataFrame) -> pd.DataFrame:
-    """Edits inside copied passages that change which labels the text uses.
+def framing_edits(corpus: Corpus, lexicon: Lexicon, edits: pd.DataFrame,
+                  scope: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Edits inside copied passages that change which side-taking labels the text uses.
 
     ``edits`` is ``analysis.reuse.copied_edits(corpus)`` (with its character offsets). Labels
-    are matched in the whole texts, and an edit changes a label when a label match overlaps the
+    are matched in the whole texts, and an edit touches a label when a label match overlaps the
     edited span on either side: so a label that only partly lies in the edit counts too (the
     aligner keeps "Syrian" of "Syrian President Bashar Assad's" as copied and edits the rest
-    into "army's", which makes "the Syrian army"). ``old`` and ``new`` are the edited spans
-    widened to the labels they touch (and the same shared words on the other side).
+    into "army's", which makes "the Syrian army"). An edit is a framing edit when the labels
+    it drops or adds include one that takes a side (lexicon ``stance``): "rebels" made
+    "militants", or "against terrorists" added. A clause that only adds descriptive labels
+    ("in an airstrike blamed on Damascus", which restates a strike the earlier text also
+    reports) changes what is told, not how a side is named, and is not one. With ``scope``
+    (:func:`lexicon_scope`), only pairs of articles the lexicon applies to are read.
+    ``old`` and ``new`` are the edited spans widened to the labels they touch (and the same
+    shared words on the other side).
     Columns: ``source_id, target_id, kind, old, new, labels_before, labels_after, groups,
     source_sentence_id, target_sentence_id, source_sentence, target_sentence``.
     """
@@ -569,6 +674,10 @@ def framing_edits(corpus: Corpus, lexicon: Lexicon, edits: pd.DataFrame) -> pd.D
             "groups", "source_sentence_id", "target_sentence_id", "source_sentence",
             "target_sentence"]
     sentences = corpus.sentences.set_index("sentence_id")["text"]
+    if scope is not None:
+        keep = set(scope.loc[scope["applies"].astype(bool), "article_id"])
+        edits = edits[edits["source_id"].isin(keep) & edits["target_id"].isin(keep)]
+    descriptive = set(lexicon.descriptive)
     texts: dict[str, str] = {}
     found: dict[str, pd.DataFrame] = {}
     for aid in set(edits["source_id"]) | set(edits["target_id"]):
@@ -581,8 +690,9 @@ def framing_edits(corpus: Corpus, lexicon: Lexicon, edits: pd.DataFrame) -> pd.D
         before = _touching(found[e.source_id], ss, se)
         after = _touching(found[e.target_id], ts, te)
         old, new = list(before["label"]), list(after["label"])
-        if Counter(old) == Counter(new):
-            continue
+        changed = (Counter(old) - Counter(new)) + (Counter(new) - Counter(old))
+        if not set(changed) - descriptive:
+            continue  # no label changed, or only descriptive ones
         src, tgt = texts[e.source_id], texts[e.target_id]
         ws, we = _widen(src, ss, se, before)
         wt, wu = _widen(tgt, ts, te, after)
@@ -617,6 +727,7 @@ class Framing:
     """The framing method's results for one corpus (no scores, no charts)."""
 
     lexicon: Lexicon
+    scope: pd.DataFrame
     uses: pd.DataFrame
     counts: pd.DataFrame
     groups: pd.DataFrame
@@ -628,10 +739,14 @@ class Framing:
 def analyse(corpus: Corpus, quotes: pd.DataFrame, reuse_edits: pd.DataFrame,
             lexicon: Lexicon | None = None) -> Framing:
     """Run the framing method: ``quotes`` from ``analysis.quotes.find_quotes``, ``reuse_edits``
-    from ``analysis.reuse.copied_edits``; the lexicon defaults to :func:`corpus_lexicon`."""
+    from ``analysis.reuse.copied_edits``; the lexicon defaults to :func:`corpus_lexicon`.
+    Labels are counted in the articles the lexicon applies to (:func:`lexicon_scope`); keyness
+    compares every article's words."""
     lexicon = lexicon if lexicon is not None else corpus_lexicon(corpus)
-    uses = label_uses(corpus, lexicon, quotes)
-    counts = label_counts(corpus, lexicon, uses)
-    return Framing(lexicon, uses, counts, group_rates(corpus, counts),
+    scope = lexicon_scope(corpus, lexicon)
+    on = in_scope(corpus, scope)
+    uses = label_uses(on, lexicon, quotes)
+    counts = label_counts(on, lexicon, uses)
+    return Framing(lexicon, scope, uses, counts, group_rates(on, counts),
                    keyness(corpus, top=None),  # the chapter counts every test it makes
-                   label_keyness(corpus, uses), framing_edits(corpus, lexicon, reuse_edits))
+                   label_keyness(on, uses), framing_edits(corpus, lexicon, reuse_edits, scope))

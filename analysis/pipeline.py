@@ -423,30 +423,37 @@ def _framing(ctx: Context) -> None:
 
     lexicon = None
     with ctx.log.guard("framing.lexicon"):
-        lexicon = framing.corpus_lexicon(ctx.corpus)
+        found_lexicon = framing.corpus_lexicon(ctx.corpus)
+        scope = framing.lexicon_scope(ctx.corpus, found_lexicon)
+        applies = set(scope.loc[scope["applies"], "article_id"])
+        lexicon = found_lexicon  # only once its scope is known
     quotes = ctx.table("quotes")
     if not len(quotes) or "quote_id" not in quotes:
         quotes = pd.DataFrame(columns=list(framing.QUOTE_COLUMNS))
     by_article = quotes.groupby("article_id", sort=False).indices
 
-    def uses(one: Corpus) -> pd.DataFrame:
+    def uses(one: Corpus) -> pd.DataFrame | None:
         aid = one.articles["id"].iloc[0]
+        if aid not in applies:  # the lexicon is about another topic
+            return None
         mine = quotes.iloc[by_article.get(aid, [])]
         return framing.label_uses(one, lexicon, mine)
 
     if lexicon is not None:
         ctx.write("lexicon", lexicon.entries)
         ctx.write("lexicon_exceptions", lexicon.exceptions)
+        ctx.write("lexicon_scope", scope)
         ctx.per_article("label_uses", uses, columns=framing.USE_COLUMNS)
         with ctx.log.guard("framing.edits"):
             ctx.write("framing_edits", framing.framing_edits(ctx.corpus, lexicon,
-                                                             ctx.table("edits")))
+                                                             ctx.table("edits"), scope))
         with ctx.log.guard("framing.counts"):
             found = ctx.table("label_uses")
-            counts = framing.label_counts(ctx.corpus, lexicon, found)
+            on = framing.in_scope(ctx.corpus, scope)
+            counts = framing.label_counts(on, lexicon, found)
             ctx.write("label_counts", counts)
-            ctx.write("group_rates", framing.group_rates(ctx.corpus, counts))
-            ctx.write("label_keyness", framing.label_keyness(ctx.corpus, found))
+            ctx.write("group_rates", framing.group_rates(on, counts))
+            ctx.write("label_keyness", framing.label_keyness(on, found))
     k = ctx.config.keyness
     with ctx.log.guard("framing.keyness"):
         tables = framing.keyness_tables(ctx.corpus, top=k.top, min_count=k.min_count)
@@ -508,7 +515,8 @@ STAGES: tuple[Stage, ...] = (
           "Quotations, reported speech, and what could not be read cleanly; the speakers "
           "table and the speech found without it."),
     Stage("framing", ("load", "voices", "copies"), ("keyness",),
-          ("lexicon", "lexicon_exceptions", "label_uses", "framing_edits", "label_counts",
+          ("lexicon", "lexicon_exceptions", "lexicon_scope", "label_uses", "framing_edits",
+           "label_counts",
            "group_rates",
            "label_keyness", "keyness", "term_totals"), _framing,
           "Label uses, label edits inside copies, keyness (top terms) and folder term totals."),
@@ -573,6 +581,8 @@ TABLES: dict[str, str] = {
     "events": "Numbers: events the articles date to a single day.",
     "lexicon": "Framing: the label lexicon used (the folder's own, or the book's).",
     "lexicon_exceptions": "Framing: phrases in which a lexicon form does not name its label.",
+    "lexicon_scope": "Framing: per article, whose lexicon is used and whether it applies (a "
+                     "topical lexicon applies to articles naming its topic).",
     "label_counts": "Framing: uses of each label per article, own and quoted.",
     "group_rates": "Framing: label uses per article and group, per 1,000 words.",
     "label_keyness": "Framing: keyness of the labels themselves.",

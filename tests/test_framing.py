@@ -326,5 +326,98 @@ def test_method_runs_on_another_corpus_without_annotations():
     edits = pd.DataFrame(columns=list(fr.EDIT_COLUMNS))
     result = fr.analyse(other, quotes, edits)
     assert set(result.uses["article_id"]) <= set(other.articles["id"])
-    assert len(result.groups) == len(other.articles) * len(fr.GROUPS)
     assert result.edits.empty
+    assert len(result.keyness) > 0  # keyness needs no lexicon
+
+
+def _fixture():
+    fixture = BOOK.parent / "tests" / "fixtures" / "corpus"
+    if not fixture.is_dir():
+        pytest.skip("fixture corpus not present")
+    return load_corpus(fixture)
+
+
+def test_the_book_lexicon_is_not_applied_to_a_folder_on_another_topic():
+    """Issue 16: the flood stories say "government" and "opposition", which the Syria lexicon
+    would count as sides of the war; the lexicon is topical and applies to no article here."""
+    other = _fixture()
+    lexicon = fr.corpus_lexicon(other)
+    assert lexicon.origin == "book" and "syria" in lexicon.topic
+    everywhere = pd.concat([fr.find_labels(other.text(a), lexicon) for a in other.articles["id"]])
+    assert {"government", "opposition"} <= set(everywhere["label"])  # the words are there
+    scope = fr.lexicon_scope(other, lexicon)
+    assert list(scope["article_id"]) == list(other.articles["id"])
+    assert not scope["applies"].any() and (scope["topic_mentions"] == 0).all()
+    result = fr.analyse(other, NO_QUOTES, pd.DataFrame(columns=list(fr.EDIT_COLUMNS)))
+    assert result.uses.empty and result.counts.empty and result.label_keyness.empty
+    assert result.groups.empty
+
+
+def test_the_book_lexicon_applies_to_the_book_texts(corpus, lexicon):
+    scope = fr.lexicon_scope(corpus, lexicon)
+    assert scope["applies"].all()
+    assert (scope["topic_mentions"] >= fr.TOPIC_MIN_MENTIONS).all()
+
+
+def test_a_topical_lexicon_applies_article_by_article(corpus, tmp_path):
+    """A lexicon whose topic is the Patriot missiles applies only to the reports naming them
+    twice or more; labels are counted in those alone."""
+    (tmp_path / "labels.csv").write_text("group,label,surface\nstate,regime,regime\n")
+    (tmp_path / "topic.csv").write_text("term\npatriot\npatriots\n")
+    lex = fr.load_lexicon(tmp_path / "labels.csv")
+    assert lex.origin == "folder" and lex.topic == ("patriot", "patriots")
+    scope = fr.lexicon_scope(corpus, lex)
+    expected = {a for a in corpus.articles["id"]
+                if len(re.findall(r"\bpatriots?\b", corpus.text(a), flags=re.I)) >= 2}
+    assert set(scope.loc[scope["applies"], "article_id"]) == expected
+    assert 0 < len(expected) < len(corpus.articles)
+    result = fr.analyse(corpus, NO_QUOTES, pd.DataFrame(columns=list(fr.EDIT_COLUMNS)), lex)
+    assert set(result.uses["article_id"]) <= expected
+    assert set(result.groups["article_id"]) == expected
+
+
+def test_a_folder_lexicon_without_topic_applies_everywhere(corpus, tmp_path):
+    (tmp_path / "labels.csv").write_text("group,label,surface\nstate,regime,regime\n")
+    lex = fr.load_lexicon(tmp_path / "labels.csv")
+    assert lex.topic == () and lex.origin == "folder"
+    assert fr.lexicon_scope(corpus, lex)["applies"].all()
+
+
+def test_stance_is_checked():
+    rows = pd.DataFrame([("act", "air strike", "airstrike", "neutral")],
+                        columns=["group", "label", "surface", "stance"])
+    with pytest.raises(fr.FramingError, match=r"row 2, field 'stance'"):
+        fr.make_lexicon(rows, source="labels.csv")
+    rows = pd.DataFrame([("act", "air strike", "airstrike", "descriptive"),
+                         ("act", "air strike", "air strike", "sided")],
+                        columns=["group", "label", "surface", "stance"])
+    with pytest.raises(fr.FramingError, match=r"row 3, field 'stance'.*two stances"):
+        fr.make_lexicon(rows, source="labels.csv")
+    rows = pd.DataFrame([("act", "air strike", "airstrike", "")],
+                        columns=["group", "label", "surface", "stance"])
+    assert fr.make_lexicon(rows).descriptive == []  # empty stance: sided
+
+
+def test_the_book_lexicon_marks_descriptive_labels(lexicon):
+    assert {"air strike", "Damascus"} <= set(lexicon.descriptive)
+    assert not {"rebels", "militants", "terrorists", "regime", "Syrian army"} & set(
+        lexicon.descriptive)
+
+
+def test_a_clause_adding_only_descriptive_labels_is_not_a_framing_edit(corpus, lexicon):
+    """Issue 17 (11): the Times of Israel's "before two Turkish soldiers were killed in Idlib
+    in an airstrike blamed on Damascus" restates the strike the AFP wire reports; its labels
+    (air strike, Damascus) describe, so the insertion is no framing edit."""
+    from analysis.reuse import copied_edits
+    edits = copied_edits(corpus)
+    clause = edits[edits["new"].str.contains("airstrike blamed on Damascus", regex=False)]
+    assert len(clause) == 1 and clause.iloc[0]["kind"] == "insertion"
+    out = fr.framing_edits(corpus, lexicon, clause)
+    assert out.empty
+    everything = fr.framing_edits(corpus, lexicon, edits)
+    assert not everything["new"].str.contains("Damascus").any()
+    # what is left is the relabelling of copied text by Unattributed (003)
+    assert set(zip(everything["source_id"], everything["target_id"])) == {("toi", "anon-003")}
+    assert set(zip(everything["labels_before"], everything["labels_after"])) == {
+        ("", "terrorists"), ("rebels", "anti-government, militants"), ("", "Syrian army"),
+        ("rebels", "militants")}

@@ -16,9 +16,11 @@ import numpy as np
 import pandas as pd
 
 from analysis import framing as fr
+from analysis import text as tx
 from analysis.corpus import Corpus
 from analysis.evaluation.framing import Evaluation, scores_table
 from analysis.present.publish import plain_markdown
+from analysis.present.words import capital, count, join, number, verb
 from analysis.store import StoredRun
 
 GROUP_NAMES = {"opposition": "the armed opposition", "state": "the state and its forces",
@@ -48,6 +50,13 @@ class Tables:
     label_keyness: pd.DataFrame
     edits: pd.DataFrame
     min_count: int = fr.MIN_COUNT
+    scope: pd.DataFrame | None = None  # lexicon_scope: which articles the lexicon applies to
+    composition: pd.DataFrame | None = None  # the reuse composition (shares copied)
+    directions: pd.DataFrame | None = None  # the reuse copying pairs
+
+
+def _optional(run: StoredRun, name: str) -> pd.DataFrame | None:
+    return run.table(name) if name in run.tables else None
 
 
 def from_run(run: StoredRun) -> Tables:
@@ -60,7 +69,9 @@ def from_run(run: StoredRun) -> Tables:
                   counts=run.table("label_counts"), groups=run.table("group_rates"),
                   keyness=run.table("keyness"), term_totals=run.table("term_totals"),
                   label_keyness=run.table("label_keyness"), edits=run.table("framing_edits"),
-                  min_count=min_count)
+                  min_count=min_count, scope=_optional(run, "lexicon_scope"),
+                  composition=_optional(run, "composition"),
+                  directions=_optional(run, "directions"))
 
 
 def top_words(tables: Tables, per_report: int = 6) -> pd.DataFrame:
@@ -190,15 +201,25 @@ GROUP_HEADERS = {"report": "Report", "words": "Words",
                     for g in fr.GROUPS for w in ("n", "rate")}}
 
 
+def sentence_numbers(corpus: Corpus) -> pd.Series:
+    """Each sentence's number in its report (1 for the first), by ``sentence_id``: the reader
+    sees "sentence 3", never an internal id."""
+    s = corpus.sentences
+    return pd.Series((s.groupby("article_id", sort=False).cumcount() + 1).to_numpy(),
+                     index=s["sentence_id"])
+
+
 def quoted_uses(corpus: Corpus, uses: pd.DataFrame) -> pd.DataFrame:
     """Every label use inside a quotation, with its speaker and sentence; most quoted label
     first."""
     labels = corpus.articles.set_index("id")["label"]
     sentences = corpus.sentences.set_index("sentence_id")["text"]
+    numbers = sentence_numbers(corpus)
     q = uses[uses["voice"] == "quoted"]
     out = pd.DataFrame({
         "report": q["article_id"].map(labels), "label": q["label"], "surface": q["surface"],
-        "speaker": q["speaker"].replace("", "(not named)"), "sentence_id": q["sentence_id"],
+        "speaker": q["speaker"].replace("", "(not named)"),
+        "sentence_no": q["sentence_id"].map(numbers).astype("int64"),
         "sentence": q["sentence_id"].map(sentences)})
     out["_n"] = out["label"].map(out["label"].value_counts())
     return (out.sort_values(["_n", "label"], ascending=[False, True], kind="stable")
@@ -206,7 +227,7 @@ def quoted_uses(corpus: Corpus, uses: pd.DataFrame) -> pd.DataFrame:
 
 
 QUOTED_HEADERS = {"label": "Label", "surface": "As printed", "report": "Report",
-                  "speaker": "Speaker (voices chapter)", "sentence_id": "Sentence",
+                  "speaker": "Speaker (voices chapter)", "sentence_no": "Sentence no.",
                   "sentence": "Text"}
 
 
@@ -221,8 +242,8 @@ def edits_table(corpus: Corpus, edits: pd.DataFrame) -> pd.DataFrame:
                    for k, o, n in zip(edits["kind"], edits["old"], edits["new"])],
         "labels": edits["labels_before"].replace("", "(none)") + " → "
         + edits["labels_after"].replace("", "(none)"),
-        "earlier_sentence": edits["source_sentence_id"] + ": " + edits["source_sentence"],
-        "later_sentence": edits["target_sentence_id"] + ": " + edits["target_sentence"],
+        "earlier_sentence": edits["source_sentence"],
+        "later_sentence": edits["target_sentence"],
     })
     pair = out["earlier"] + "|" + out["later"]
     out["_n"] = pair.map(pair.value_counts())
@@ -237,9 +258,18 @@ EDIT_HEADERS = {"earlier": "Earlier text", "later": "Later text", "change": "Cha
 SCORE_HEADERS = {"decision": "Decision", "gold": "Annotated", "predicted": "Found",
                  "correct": "Correct", "precision": "Precision", "recall": "Recall",
                  "f1": "F1"}
-ERROR_HEADERS = {"error": "Disagreement", "sentence_id": "Sentence", "surface": "Form",
-                 "label": "Label", "voice_found": "Voice found",
+ERROR_HEADERS = {"error": "Disagreement", "report": "Report", "sentence_no": "Sentence no.",
+                 "surface": "Form", "label": "Label", "voice_found": "Voice found",
                  "voice_annotated": "Voice annotated"}
+
+
+def errors_table(corpus: Corpus, ev: Evaluation) -> pd.DataFrame:
+    """The disagreements with the annotation, each sentence named by report and number."""
+    e = ev.errors
+    article = corpus.sentences.set_index("sentence_id")["article_id"]
+    labels = corpus.articles.set_index("id")["label"]
+    return e.assign(report=e["sentence_id"].map(article).map(labels),
+                    sentence_no=e["sentence_id"].map(sentence_numbers(corpus)).astype("int64"))
 
 
 def evaluation_scores(ev: Evaluation) -> pd.DataFrame:
@@ -248,6 +278,191 @@ def evaluation_scores(ev: Evaluation) -> pd.DataFrame:
 
 
 # --- the numbers and sentences the chapter states ---------------------------------------------
+
+
+def _names(corpus: Corpus) -> pd.Series:
+    """Reader name of each article (manifest ``label``), escaped for Markdown."""
+    return corpus.articles.set_index("id")["label"].map(plain_markdown)
+
+
+def _q(text: str) -> str:
+    """Article words quoted in prose (data, so escaped)."""
+    return f"“{plain_markdown(text)}”"
+
+
+def applies(tables: Tables) -> pd.DataFrame:
+    """The stored scope: articles the lexicon applies to (all, for a run without the table)."""
+    if tables.scope is None:
+        return pd.DataFrame({"article_id": list(dict.fromkeys(tables.groups["article_id"])),
+                             "applies": True})
+    return tables.scope[tables.scope["applies"].astype(bool)]
+
+
+def lexicon_applies(tables: Tables) -> bool:
+    """Whether the lexicon applies to any article of the folder (else nothing is counted)."""
+    return len(applies(tables)) > 0
+
+
+def _topic_words(lexicon_topic: tuple[str, ...]) -> str:
+    return join([f"*{plain_markdown(t)}*" for t in lexicon_topic], "or")
+
+
+def lexicon_markdown(corpus: Corpus, tables: Tables,
+                     topic: tuple[str, ...] | None = None) -> str:
+    """Whose lexicon the chapter uses and which articles it applies to, true of any folder.
+
+    ``topic`` is the book lexicon's topic words (default: read from the package)."""
+    scope = tables.scope
+    n = len(corpus.articles)
+    origin = (str(scope["lexicon"].iloc[0]) if scope is not None and len(scope)
+              else "book")
+    k = len(applies(tables))
+    if origin == "folder":
+        text = ("The words come from this folder's own lexicon (`framing/labels.csv`), "
+                "grouped by what they name: the armed opposition, the state and its forces, "
+                "and the acts of the conflict.")
+        if k < n:
+            text += (f" A `topic.csv` beside it limits it to the articles that name its topic "
+                     f"at least {count(fr.TOPIC_MIN_MENTIONS, 'time')}: "
+                     f"{number(k)} of the {count(n, 'article')} here do.")
+        return text
+    if topic is None:
+        topic = fr.load_lexicon().topic
+    words = _topic_words(tuple(t.capitalize() for t in topic))
+    text = ("This folder has no lexicon of its own (`framing/labels.csv`), so the chapter "
+            "uses the book's, shipped with the package in `analysis/resources/framing/` and "
+            "documented in the README beside it. That lexicon is topical: it lists the words "
+            "a report can choose for the sides and the acts of the Syrian war, and *government* "
+            "in a story about a census is no side of that war. So it is applied only to an "
+            f"article that names the war's places or leaders ({words}) at least "
+            f"{count(fr.TOPIC_MIN_MENTIONS, 'time')}")
+    if k == n:
+        return text + ("; the one article here does." if n == 1 else
+                       f"; all {count(n, 'article')} here do.")
+    if k == 0:
+        return text + (f", and no article of this folder does ({count(n, 'article')}), so no "
+                       "label is counted here and the sections on label choices, quotations "
+                       "and framing edits are empty. To count this folder's own contested "
+                       "words, put a lexicon for its subject in `framing/labels.csv` (the "
+                       "README of the book's lexicon describes the columns). The word keyness "
+                       "below needs no lexicon and is computed for every folder.")
+    return text + (f": {number(k)} of the {count(n, 'article')} here do, and the labels of "
+                   "the others are not counted.")
+
+
+def _change(row) -> str:
+    if row["kind"] == "insertion":
+        return f"{_q(row['new'])} is added"
+    if row["kind"] == "deletion":
+        return f"{_q(row['old'])} is left out"
+    return f"{_q(row['old'])} becomes {_q(row['new'])}"
+
+
+def _lead_pair(edits: pd.DataFrame) -> tuple[str, str, pd.DataFrame]:
+    """The pair of texts with most framing edits (first in table order on a tie) and its rows."""
+    pairs = edits.groupby(["source_id", "target_id"], sort=False).size()
+    src, tgt = pairs.idxmax()
+    return src, tgt, edits[(edits["source_id"] == src) & (edits["target_id"] == tgt)]
+
+
+def _source_of_source(tables: Tables, corpus: Corpus, src: str) -> str:
+    """", whose own text is largely the AFP wire's wording (64% of its words)" when the
+    source text is itself a copy, from the reuse tables; else ""."""
+    d, comp = tables.directions, tables.composition
+    if d is None or comp is None or d.empty or comp.empty:
+        return ""
+    into = d[d["target_id"] == src]
+    row = comp[comp["article_id"] == src]
+    if into.empty or row.empty:
+        return ""
+    origin = into.sort_values("aligned_words", ascending=False).iloc[0]["source_id"]
+    share = float(row.iloc[0]["derived_share"])
+    return (f", a text that itself shares {100 * share:.0f}% of its words, word for word, "
+            f"with {_names(corpus)[origin]}")
+
+
+def edits_finding(corpus: Corpus, tables: Tables) -> str:
+    """The chapter's opening finding: how the text that copies relabels what it copies.
+
+    Computed from the run's ``framing_edits`` (edits inside copied passages that drop, add or
+    replace a label that takes sides): the pair of texts with most of them, each change, and
+    how many the other pairs have."""
+    edits = tables.edits
+    if not lexicon_applies(tables):
+        return ""
+    if edits.empty:
+        return ("No edit inside a copied passage changes a label that takes sides: where one "
+                "report copies another, it names the sides as its source does.")
+    names = _names(corpus)
+    src, tgt, mine = _lead_pair(edits)
+    changes = [_change(r) for _, r in mine.iterrows()]
+    before = sorted(set(", ".join(mine["labels_before"]).split(", ")) - {""})
+    after = sorted(set(", ".join(mine["labels_after"]).split(", ")) - {""})
+    text = (f"Where {names[tgt]} copies text it shares with {names[src]}"
+            f"{_source_of_source(tables, corpus, src)}, it changes how the sides are named: "
+            f"{count(len(mine), 'edit')} inside the copied passages "
+            f"{verb(len(mine), 'drops, adds or replaces', 'drop, add or replace')} a label "
+            f"that takes sides. {capital(join(changes))}.")
+    if before or after:
+        text += (f" The labels {names[src]} uses there "
+                 f"({join([f'*{plain_markdown(b)}*' for b in before]) or 'none'}) give way "
+                 f"to {join([f'*{plain_markdown(a)}*' for a in after]) or 'none'}.")
+    rest = len(edits) - len(mine)
+    text += (" No other pair of texts has a framing edit." if rest == 0 else
+             f" The other pairs have {count(rest, 'framing edit')} in all.")
+    return text
+
+
+def finding(run: StoredRun) -> str:
+    """The framing finding for the findings page (Markdown), from the stored run: see
+    :func:`finding_text`."""
+    return finding_text(run.corpus(), from_run(run))
+
+
+def finding_text(corpus: Corpus, tables: Tables) -> str:
+    """The framing finding for the findings page: the relabelling of copied text, or, where
+    there is none, how the label counts compare; true of any folder."""
+    if not lexicon_applies(tables):
+        return ("The framing chapter counts no contested label here: the folder has no "
+                "lexicon of its own and the book's, on the Syrian war, is about another "
+                "topic.")
+    if len(tables.edits):
+        names = _names(corpus)
+        src, tgt, mine = _lead_pair(tables.edits)
+        changes = [_change(r) for _, r in mine.iterrows()]
+        return (f"*{names[tgt]}* renames the sides in text it copies from *{names[src]}*: "
+                f"{count(len(mine), 'edit')} inside copied passages change a label that takes "
+                f"sides ({join(changes)}).")
+    return ("No edit inside a copied passage changes a label that takes sides. "
+            + label_keyness_sentence(tables.label_keyness))
+
+
+def edits_chart(corpus: Corpus, edits: pd.DataFrame) -> alt.LayerChart:
+    """The framing edits as a small before-and-after figure: one row per edit, the earlier
+    text's words on the left, the later text's on the right (a dash where there were none)."""
+    names = corpus.articles.set_index("id")["label"]
+    rows = []
+    for i, r in enumerate(edits.itertuples(index=False)):
+        pair = f"{names[r.source_id]} → {names[r.target_id]}"
+        rows += [{"row": i, "side": "earlier", "x": 0, "text": r.old or "—", "pair": pair},
+                 {"row": i, "side": "arrow", "x": 1.3, "text": "→", "pair": pair},
+                 {"row": i, "side": "later", "x": 1.45, "text": r.new or "—", "pair": pair}]
+    data = pd.DataFrame(rows, columns=["row", "side", "x", "text", "pair"])
+    pairs = list(dict.fromkeys(data["pair"]))
+    heads = []
+    for p in pairs:
+        earlier, later = p.split(" → ")
+        heads.append(f"{earlier}  →  {later}")
+    x = alt.X("x:Q", axis=None, scale=alt.Scale(domain=[-0.02, 3.0]))
+    y = alt.Y("row:O", axis=None)
+    text = alt.Chart(data).mark_text(align="left", fontSize=13, limit=250).encode(
+        x=x, y=y, text="text:N",
+        color=alt.Color("side:N", legend=None,
+                        scale=alt.Scale(domain=["earlier", "arrow", "later"],
+                                        range=["#555555", "#999999", "#B2182B"])))
+    title = ("Earlier text → later text: " + "; ".join(heads)) if heads else "No framing edit"
+    return text.properties(width=CHART_WIDTH - 40, height=alt.Step(26),
+                           title=alt.TitleParams(title, fontSize=12, anchor="start"))
 
 
 def _labels_list(part: pd.DataFrame) -> str:
@@ -265,9 +480,10 @@ def group_sentence(result: Tables, group: str) -> str:
     top = g.sort_values(["rate", "n"], ascending=False, kind="stable").iloc[0]
     mine = result.counts[(result.counts["article_id"] == top["article_id"])
                          & (result.counts["group"] == group)]
+    quoted = int(top["quoted"])
     return (f"Of the labels for {GROUP_NAMES[group]}, {plain_markdown(top['report'])} uses most "
-            f"per 1,000 "
-            f"words ({top['rate']:.1f}; {top['n']} uses, {top['quoted']} of them quoted): "
+            f"per 1,000 words ({top['rate']:.1f}; {count(int(top['n']), 'use')}, "
+            f"{'none' if quoted == 0 else number(quoted)} of them quoted): "
             f"{_labels_list(mine)}.")
 
 
@@ -279,12 +495,78 @@ def label_keyness_sentence(label_key: pd.DataFrame) -> str:
     n_sig = int(label_key["significant"].sum())
     largest = (f"*{plain_markdown(top['label'])}* in {plain_markdown(top['report'])} "
                f"(|z| = {abs(top['z']):.2f}: "
-               f"{top['n_report']} uses against {top['n_rest']} in the other reports together)")
+               f"{count(int(top['n_report']), 'use')} against {number(int(top['n_rest']))} in "
+               "the other reports together)")
     if n_sig == 0:
         return (f"No label difference reaches |z| ≥ {fr.Z_CRITICAL}. The largest is {largest}, "
                 "which is still within what chance alone produces at the 5 % level.")
-    return (f"{n_sig} label difference{'s' if n_sig > 1 else ''} reach |z| ≥ {fr.Z_CRITICAL}; "
-            f"the largest is {largest}.")
+    return (f"{capital(count(n_sig, 'label difference'))} {verb(n_sig, 'reaches', 'reach')} "
+            f"|z| ≥ {fr.Z_CRITICAL}; the largest is {largest}.")
+
+
+def uses_sentence(corpus: Corpus, tables: Tables) -> str:
+    """How many label uses the matcher finds, in how many reports, and how many are quoted."""
+    uses = tables.uses
+    k = len(applies(tables))
+    if uses.empty:
+        return "The matcher finds no label use in these reports."
+    quoted = int((uses["voice"] == "quoted").sum())
+    return (f"The matcher finds {count(len(uses), 'use')} of "
+            f"{count(int(uses['label'].nunique()), 'different label')} in the "
+            f"{count(k, 'report')} the lexicon applies to; "
+            f"{'none' if quoted == 0 else number(quoted)} of them "
+            f"{verb(quoted, 'is', 'are')} inside quotations.")
+
+
+def exceptions_sentence(lexicon: fr.Lexicon) -> str:
+    """The exception list, counted (the chapter's method paragraph)."""
+    n = len(lexicon.exceptions)
+    if n == 0:
+        return "The lexicon lists no exception phrase."
+    first = lexicon.exceptions.iloc[0]
+    return (f"The lexicon's `exceptions.csv` lists {count(n, 'phrase')} in which a form names "
+            f"something else (the first: in {_q(first['phrase'])} the form is not a use of "
+            f"*{plain_markdown(first['label'])}*).")
+
+
+def stance_sentence(lexicon: fr.Lexicon) -> str:
+    """Which labels only describe, so that an edit adding or dropping them alone is no
+    framing edit."""
+    d = lexicon.descriptive
+    if not d:
+        return ("Every label of this lexicon takes a side, so any edit that changes one is a "
+                "framing edit.")
+    return (f"The lexicon marks {count(len(d), 'label')} as descriptive rather than taking a side "
+            f"({join([f'*{plain_markdown(x)}*' for x in d])}). An edit counts as a framing "
+            "edit when a label it drops, adds or replaces takes a side; a clause that only "
+            "adds a descriptive label (a strike restated as an *air strike* blamed on "
+            "*Damascus*) changes what is told, not how a side is named, and is not counted.")
+
+
+def keyness_words_sentence(corpus: Corpus, tables: Tables) -> str:
+    """The words that reach |z| ≥ 1.96, by report, and which of them are one word spelled two
+    ways (the package's British/American variants) or forms of the lexicon."""
+    key = tables.keyness
+    tested = key[(key["n_report"] + key["n_rest"]) >= tables.min_count]
+    sig = tested[tested["significant"]]
+    if sig.empty:
+        return "No word reaches it."
+    names = _names(corpus)
+    parts = [f"*{plain_markdown(r.word)}* ({names[r.article_id]})" for r in sig.itertuples()]
+    text = f"The words that reach it: {join(parts)}."
+    variants = tx.spelling_variants()
+    words = set(sig["word"])
+    pairs = [(b, a) for b, a in variants.items() if b in words and a in words]
+    if pairs:
+        shown = join([f"*{plain_markdown(b)}* and *{plain_markdown(a)}*" for b, a in pairs])
+        text += (f" Of these, {shown} {verb(len(pairs), 'is', 'are')} one word spelled the "
+                 "British and the American way: a difference of house style, not of framing.")
+    forms = {f for f in tables.lexicon.entries["surface"] if " " not in f}
+    n_forms = int(sig["word"].isin(forms).sum())
+    text += (" None of them is a form of the lexicon." if n_forms == 0 else
+             f" {capital(count(n_forms, 'of them', 'of them'))} "
+             f"{verb(n_forms, 'is', 'are')} a form of the lexicon.")
+    return text
 
 
 def validation_markdown(ev: Evaluation | None) -> str:
@@ -295,12 +577,32 @@ def validation_markdown(ev: Evaluation | None) -> str:
     m, q = ev.matching, ev.quoted
     return (
         f"Against the hand annotation (`annotations/framing/`, with a README saying how it was "
-        f"made) the matcher finds {m.tp} of {m.n_gold} annotated uses, with {m.fp} false finds: "
+        f"made) the matcher finds {number(m.tp)} of {count(m.n_gold, 'annotated use')}, with "
+        f"{count(m.fp, 'false find')}: "
         f"precision {m.precision:.2f}, recall {m.recall:.2f}, F1 {m.f1:.2f}. "
-        f"{ev.labels_agree} of the {m.tp} correct finds have the annotated label. For the "
+        f"{capital(number(ev.labels_agree))} of the {number(m.tp)} correct finds "
+        f"{verb(ev.labels_agree, 'has', 'have')} the annotated label. For the "
         f"own-voice/quoted decision, with *quoted* as the positive class, precision is "
-        f"{q.precision:.2f} and recall {q.recall:.2f} ({q.tp} quoted uses found, {q.fp} false, "
-        f"{q.fn} missed).")
+        f"{q.precision:.2f} and recall {q.recall:.2f} ({count(q.tp, 'quoted use')} found, "
+        f"{number(q.fp)} false, {number(q.fn)} missed). These scores are in-sample: the "
+        "lexicon was written from the same texts.")
+
+
+def edits_markdown(corpus: Corpus, tables: Tables) -> str:
+    """The framing edits counted once (the run's ``framing_edits``) and explained."""
+    edits = tables.edits
+    if not lexicon_applies(tables):
+        return ""
+    if edits.empty:
+        return "No edit inside a copied passage changes a label that takes sides."
+    names = _names(corpus)
+    pairs = edits.groupby(["source_id", "target_id"], sort=False).size()
+    per_pair = join([f"{number(int(n))} between {names[s]} and the later {names[t]}"
+                     for (s, t), n in pairs.items()])
+    return (f"{capital(count(len(edits), 'edit'))} inside copied passages "
+            f"{verb(len(edits), 'changes', 'change')} a label that takes sides: {per_pair}. "
+            "This is the one count of framing edits the book uses (the run's `framing_edits` "
+            "table; the reuse chapter reads the same table).")
 
 
 def key_numbers(corpus: Corpus, result: Tables,
@@ -315,8 +617,8 @@ def key_numbers(corpus: Corpus, result: Tables,
     words_tested = int((totals["n"] >= result.min_count).sum()) if "n" in totals else 0
     n_tests = words_tested * len(corpus.articles)
     tested = key[(key["n_report"] + key["n_rest"]) >= result.min_count]
-    one_word_forms = {f for f in result.lexicon.entries["surface"] if " " not in f}
     sig = tested[tested["significant"]]
+    on = lexicon_applies(result)
     out: dict[str, object] = {
         "fr_n_reports": len(corpus.articles),
         "fr_n_uses": len(uses),
@@ -329,78 +631,73 @@ def key_numbers(corpus: Corpus, result: Tables,
         "fr_tests": n_tests,
         "fr_tests_expected_by_chance": f"{0.05 * n_tests:.0f}",
         "fr_words_significant": len(sig),
-        "fr_words_significant_labels": int(sig["word"].isin(one_word_forms).sum()),
         "fr_labels_significant": int(lk["significant"].sum()),
-        "fr_label_keyness_md": label_keyness_sentence(lk),
         "fr_n_framing_edits": len(edits),
-        "fr_validation_md": validation_markdown(evaluation),
+        "fr_lexicon_md": lexicon_markdown(corpus, result),
+        "fr_finding_md": edits_finding(corpus, result),
+        "fr_uses_md": uses_sentence(corpus, result) if on else "",
+        "fr_exceptions_md": exceptions_sentence(result.lexicon) if on else "",
+        "fr_stance_md": stance_sentence(result.lexicon) if on else "",
+        "fr_label_keyness_md": label_keyness_sentence(lk) if on else "",
+        "fr_keyness_tests_md": keyness_tests_sentence(
+            len(sig), n_tests, int(corpus.articles["n_words"].median())),
+        "fr_keyness_words_md": keyness_words_sentence(corpus, result),
+        "fr_edits_md": edits_markdown(corpus, result),
+        "fr_validation_md": validation_markdown(evaluation) if on else "",
     }
-    if len(lk):
-        top = lk.loc[lk["z"].abs().idxmax()]
-        out["fr_label_max_z_report"] = top["report"]
-        out["fr_label_max_z_label"] = top["label"]
-    else:
-        out["fr_label_max_z_report"] = out["fr_label_max_z_label"] = "(none)"
     for group in fr.GROUPS:
-        out[f"fr_{group}_md"] = group_sentence(result, group)
-    if len(edits):
-        pairs = edits.groupby(["source_id", "target_id"], sort=False).size()
-        (src, tgt), n = pairs.idxmax(), int(pairs.max())
-        names = corpus.articles.set_index("id")["label"].map(plain_markdown)
-        out["fr_edits_md"] = (
-            f"{len(edits)} of the edits inside copied passages change which labels the text "
-            f"uses; most of them ({n}) are between {names[src]} and the later "
-            f"{names[tgt]}.")
-    else:
-        out["fr_edits_md"] = "No edit inside a copied passage changes a label."
+        out[f"fr_{group}_md"] = group_sentence(result, group) if on else ""
     return out | book_notes(corpus, evaluation)
+
+
+def keyness_tests_sentence(n_sig: int, n_tests: int, median_words: int) -> str:
+    """How many of the word comparisons reach the line, against what chance alone gives."""
+    if n_tests == 0:
+        return "No word is used often enough to be tested."
+    return (f"Of the {count(n_tests, 'comparison')} (each of these words in each report), "
+            f"{'none' if n_sig == 0 else number(n_sig)} {verb(n_sig, 'reaches', 'reach')} "
+            f"|z| ≥ 1.96. If the tests were independent, about {0.05 * n_tests:.0f} would "
+            "cross the line by chance alone; the prior makes these z-scores conservative. With "
+            f"reports of {number(median_words)} words at the median, word counts alone separate "
+            "the reports only weakly.")
 
 
 # --- sentences that hold for the book's own five texts only (glued through for_book_only) ----
 
 BOOK_READING = (
-    "In the book's five texts: the AFP wire calls the armed opposition *rebels* in its own "
+    "In the book's texts: the AFP wire calls the armed opposition *rebels* in its own "
     "voice and names it by its patron (*Turkish-backed*, *Ankara-backed*, *pro-Turkey*); "
-    "*terrorists* appears in it only inside quotation marks, as Moscow's word. Report 003 never "
-    "writes *rebels*: it has *anti-government militants*, *militant-held* and, in its own "
-    "voice, *terrorists*; the Times of Israel, VOA and report 004 write *rebels*. For the state, "
-    "*regime* is the wire's and the Times of Israel's word (report 004 has it once, in "
-    "\"President Bashar Assad's regime\"); VOA has it only inside Akar's quotation and in its "
-    "own voice writes *Syria's military*, *Syrian forces* and *Damascus*. Report 003 has no "
-    "*regime* at all: it writes *government* and *the Syrian army*, which the lexicon notes as "
-    "neutral to legitimising. For the acts, the AFP wire, the Times of Israel and report 003 "
-    "call the Syrian push on Idlib an *offensive* and Turkey's threatened move an *operation*; "
-    "VOA, reporting Turkey's strikes after 33 of its soldiers were killed, calls them an "
-    "*assault* and *retaliation*.")
+    "*terrorists* appears in it only inside quotation marks, as Moscow's word. Unattributed "
+    "(003) never writes *rebels*: it has *anti-government militants*, *militant-held* and, in "
+    "its own voice, *terrorists*; the Times of Israel, VOA and Unattributed (004) write "
+    "*rebels*. For the state, *regime* is the wire's and the Times of Israel's word "
+    "(Unattributed (004) has it in \"President Bashar Assad's regime\"); VOA has it only inside "
+    "Akar's quotation and in its own voice writes *Syria's military*, *Syrian forces* and "
+    "*Damascus*. Unattributed (003) has no *regime* at all: it writes *government* and *the "
+    "Syrian army*, which the lexicon notes as neutral to legitimising. For the acts, the AFP "
+    "wire, the Times of Israel and Unattributed (003) call the Syrian push on Idlib an "
+    "*offensive* and Turkey's threatened move an *operation*; VOA, reporting Turkey's strikes "
+    "after the killing of Turkish soldiers, calls them an *assault* and *retaliation*.")
 
 BOOK_VALIDATION_CAVEAT = (
     "These scores are high for a reason that limits what they mean. The lexicon and the "
     "annotation were written by the same person from the same reading, so the annotation only "
     "contains words the lexicon lists: the scores measure how reliably the matcher finds those "
     "words and sorts them by voice (word boundaries, overlapping forms, quotation spans), not "
-    "whether the lexicon covers every word that takes sides. The one exception phrase (\"Syrian "
-    "military presence\", which the annotation leaves out as Russia's presence) was added after "
-    "the matcher had counted it, so the perfect precision on it is fitted, not measured; a form "
+    "whether the lexicon covers every word that takes sides. The exception phrase \"Syrian "
+    "military presence\" (Russia's presence, which the annotation leaves out) was added after "
+    "the matcher had counted it, so the precision on it is fitted, not measured; a form "
     "that names something else in a new text (\"the Turkish government\" as *government*) would "
     "still be counted.")
 
-BOOK_KEYNESS = (
-    "In the book's texts, two of the words that reach it are one word spelled two ways (the "
-    "wire's British *defence*, report 003's American *defense*); the others (*S-400*, *forces*, "
-    "*Syrian*, *as*, *leaders*, *troops*) are words of the stories, not labels.")
-
 BOOK_EDITS = (
-    "In the book's texts, four of the framing edits are between the Times of Israel and report "
-    "003: where the Times of Israel has *Syrian rebels*, *rebel-held* and \"Syrian President "
-    "Bashar Assad's offensive\", report 003 has *anti-government militants in Syria*, "
-    "*militant-held* and \"the Syrian army's offensive\", and its \"Syria's offensive\" goes on "
-    "*against terrorists*, which the Times of Israel's does not. The other is between the AFP "
-    "wire and the Times of Israel: the Times of Israel's sentence on Akar's interview goes on "
-    "\"before two Turkish soldiers were killed in Idlib in an airstrike blamed on Damascus\", "
-    "wording not in the AFP text of this corpus. The Times of Israel text shares most of its "
-    "sentences with that AFP text but not its opening, so it may follow another version of the "
-    "dispatch: this is a difference between two texts, not a change the Times of Israel is "
-    "known to have made.")
+    "The Times of Israel's opening sentence begins with the AFP wire's standfirst, word for "
+    "word (\"Turkey said Thursday it wanted no face-off with Moscow over Syria's offensive\"), "
+    "and goes on where the AFP text of this corpus stops; Unattributed (003) copies that longer "
+    "sentence, with *announced* for *said*, and adds *against terrorists* after \"Syria's "
+    "offensive\". The AFP text here is a version of the "
+    "day's dispatch, so a difference between it and the Times of Israel is a difference "
+    "between the texts, not a change the Times of Israel is known to have made.")
 
 
 def book_notes(corpus: Corpus, evaluation: Evaluation | None) -> dict[str, str]:
@@ -411,6 +708,5 @@ def book_notes(corpus: Corpus, evaluation: Evaluation | None) -> dict[str, str]:
         "fr_book_reading_md": for_book_only(corpus, BOOK_READING),
         "fr_validation_caveat_md": for_book_only(
             corpus, BOOK_VALIDATION_CAVEAT if evaluation is not None else ""),
-        "fr_book_keyness_md": for_book_only(corpus, BOOK_KEYNESS),
         "fr_book_edits_md": for_book_only(corpus, BOOK_EDITS),
     }
