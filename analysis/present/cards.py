@@ -27,7 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import independence
-from analysis.present.words import capital, count, join, verb
+from analysis.present.words import capital, count, join, number, verb
 from analysis.store import RunFolderError, StoredRun, write_csv
 
 CONTENT_KINDS = ("substitution", "insertion", "deletion")
@@ -761,9 +761,9 @@ def _passages_html(card: Card, no: int, chapter_links: bool) -> list[str]:
         out.append(f'<p class="ws-quiet">Side by side with their sources, edits marked: '
                    f'<a href="{REUSE_SECTION}">the copied passages in chapter 2</a>.</p>')
     for p in card.passages:
-        out.append(f'<details id="ws-card-{no}-p{p.number}"><summary>Passage {p.number}: from '
-                   f"{_e(p.source_label)}, {count(p.aligned_words, 'aligned word')}</summary>"
-                   f"<blockquote>{_e(p.text)}</blockquote></details>")
+        out.append(f'<div id="ws-card-{no}-p{p.number}"><p><strong>Passage {p.number}</strong>: '
+                   f"from {_e(p.source_label)}, {count(p.aligned_words, 'aligned word')}</p>"
+                   f"<blockquote>{_e(p.text)}</blockquote></div>")
     return out
 
 
@@ -817,3 +817,29 @@ def write(run: StoredRun, folder: Path | None = None) -> tuple[Path, Path]:
     page.write_text(page_html(deck), encoding="utf-8")
     write_csv(deck.frame(), table)
     return page, table
+
+
+def book_values(deck: Deck) -> dict[str, str]:
+    """The page's prose numbers and sentence (Markdown, escaped), by glue name; true of any
+    folder."""
+    from analysis.present.publish import plain_markdown
+
+    n = len(deck.cards)
+    copying = [c for c in deck.cards if c.sources]
+    confirmed = [c for c in deck.cards if any(f.independent for f in c.figures)]
+    n_figs = sum(sum(bool(f.independent) for f in c.figures) for c in deck.cards)
+    only_group = sum(sum(bool(f.same_group and not f.independent) for f in c.figures)
+                     for c in deck.cards)
+    own = sum(c.n_utterances for c in deck.cards)
+    repeated = sum(c.n_utterances_repeated for c in deck.cards)
+    sentence = (
+        f"{capital(count(len(copying), 'report'))} of {number(n)} "
+        f"{verb(len(copying), 'copies', 'copy')} passages from an earlier one. In "
+        f"{count(len(confirmed), 'report')}, {count(n_figs, 'figure')} "
+        f"{verb(n_figs, 'is', 'are')} confirmed by a text outside the report's copy group; in "
+        f"{count(only_group, 'case')} a report's figure is given again only inside its own "
+        "copy group, which confirms nothing. The reports give voice "
+        f"{count(own, 'time')} in utterances of their own and repeat "
+        f"{count(repeated, 'utterance')} from copied text.")
+    return {"cards_n": number(n), "cards_summary_md": plain_markdown(sentence)}
+
