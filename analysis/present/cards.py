@@ -495,7 +495,8 @@ def _common_sentence(r, label) -> str:
     def evidence(n_only: int, n_spelled: int, who: str) -> str:
         parts = [f"{count(n_only, 'word')} only in {who}'s version"]
         if n_spelled:
-            parts.append(f"{count(n_spelled, 'spelling')} as {who} spells them")
+            parts.append(f"{count(n_spelled, 'word')} spelled as {who} spells "
+                         f"{verb(n_spelled, 'it', 'them')}")
         return join(parts)
 
     if ev_b and not ev_a:
@@ -641,10 +642,10 @@ def _edits_html(card: Card, no: int) -> list[str]:
         for e in card.label_edits:
             change = (f"{_e(e.labels_before) or 'no label'} → {_e(e.labels_after) or 'no label'}")
             out.append(f'<li><span class="ws-label">label</span> {_edit_text(e)} '
-                       f"(labels: {change}; copied from {_e(e.source_label)})"
+                       f"(labels: {change}; in text copied from {_e(e.source_label)})"
                        f"{_plink(no, e.passage)}</li>")
         for e in card.content_edits:
-            out.append(f"<li>{_edit_text(e)} (copied from {_e(e.source_label)})"
+            out.append(f"<li>{_edit_text(e)} (in text copied from {_e(e.source_label)})"
                        f"{_plink(no, e.passage)}</li>")
         out.append("</ul>")
     if n_minor:
@@ -687,7 +688,8 @@ def _figures_html(card: Card, no: int) -> list[str]:
         if f.credited:
             extra.append(f"credited to {_e(f.credited)}")
         if f.mentions > 1:
-            extra.append(f"printed {count(f.mentions, 'time')}")
+            extra.append("printed twice" if f.mentions == 2 else
+                         f"printed {count(f.mentions, 'time')}")
         if f.copied_from:
             extra.append(f"copied from {_e(f.copied_from)}{_plink(no, f.passage)}")
         out.append(f"<li>{_q(f.surface)} <span class=\"ws-quiet\">({_e(f.quantity)}"
