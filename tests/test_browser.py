@@ -379,7 +379,9 @@ def test_hostile_corpus_runs_no_script_and_makes_no_markup(browser_context, host
 
 # --- Article cards: the book page and the run's cards.html ----------------------------------
 
-SHOWN["cards.html"] = [payload("img", "label 0"), "</script><script>window."]
+# On the cards page: manifest labels, lexicon labels of the label edits, copied article words.
+SHOWN["cards.html"] = ["</script><script>window.", payload("script", "label 1"),
+                       payload("myst", "label 2"), "<img src=x onerror=alert(15)>"]
 
 CARDS_LAYOUT = """() => ({scrollWidth: document.documentElement.scrollWidth,
   viewport: window.innerWidth,

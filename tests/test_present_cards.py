@@ -309,7 +309,7 @@ ALLOWED_TAGS = {"html", "head", "meta", "title", "style", "body", "main", "h1", 
 
 
 def test_hostile_labels_and_values_are_escaped(tmp_path):
-    from test_trust_voices import MARK, PAYLOADS, hostile_corpus
+    from test_trust_voices import ARTICLE_PAYLOAD, MARK, PAYLOADS, hostile_corpus, payload
 
     corpus = hostile_corpus(FIXTURE, tmp_path / "corpus", annotations=False)
     run = shared.run(str(corpus), str(tmp_path / "run"))
@@ -323,7 +323,10 @@ def test_hostile_labels_and_values_are_escaped(tmp_path):
                 assert value and value.startswith("#"), value
     assert MARK not in "".join(re.findall(r"<[^>]*>", source)), "a payload inside a tag"
     label = PAYLOADS["label"].format(m=MARK, i=0)
-    assert " ".join(label.split()) in page.plain  # shown as the text it is
+    shown = [label, payload("script", "label 1"), payload("myst", "label 2"),  # lexicon
+             ARTICLE_PAYLOAD.split(" {raw}")[0]]  # words of a copied passage
+    for value in shown:  # shown as the text it is
+        assert " ".join(value.split()) in page.plain, value
     assert "<script>" not in source.lower() and "<img" not in source.lower()
     speakers = [v.speaker for c in cards.from_run(run).cards for v in c.voices]
     assert any(MARK in s for s in speakers), "the hostile speakers reached no card"
