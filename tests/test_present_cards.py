@@ -330,3 +330,13 @@ def test_hostile_labels_and_values_are_escaped(tmp_path):
     assert "<script>" not in source.lower() and "<img" not in source.lower()
     speakers = [v.speaker for c in cards.from_run(run).cards for v in c.voices]
     assert any(MARK in s for s in speakers), "the hostile speakers reached no card"
+
+
+def test_a_large_copy_group_is_named_in_part(deck):
+    from dataclasses import replace
+
+    big = replace(card(deck, "AFP wire"),
+                  group_labels=tuple(f"Paper {i}" for i in range(cards.MAX_NAMED)),
+                  group_size=cards.MAX_NAMED + 8)
+    text = Page(cards.card_html(big, 1)).plain
+    assert f"Paper {cards.MAX_NAMED - 1} and seven other articles (texts joined" in text

@@ -168,7 +168,8 @@ class Card:
     date: str
     words: int
     copy_group: str
-    group_labels: tuple[str, ...]  # the other articles of its copy group
+    group_labels: tuple[str, ...]  # the other articles of its copy group (at most MAX_NAMED)
+    group_size: int  # articles in its copy group, itself included
     copied_share: float
     meter: str
     sources: tuple[Source, ...]
@@ -290,6 +291,23 @@ def _passage_at(passages: list[Passage], start: int, end: int) -> int | None:
     return None
 
 
+class _Rows:
+    """A frame's rows by the value of one column, grouped once (so each article's rows cost
+    their own number, and all cards together stay linear in the run's size)."""
+
+    def __init__(self, frame: pd.DataFrame, column: str):
+        self.frame = frame
+        self.index = (frame.groupby(column, sort=False).indices
+                      if len(frame) and column in frame else {})
+
+    def __call__(self, value: object) -> pd.DataFrame:
+        rows = self.index.get(value)
+        return self.frame.iloc[0:0] if rows is None else self.frame.iloc[rows]
+
+
+MAX_NAMED = 12  # a copy group's other members named on a card, at most
+
+
 def from_run(run: StoredRun) -> Deck:
     """The cards of every article of ``run``."""
     from analysis.claims import format_value, group_keys, source_name
@@ -373,12 +391,22 @@ def from_run(run: StoredRun) -> Deck:
     def label(aid: object) -> str:
         return labels.get(str(aid), "(an article not in this folder)")
 
+    into, out_of = _Rows(primary, "target_id"), _Rows(primary, "source_id")
+    common_of, framing_of = _Rows(common, "target"), _Rows(framing, "target_id")
+    edits_of, claims_of = _Rows(edits, "target_id"), _Rows(claims, "article_id")
+    keyed = _Rows(claims, "key")
+    quotes_of, reported_of = _Rows(quotes, "article_id"), _Rows(reported, "article_id")
+    flags_of, paired_of = _Rows(flags, "article_id"), _Rows(paired, "target_id")
+    by_group: dict[str, list[str]] = {}
+    for a in ids:
+        by_group.setdefault(groups.get(a, a), []).append(a)
+
     cards = []
     for aid, row in zip(ids, articles.itertuples(index=False)):
         group = groups.get(aid, aid)
         words = int(row.n_words) if not pd.isna(row.n_words) else 0
         # Copies: passages into it, by source; share of its words per source.
-        mine = primary[primary["target_id"] == aid].sort_values("target_start")
+        mine = into(aid).sort_values("target_start")
         shown = [Passage(k, label(p.source_id), int(p.aligned_words), int(p.target_start),
                          int(p.target_end), texts[aid][int(p.target_start):int(p.target_end)])
                  for k, p in enumerate(mine.itertuples(index=False), start=1)]
@@ -389,21 +417,22 @@ def from_run(run: StoredRun) -> Deck:
             sources.append(Source(str(sid), label(sid), n, n / words if words else 0.0,
                                   numbers))
         sources.sort(key=lambda s: -s.words)
-        out = primary[primary["source_id"] == aid]
+        out = out_of(aid)
         copied_by = tuple((label(t), int(n)) for t, n in
                           out.groupby("target_id", sort=False).size().items())
         share = float(composition["derived_share"].get(aid, 0.0)) if aid in composition.index \
             else 0.0
         meter = _text(composition["meter"].get(aid, "")) if aid in composition.index else ""
         commons = tuple(_common_sentence(r, label) for r in
-                        common[common["target"] == aid].itertuples(index=False))
+                        common_of(aid).itertuples(index=False))
         # Edits inside its copied text: label changes first.
-        f_rows = framing[framing["target_id"] == aid]
+        f_rows = framing_of(aid)
         label_edits = tuple(
             Edit(r.kind, _text(r.old), _text(r.new), label(r.source_id),
-                 _edit_passage(r, edits, shown), _text(r.labels_before), _text(r.labels_after))
+                 _edit_passage(r, edits_of(aid), shown), _text(r.labels_before),
+                 _text(r.labels_after))
             for r in f_rows.itertuples(index=False))
-        e_rows = edits[edits["target_id"] == aid]
+        e_rows = edits_of(aid)
         content = tuple(
             Edit(r.kind, _text(r.old), _text(r.new), label(r.source_id),
                  _passage_at(shown, int(r.target_start), int(r.target_end)))
@@ -413,11 +442,11 @@ def from_run(run: StoredRun) -> Deck:
         # Figures.
         figures = []
         if len(claims):
-            c_mine = claims[claims["article_id"] == aid]
+            c_mine = claims_of(aid)
             for (key, figure), g in c_mine.groupby(["key", "figure"], sort=False):
                 first = g.iloc[0]
-                others = claims[(claims["key"] == key) & (claims["article_id"] != aid)
-                                & ~claims["denied"]]
+                others = keyed(key)
+                others = others[(others["article_id"] != aid) & ~others["denied"]]
                 same = others[others["same_value"] == first["same_value"]] \
                     if not first["denied"] else others.iloc[0:0]
                 differ = others[others["same_value"] != first["same_value"]]
@@ -435,25 +464,26 @@ def from_run(run: StoredRun) -> Deck:
                     _passage_at(shown, int(first["start"]), int(first["end"])) if src else None,
                     indep, within, other_figs, _text(verdicts.get(key, ""))))
         # Voices.
-        q_mine = quotes[quotes["article_id"] == aid] if len(quotes) else quotes
-        r_mine = reported[reported["article_id"] == aid] if len(reported) else reported
+        q_mine, r_mine = quotes_of(aid), reported_of(aid)
         voices = _voices(q_mine, r_mine, label)
         # Spin.
         spin = ({k: scores.loc[aid, k] for k in ("n_flags", "per_100_words", "threshold",
                                                  "spun")} if aid in scores.index else {})
-        f_mine = flags[flags["article_id"] == aid] if len(flags) else flags
+        f_mine = flags_of(aid)
         flag_list = tuple(
             Flag(_text(r.surface), _text(r.phrase), _text(r.original_phrase),
                  label(r.copied_from) if _text(r.copied_from) else "",
                  _passage_at(shown, int(r.abs_start), int(r.abs_start) + len(_text(r.surface)))
                  if _text(r.copied_from) else None)
             for r in f_mine.itertuples(index=False))
-        p_mine = paired[paired["target_id"] == aid]
+        p_mine = paired_of(aid)
         pairs = tuple((_text(r.old), _text(r.new), _text(r.side), _text(r.reason))
                       for r in p_mine.itertuples(index=False))
-        members = tuple(label(a) for a in ids if a != aid and groups.get(a, a) == group)
+        members = tuple(label(a) for a in by_group.get(group, [])[:MAX_NAMED + 1]
+                        if a != aid)[:MAX_NAMED]
         cards.append(Card(
-            aid, labels[aid], _text(row.date)[:10], words, str(group), members, share, meter,
+            aid, labels[aid], _text(row.date)[:10], words, str(group), members,
+            len(by_group.get(group, [aid])), share, meter,
             tuple(sources), copied_by, commons, tuple(shown), label_edits, content, minor,
             tuple(figures), len(q_mine),
             int((q_mine["copied_from"] != "").sum()) if len(q_mine) else 0,
@@ -607,7 +637,11 @@ def _copies_html(card: Card, no: int) -> list[str]:
                     for lab, n in card.copied_by])
         out.append(f"<p>Copied by {who}.</p>")
     if card.group_labels:
-        out.append(f"<p class=\"ws-quiet\">Copy group: with {join([_e(g) for g in card.group_labels])}"
+        names = [_e(g) for g in card.group_labels]
+        more = card.group_size - 1 - len(names)
+        if more > 0:
+            names.append(count(more, "other article"))
+        out.append(f"<p class=\"ws-quiet\">Copy group: with {join(names)}"
                    " (texts joined by copying, directly or through another); only texts outside "
                    "it confirm its figures independently.</p>")
     else:
