@@ -718,6 +718,7 @@ def run(root: Path | str, out: Path | str, config: Config | None = None, *,
                                                     encoding="utf-8")
         opened = store.StoredRun(staging.path, manifest)
         write_readme(opened)
+        write_cards(opened, say)
         if csv:
             export_csv(opened)
         staging.commit()
@@ -735,7 +736,8 @@ def _current(earlier: store.StoredRun, keys: dict[str, str], csv: bool) -> bool:
         return False
     written = {*earlier.tables, *(f"errors_{s}" for s in stages)}
     held = {p.name.removesuffix(".parquet") for p in (earlier.path / store.TABLES).iterdir()}
-    return held == written and (earlier.path / store.CSV).is_dir() == csv
+    return (held == written and (earlier.path / store.CSV).is_dir() == csv
+            and all((earlier.path / name).is_file() for name in store.CARDS))
 
 
 def _run_stages(root: Path, folder: Path, config: Config, keys: dict[str, str],
@@ -797,6 +799,19 @@ def export_csv(run_: store.StoredRun, folder: Path | None = None) -> Path:
     return folder
 
 
+def write_cards(run_: store.StoredRun, say: Callable[[str], None] = lambda _msg: None) -> None:
+    """``cards.html`` and ``cards.csv``: one card per article, read from the finished run
+    (presentation, so a failure there costs the cards, not the run)."""
+    from analysis.present import cards
+
+    try:
+        cards.write(run_)
+    except Exception as err:  # noqa: BLE001 -- the tables are written; keep them
+        say(f"cards: not written ({type(err).__name__}: {err})")
+        for name in store.CARDS:
+            (run_.path / name).unlink(missing_ok=True)
+
+
 def write_readme(run_: store.StoredRun) -> None:
     m = run_.manifest
     lines = ["# A run of `python -m analysis run`", "",
@@ -820,6 +835,16 @@ def write_readme(run_: store.StoredRun) -> None:
     for name, frame in tables(run_).items():
         lines += [f"### `{name}` ({len(frame)} rows)", "", TABLES.get(name, ""), "",
                   "Columns: " + (", ".join(f"`{c}`" for c in frame.columns) or "(none)"), ""]
+    from analysis.present.cards import CSV_COLUMNS
+
+    lines += ["## Article cards", "",
+              "`cards.html` shows one card per article on one page (no script, nothing fetched):"
+              " what it copies and from whom, the edits inside the copied text (contested "
+              "labels first), its figures and whether texts outside its copy group confirm "
+              "them, who speaks in it (distinct utterances), its spin evidence and the copied "
+              "passages. `cards.csv` holds each card's counts, one row per article "
+              "(spreadsheet-safe, as the CSV tables):", ""]
+    lines += [f"- `{name}`: {about}" for name, about in CSV_COLUMNS.items()] + [""]
     (run_.path / store.README).write_text("\n".join(lines), encoding="utf-8")
 
 

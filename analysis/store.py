@@ -11,6 +11,7 @@ Layout of a run folder::
     tables/<name>/part-NNNNN.parquet
                            a table written in chunks as articles stream through a stage
     csv/<name>.csv         the same tables for people, written on request (``--csv``)
+    cards.html, cards.csv  one card per article, for people (page) and spreadsheets (counts)
 
 A run folder is the package's own: :func:`prepare_output` refuses to write into a folder that
 holds anything else, and replaces an earlier run whole (written beside, then swapped in), so a
@@ -38,6 +39,7 @@ MANIFEST = "run.json"
 README = "README.md"
 TABLES = "tables"
 CSV = "csv"
+CARDS = ("cards.html", "cards.csv")  # one card per article (analysis.present.cards)
 FORMAT = 1
 
 
@@ -54,7 +56,7 @@ def _is_run(path: Path) -> bool:
 
 
 # Top-level names a run folder may hold: what the package writes there.
-OWN_NAMES = frozenset({MARKER, MANIFEST, README, TABLES, CSV})
+OWN_NAMES = frozenset({MARKER, MANIFEST, README, TABLES, CSV, *CARDS})
 
 
 def _inside(path: Path, folder: Path) -> bool:

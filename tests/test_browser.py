@@ -375,3 +375,86 @@ def test_hostile_corpus_runs_no_script_and_makes_no_markup(browser_context, host
     assert entities, "no page shows an entity payload as written (decoded, or never shown)"
     assert not unshown, f"corpus values not shown as written: {unshown}"
     assert tooltips, "no chart showed a tooltip with a manifest value"
+
+
+# --- Article cards: the book page and the run's cards.html ----------------------------------
+
+# On the cards page: manifest labels, lexicon labels of the label edits, copied article words.
+SHOWN["cards.html"] = ["</script><script>window.", payload("script", "label 1"),
+                       payload("myst", "label 2"), "<img src=x onerror=alert(15)>"]
+
+CARDS_LAYOUT = """() => ({scrollWidth: document.documentElement.scrollWidth,
+  viewport: window.innerWidth,
+  cards: document.querySelectorAll('.ws-card').length,
+  wide: [...document.querySelectorAll('.ws-card, .ws-card *')]
+    .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+    .map(e => e.tagName + ' ' + (e.textContent || '').slice(0, 40)).slice(0, 5),
+  links: [...document.querySelectorAll('.ws-cards a[href^="#"]')]
+    .filter(a => !document.getElementById(a.getAttribute('href').slice(1)))
+    .map(a => a.getAttribute('href'))})"""
+
+
+@pytest.fixture(scope="module")
+def run_cards(tmp_path_factory) -> list[Path]:
+    """``cards.html`` as ``python -m analysis run`` writes it: for the five texts and for the
+    hostile fixture corpus (long unbroken payloads in labels, speakers and text)."""
+    import shared
+    from test_trust_voices import hostile_corpus
+
+    chromium()
+    work = tmp_path_factory.mktemp("cards")
+    book = shared.run(None, str(work / "book-run"))
+    hostile = shared.run(str(hostile_corpus(HOSTILE_SOURCE, work / "corpus", annotations=False)),
+                         str(work / "hostile-run"))
+    return [book.path / "cards.html", hostile.path / "cards.html"]
+
+
+def _cards_layout(browser_context, url: str, width: int, shot: str) -> dict:
+    page = browser_context.new_page()
+    dialogs, requests = [], []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.on("request", lambda r: urlparse(r.url).scheme not in LOCAL_SCHEMES
+            and requests.append(r.url))
+    page.set_viewport_size({"width": width, "height": 900})
+    page.route(re.compile(r"^(https?|wss?|ftp)://"), lambda route: route.abort())
+    page.goto(url, wait_until="load")
+    layout = page.evaluate(CARDS_LAYOUT)
+    layout["pwned"] = page.evaluate(f"() => window.{MARK}")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"{shot}-{width}.png", full_page=True)
+    page.close()
+    layout["dialogs"], layout["requests"] = dialogs, requests
+    return layout
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_run_cards_page_fits_the_window(browser_context, run_cards, width: int):
+    """The run's cards.html (five texts, hostile fixture) reads at 1300 and 400 px without
+    sideways scrolling, fetches nothing, runs nothing, and every passage link lands."""
+    for k, path in enumerate(run_cards):
+        layout = _cards_layout(browser_context, path.as_uri(), width, f"run-cards-{k}")
+        name = f"{path.parent.name}/cards.html"
+        assert layout["cards"] >= 5, f"{name}: {layout['cards']} cards drawn"
+        assert layout["scrollWidth"] <= layout["viewport"], (
+            f"{name} at {width} px scrolls sideways ({layout['scrollWidth']} px): "
+            f"{layout['wide']}")
+        assert not layout["wide"], f"{name} at {width} px: wider than the window: {layout['wide']}"
+        assert not layout["links"], f"{name}: links to missing anchors {layout['links']}"
+        assert not layout["requests"], f"{name} fetched {layout['requests']}"
+        assert layout["pwned"] is None and not layout["dialogs"], f"{name} ran a payload"
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_book_cards_page_fits_the_window(browser_context, width: int):
+    """The book's "Article cards" page shows every card, fits 1300 and 400 px, and its passage
+    links land on the page."""
+    page_path = HTML / "book" / "cards.html"
+    if not page_path.is_file():
+        pytest.fail(f"no built cards page at {page_path}: is book/cards in _toc.yml?")
+    layout = _cards_layout(browser_context, page_path.as_uri(), width, "book-cards")
+    assert layout["cards"] >= 5, f"the book's cards page shows {layout['cards']} cards"
+    assert layout["scrollWidth"] <= layout["viewport"], (
+        f"cards.html at {width} px scrolls sideways ({layout['scrollWidth']} px): "
+        f"{layout['wide']}")
+    assert not layout["wide"], f"book cards at {width} px: wider than the window: {layout['wide']}"
+    assert not layout["links"], f"book cards: links to missing anchors {layout['links']}"
