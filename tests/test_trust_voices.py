@@ -286,7 +286,8 @@ MARKDOWN_VALUES = [
     "synthetic-md", "calibration-md",
     "agree_md", "sum_md", "contested_md", "top_toll_md", "tallies_md",
     "fr_label_keyness_md", "fr_validation_md", "fr_opposition_md", "fr_state_md", "fr_act_md",
-    "fr_edits_md",
+    "fr_edits_md", "fr_lexicon_md", "fr_finding_md", "fr_uses_md", "fr_exceptions_md",
+    "fr_stance_md", "fr_keyness_tests_md", "fr_keyness_words_md", "cards_summary_md",
     "finding-reuse", "finding-numbers", "finding-voices", "finding-framing", "finding-spin"]
 
 
