@@ -7,7 +7,8 @@ Two texts can share wording for three different reasons, and only one of them is
   this all the time without copying each other;
 * **boilerplate**: the outlet's (or the site's) stock wording: templates of daily market reports,
   newsletter promotions, scraped script. It is learnt from the outlet's own articles: an
-  ``n``-word shingle that recurs in at least ``min_articles`` articles of one outlet is that
+  ``n``-word shingle (figures replaced by one placeholder, since a template is filled with new
+  figures each time) that recurs in at least ``min_articles`` articles of one outlet is that
   outlet's boilerplate (a story is rarely re-filed that often; a template is filed every day).
 
 A passage is typed by the share of its aligned target words that are boilerplate, then by the
@@ -62,9 +63,15 @@ def quoted_words(doc: Doc) -> tuple[bool, ...]:
     return tuple(out)
 
 
+def _template_form(form: str) -> str:
+    """A word as a template sees it: any word with a digit is one placeholder, so "Qtly div 17
+    cts vs 17 cts prior" and "Qtly div 5 cts vs 4 cts prior" are the same stock wording."""
+    return "#" if any(ch.isdigit() for ch in form) else form
+
+
 def shingles(doc: Doc, n: int) -> list[int]:
-    """A 32-bit hash of the ``n`` matching forms starting at each word (stable across runs)."""
-    forms = doc.forms
+    """A 32-bit hash of the ``n`` template forms starting at each word (stable across runs)."""
+    forms = [_template_form(f) for f in doc.forms]
     return [zlib.crc32("\x1f".join(forms[i:i + n]).encode("utf-8"))
             for i in range(max(0, len(forms) - n + 1))]
 

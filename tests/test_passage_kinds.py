@@ -91,3 +91,14 @@ def test_book_run_types_its_passages_and_keeps_its_copies():
         assert set(c["article_id"]) == {"afp", "toi", "anon-003"}
         assert set(c["likely_source"]) == {"afp"}
         assert set(c["source_basis"]) == {reuse.UNDETERMINED}
+
+
+def test_a_template_filled_with_new_figures_is_still_boilerplate():
+    texts = {f"d{k}": f"Company {name} said. Qtly div {k + 3} cts vs {k + 2} cts prior pay "
+                      f"March {k + 10} record March {k + 1} and the board met on the day."
+             for k, name in enumerate(["Alpha", "Beta", "Gamma", "Delta", "Epsilon", "Zeta"])}
+    docs = _docs(texts)
+    outlets = {k: "wire" for k in texts}
+    found = _passages(docs, "d0", "d1")
+    assert found
+    assert {Typer(docs, outlets).kind(p) for p in found} == {"boilerplate"}
