@@ -274,7 +274,8 @@ def kind_params(config: Config):
 
     c = config.reuse
     return passage_kinds.KindParams(min_articles=c.boilerplate_articles,
-                                    min_narrative_words=c.min_narrative_words)
+                                    min_narrative_words=c.min_narrative_words,
+                                    min_narrative_share=c.min_narrative_share)
 
 
 def _outlets(corpus: Corpus) -> dict[str, str]:
@@ -284,13 +285,13 @@ def _outlets(corpus: Corpus) -> dict[str, str]:
     return dict(zip(a["id"].astype(str), outlet.fillna("").astype(str).str.strip().str.lower()))
 
 
-def copying(table: pd.DataFrame, config: Config) -> pd.Series:
+def copying(table: pd.DataFrame, docs: dict, config: Config) -> pd.Series:
     """Per passage row: does its pair count as copying (enough copied narrative)?"""
     from analysis import passage_kinds
 
     pairs = passage_kinds.copying_pairs(
         zip(table["source_id"], table["target_id"], table["kind"], table["aligned_words"]),
-        kind_params(config))
+        {aid: len(doc.tokens) for aid, doc in docs.items()}, kind_params(config))
     return pd.Series([(s, t) in pairs for s, t in zip(table["source_id"], table["target_id"])],
                      index=table.index, dtype=bool)
 
@@ -340,11 +341,11 @@ def _copies(ctx: Context) -> None:
 
     # Only pairs with enough copied narrative are copying: a shared quotation or boilerplate
     # alone does not make one text a copy of another.
+    docs = _documents(ctx)
     table = ctx.table("passages")
-    table = table[copying(table, ctx.config)]
+    table = table[copying(table, docs, ctx.config)]
     found = passages_from_frame(table)
     primary = [p for p, keep in zip(found, table["primary"]) if keep]
-    docs = _documents(ctx)
     corpus = subset(ctx.corpus, list(docs)) if len(docs) < len(ctx.corpus.articles) \
         else ctx.corpus
     with ctx.log.guard("reuse.copies"):

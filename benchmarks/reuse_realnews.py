@@ -79,7 +79,7 @@ def score(pairs: pd.DataFrame, directions: pd.DataFrame, clusters: pd.DataFrame)
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.reuse_realnews")
     parser.add_argument("--split", choices=("dev", "test"), default="dev")
-    parser.add_argument("--background", type=int, default=2000)
+    parser.add_argument("--background", type=int, default=6000)
     parser.add_argument("--set", action="append", default=[], dest="settings")
     args = parser.parse_args(argv)
     pairs = pd.read_csv(PAIRS, dtype=str, keep_default_na=False)

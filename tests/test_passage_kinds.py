@@ -41,7 +41,7 @@ def test_a_shared_statement_is_a_shared_quotation():
     typer = Typer(docs, {"a": "x", "b": "y"})
     assert {typer.kind(p) for p in found} == {"shared_quotation"}
     kinds = [(p.source_id, p.target_id, typer.kind(p), p.n_matched) for p in found]
-    assert copying_pairs(kinds) == set()
+    assert copying_pairs(kinds, {'a': 30, 'b': 30}) == set()
 
 
 def test_narrative_copy_is_copying():
@@ -52,8 +52,11 @@ def test_narrative_copy_is_copying():
     typer = Typer(docs, {"a": "x", "b": "y"})
     kinds = [(p.source_id, p.target_id, typer.kind(p), p.n_matched) for p in found]
     assert {k for _, _, k, _ in kinds} == {"copied_narrative"}
-    assert copying_pairs(kinds) == {("a", "b")}
-    assert copying_pairs(kinds, KindParams(min_narrative_words=500)) == set()
+    lengths = {k: len(d.tokens) for k, d in docs.items()}
+    assert copying_pairs(kinds, lengths) == {("a", "b")}
+    assert copying_pairs(kinds, lengths, KindParams(min_narrative_words=500)) == set()
+    # The same shared words inside a much longer text are too small a share to be a copy.
+    assert copying_pairs(kinds, {"a": 1000, "b": 1000}) == set()
 
 
 def test_outlet_template_is_boilerplate_learnt_from_its_own_articles():
