@@ -39,6 +39,11 @@ class ReuseConfig:
 
     ``index_above``: above this many articles, candidate pairs come from the n-gram index
     instead of all pairs; ``exact_index`` makes the index find every pair all-pairs would.
+    ``boilerplate_articles``: a shingle recurring in this many articles of one outlet is that
+    outlet's boilerplate; ``min_narrative_words``: aligned words of copied narrative (not
+    quotation, not boilerplate) a pair needs to count as copying, and ``min_narrative_share``
+    the share of the shorter text they must cover (see
+    :mod:`analysis.passage_kinds`).
     """
 
     n: int = 3
@@ -47,11 +52,22 @@ class ReuseConfig:
     pad: int = 3
     index_above: int = 10
     exact_index: bool = False
+    boilerplate_articles: int = 5
+    min_narrative_words: int = 15
+    min_narrative_share: float = 0.2
 
     def __post_init__(self) -> None:
         if self.index_above < 1:
             raise ConfigError(f"reuse.index_above must be at least 1, not {self.index_above}",
                               file="config", field="reuse.index_above")
+        if not 0 < self.min_narrative_share <= 1:
+            raise ConfigError("reuse.min_narrative_share must be in (0, 1], not "
+                              f"{self.min_narrative_share}", file="config",
+                              field="reuse.min_narrative_share")
+        for name, low in (("boilerplate_articles", 2), ("min_narrative_words", 1)):
+            if getattr(self, name) < low:
+                raise ConfigError(f"reuse.{name} must be at least {low}, not "
+                                  f"{getattr(self, name)}", file="config", field=f"reuse.{name}")
 
 
 @dataclass(frozen=True)

@@ -247,7 +247,7 @@ def _documents(ctx: Context) -> dict:
 
 
 def _passages(ctx: Context) -> None:
-    from analysis import index, reuse
+    from analysis import index, passage_kinds, reuse
 
     docs, params = _documents(ctx), reuse_params(ctx.config)
     found: list = []
@@ -263,18 +263,51 @@ def _passages(ctx: Context) -> None:
         else:
             found = reuse.find_passages(docs, params)
     primary = {id(p) for p in reuse.primary_passages(found)}
-    ctx.write("passages", passages_frame(found, primary, docs))
+    with ctx.log.guard("reuse.kinds"):
+        typer = passage_kinds.Typer(docs, _outlets(ctx.corpus), kind_params(ctx.config))
+        kinds = [typer.kind(p) for p in found]
+    ctx.write("passages", passages_frame(found, primary, docs, kinds))
+
+
+def kind_params(config: Config):
+    from analysis import passage_kinds
+
+    c = config.reuse
+    return passage_kinds.KindParams(min_articles=c.boilerplate_articles,
+                                    min_narrative_words=c.min_narrative_words,
+                                    min_narrative_share=c.min_narrative_share)
+
+
+def _outlets(corpus: Corpus) -> dict[str, str]:
+    """Article id → outlet (blank or missing outlets share the empty name)."""
+    a = corpus.articles
+    outlet = a["outlet"] if "outlet" in a.columns else pd.Series("", index=a.index)
+    return dict(zip(a["id"].astype(str), outlet.fillna("").astype(str).str.strip().str.lower()))
+
+
+def copying(table: pd.DataFrame, docs: dict, config: Config) -> pd.Series:
+    """Per passage row: does its pair count as copying (enough copied narrative)?"""
+    from analysis import passage_kinds
+
+    pairs = passage_kinds.copying_pairs(
+        zip(table["source_id"], table["target_id"], table["kind"], table["aligned_words"]),
+        {aid: len(doc.tokens) for aid, doc in docs.items()}, kind_params(config))
+    return pd.Series([(s, t) in pairs for s, t in zip(table["source_id"], table["target_id"])],
+                     index=table.index, dtype=bool)
 
 
 PASSAGE_COLUMNS = ["source_id", "target_id", "source_word_start", "source_word_end",
                    "target_word_start", "target_word_end", "source_start", "source_end",
                    "target_start", "target_end", "aligned_words", "identity", "primary",
-                   "opening", "ops"]
+                   "kind", "opening", "ops"]
 
 
-def passages_frame(found: list, primary: set[int], docs: dict) -> pd.DataFrame:
-    """Every aligned passage, ``primary`` when it is from the target's closest source; ``ops``
-    holds the word alignment as JSON so later stages rebuild the passage exactly."""
+def passages_frame(found: list, primary: set[int], docs: dict,
+                   kinds: list[str] | None = None) -> pd.DataFrame:
+    """Every aligned passage, ``primary`` when it is from the target's closest source, its
+    ``kind`` (:mod:`analysis.passage_kinds`); ``ops`` holds the word alignment as JSON so later
+    stages rebuild the passage exactly."""
+    kinds = kinds if kinds is not None else ["copied_narrative"] * len(found)
     return pd.DataFrame([{
         "source_id": p.source_id, "target_id": p.target_id,
         "source_word_start": p.source_words[0], "source_word_end": p.source_words[1],
@@ -282,9 +315,9 @@ def passages_frame(found: list, primary: set[int], docs: dict) -> pd.DataFrame:
         "source_start": p.source_start, "source_end": p.source_end,
         "target_start": p.target_start, "target_end": p.target_end,
         "aligned_words": p.n_matched, "identity": p.identity, "primary": id(p) in primary,
-        "opening": docs[p.target_id].text[p.target_start:p.target_end][:60] + "…",
+        "kind": kind, "opening": docs[p.target_id].text[p.target_start:p.target_end][:60] + "…",
         "ops": json.dumps(p.ops),
-    } for p in found], columns=PASSAGE_COLUMNS)
+    } for p, kind in zip(found, kinds)], columns=PASSAGE_COLUMNS)
 
 
 def passages_from_frame(frame: pd.DataFrame) -> list:
@@ -306,14 +339,20 @@ PAIR_SCORE_COLUMNS = ["a", "b", "shared_ngrams", "containment", "jaccard", "cosi
 def _copies(ctx: Context) -> None:
     from analysis import reuse
 
+    # Only pairs with enough copied narrative are copying: a shared quotation or boilerplate
+    # alone does not make one text a copy of another.
+    docs = _documents(ctx)
     table = ctx.table("passages")
+    table = table[copying(table, docs, ctx.config)]
     found = passages_from_frame(table)
     primary = [p for p, keep in zip(found, table["primary"]) if keep]
-    docs = _documents(ctx)
     corpus = subset(ctx.corpus, list(docs)) if len(docs) < len(ctx.corpus.articles) \
         else ctx.corpus
     with ctx.log.guard("reuse.copies"):
-        ctx.write("directions", reuse.pair_directions(corpus, primary))
+        directions = reuse.pair_directions(corpus, primary)
+        ctx.write("directions", directions)
+        ctx.write("clusters", reuse.story_clusters(reuse.publication_order(ctx.corpus),
+                                                   directions))
         ctx.write("edits", reuse.edits_frame(corpus, primary, docs))
         labels = reuse.sentence_labels(corpus, reuse_params(ctx.config), found=found, docs=docs)
         ctx.write("sentence_labels", labels)
@@ -501,9 +540,10 @@ STAGES: tuple[Stage, ...] = (
           "Reuse candidates and alignment: every shared passage between an earlier and a later "
           "article."),
     Stage("copies", ("load", "passages"), ("reuse",),
-          ("directions", "edits", "sentence_labels", "composition", "common_source",
-           "spelling", "pair_scores"), _copies,
-          "Edits inside copied passages, sentence labels, composition, direction."),
+          ("directions", "clusters", "edits", "sentence_labels", "composition",
+           "common_source", "spelling", "pair_scores"), _copies,
+          "Copying pairs (enough copied narrative), story clusters, edits inside copied "
+          "passages, sentence labels, composition, direction."),
     Stage("reuse_check", ("load", "passages"), ("reuse", "calibration"),
           ("reuse_setup", "reuse_synthetic", "reuse_null_pairs", "reuse_calibration"),
           _reuse_check, "Synthetic check and parameter calibration of the reuse method."),
@@ -536,9 +576,14 @@ TABLES: dict[str, str] = {
     "cleaning": "The cleaning audit: every change to the raw text, with raw and clean offsets, "
                 "what was removed and inserted, and why.",
     "passages": "Reuse: every aligned passage between an earlier and a later article; `primary` "
-                "marks the passage from the target's closest source; `ops` is the word "
+                "marks the passage from the target's closest source; `kind` is copied_narrative, "
+                "shared_quotation or boilerplate (`analysis.passage_kinds`); `ops` is the word "
                 "alignment (JSON).",
-    "directions": "Reuse: one row per copying pair, with how the direction was decided.",
+    "directions": "Reuse: one row per copying pair (enough copied narrative, see `passages.kind`), "
+                  "with whether the direction is known (`direction`) and why "
+                  "(`direction_basis`).",
+    "clusters": "Reuse: articles that share one story through copying, with the cluster's "
+                "likely common source and whether dates support it.",
     "edits": "Reuse: every difference inside a copied passage, with its kind and offsets.",
     "sentence_labels": "Reuse: each sentence of a later article labelled verbatim, edited or new, "
                        "with its best source sentence.",

@@ -1003,10 +1003,11 @@ def _credit(value: object) -> str:
 
 
 def direction_basis(articles: pd.DataFrame, source: str, target: str) -> str:
-    """Why ``source`` counts as earlier than ``target`` (``articles`` indexed by id).
+    """Why ``source`` is listed before ``target`` (``articles`` indexed by id).
 
-    Dates first; on a shared date a wire credit carried by the source alone; otherwise the
-    order is only the tie-break of :func:`publication_order` (by id), and the note says so.
+    Only an earlier publication date is evidence that the later text took from the earlier
+    one. On a shared date the order is the tie-break of :func:`publication_order` (a wire credit
+    first, then id), which is not evidence: both may print a common source, and the note says so.
     """
     ds, dt = articles.loc[source, "date"], articles.loc[target, "date"]
     if ds < dt:
@@ -1015,26 +1016,77 @@ def direction_basis(articles: pd.DataFrame, source: str, target: str) -> str:
         return f"none: {source} was published after {target}"
     cs, ct = _credit(articles.loc[source, "agency"]), _credit(articles.loc[target, "agency"])
     if cs and not ct:
-        return f"same date; {source} carries the wire credit ({cs}), {target} does not"
+        return (f"same date; only {source} carries a wire credit ({cs}): a common {cs} "
+                "source is likely, the direction is undetermined")
     both = f"both carry a wire credit ({cs}, {ct})" if cs and ct else (
         f"only {target} carries a wire credit ({ct})" if ct else "neither carries a wire credit")
-    return f"same date and {both}: order by id only (a tie-break, not evidence)"
+    return f"same date and {both}: listed by id only (a tie-break, not evidence)"
+
+
+DIRECTED = "source earlier"
+UNDETERMINED = "common source or undetermined"
+
+
+def direction_of(basis: str) -> str:
+    """:data:`DIRECTED` when the basis is evidence of direction, else :data:`UNDETERMINED`."""
+    return DIRECTED if basis == "earlier publication date" else UNDETERMINED
 
 
 def pair_directions(corpus: Corpus, primary: list[Passage]) -> pd.DataFrame:
-    """Each copying pair: source, target, dates, how direction was decided, shared words."""
+    """Each copying pair: source, target, dates, whether the direction is known and why,
+    passages and shared words. ``source``/``target`` are the publication order; ``direction``
+    says whether that order rests on evidence (:func:`direction_of`)."""
     a = corpus.articles.set_index("id")
     rows = []
     for (s, t), group in _by_pair(primary).items():
         basis = direction_basis(a, s, t)
         rows.append({"source": s, "target": t, "source date": f"{a.loc[s, 'date']:%Y-%m-%d}",
                      "target date": f"{a.loc[t, 'date']:%Y-%m-%d}", "direction basis": basis,
+                     "direction": direction_of(basis),
                      "passages": len(group), "aligned words": sum(p.n_matched for p in group)})
     out = pd.DataFrame(rows, columns=["source", "target", "source date", "target date",
-                                      "direction basis", "passages", "aligned words"])
+                                      "direction basis", "direction", "passages",
+                                      "aligned words"])
     order = {aid: k for k, aid in enumerate(publication_order(corpus))}
     return out.sort_values(["target", "source"], key=lambda c: c.map(order)).reset_index(
         drop=True)
+
+
+def story_clusters(order: list[str], directions: pd.DataFrame) -> pd.DataFrame:
+    """Articles that share one story through copying, with their likely common source.
+
+    A cluster is a connected group of copying pairs (``directions``); articles that copy
+    nothing and are not copied are left out. The likely source is the cluster's first article
+    in publication order; ``source_basis`` says whether dates support it (every pair that
+    reaches it from the source is dated earlier) or it is only first in the listing.
+    Columns: ``cluster_id, article_id, n_articles, likely_source, source_basis``.
+    """
+    from analysis.independence import copy_groups
+
+    columns = ["cluster_id", "article_id", "n_articles", "likely_source", "source_basis"]
+    pairs = directions.rename(columns={"source": "source_id", "target": "target_id"})
+    if pairs.empty:
+        return pd.DataFrame(columns=columns)
+    members = sorted(set(pairs["source_id"]) | set(pairs["target_id"]))
+    groups = copy_groups(members, pairs)
+    rank = {aid: k for k, aid in enumerate(order)}
+    by_group: dict[str, list[str]] = defaultdict(list)
+    for aid, g in groups.items():
+        by_group[g].append(aid)
+    dirs = pairs.get("direction", pd.Series(DIRECTED, index=pairs.index))
+    dated = {(s, t) for s, t, d in zip(pairs["source_id"], pairs["target_id"], dirs)
+             if d == DIRECTED}
+    rows = []
+    for k, ids in enumerate(sorted(by_group.values(), key=lambda ids: min(rank[i] for i in ids))):
+        ids = sorted(ids, key=rank.__getitem__)
+        first = ids[0]
+        out_pairs = [(s, t) for s, t in zip(pairs["source_id"], pairs["target_id"]) if s == first]
+        basis = ("earlier publication date" if out_pairs and all(p in dated for p in out_pairs)
+                 else UNDETERMINED)
+        rows.extend({"cluster_id": f"cluster-{k + 1:04d}", "article_id": aid,
+                     "n_articles": len(ids), "likely_source": first, "source_basis": basis}
+                    for aid in ids)
+    return pd.DataFrame(rows, columns=columns)
 
 
 def spelling_profile(corpus: Corpus) -> pd.DataFrame:

@@ -191,8 +191,9 @@ def test_direction_note_says_when_the_order_is_only_a_tie_break():
     day = pd.Timestamp("2020-02-20")
     arts = pd.DataFrame({"id": ["a", "b", "c", "d"], "date": [day, day, day, day],
                          "agency": ["AFP", float("nan"), "", "Reuters"]}).set_index("id")
-    assert reuse.direction_basis(arts, "a", "b") == (
-        "same date; a carries the wire credit (AFP), b does not")
+    ab = reuse.direction_basis(arts, "a", "b")
+    assert ab.startswith("same date; only a carries a wire credit (AFP)")
+    assert reuse.direction_of(ab) == reuse.UNDETERMINED
     neither = reuse.direction_basis(arts, "b", "c")
     assert "neither carries a wire credit" in neither and "tie-break" in neither
     assert "nan" not in neither and "carries the wire credit" not in neither
@@ -200,9 +201,12 @@ def test_direction_note_says_when_the_order_is_only_a_tie_break():
     assert "both carry a wire credit (AFP, Reuters)" in both and "tie-break" in both
     arts.loc["d", "date"] = pd.Timestamp("2020-02-21")
     assert reuse.direction_basis(arts, "b", "d") == "earlier publication date"
+    assert reuse.direction_of("earlier publication date") == reuse.DIRECTED
     d = results().directions.set_index(["source", "target"])
-    assert d.loc[("afp", "toi"), "direction basis"].startswith("same date; afp carries the "
+    assert d.loc[("afp", "toi"), "direction basis"].startswith("same date; only afp carries a "
                                                                "wire credit (AFP)")
+    assert d.loc[("afp", "toi"), "direction"] == reuse.UNDETERMINED
+    assert d.loc[("toi", "anon-003"), "direction"] == reuse.DIRECTED
 
 
 def test_labels_do_not_depend_on_the_form_of_sentence_ids():
