@@ -18,6 +18,7 @@ import pandas as pd
 from analysis.corpus import Corpus
 from analysis.pipeline import passages_from_frame
 from analysis.present import for_book_only
+from analysis.present.words import capital, count, join, number, plural, verb
 from analysis.present.publish import (PublishedTable, absent, glue_values, plain_markdown,
                                       publish, publish_table)
 from analysis.reuse import (DEFAULT, MIN_RUN, MIN_SHARE, METER_PARTIALLY, METER_WHOLLY,
@@ -481,6 +482,30 @@ def key_numbers(res: Results, corpus: Corpus) -> dict[str, object]:
 
 # --- Prose that depends on the roles (glued as Markdown) --------------------------------------
 
+def count_sentences(res: Results) -> dict[str, str]:
+    """The chapter's counting sentences, every number with its noun (present.words)."""
+    k = key_numbers(res, None)
+    map_md = (f"The alignment finds {count(k['n_passages_all'], 'passage')} between earlier and "
+              "later reports. Where a report copied a report that itself copied another, both "
+              "pairs produce a passage over the same words; keeping, for each stretch of the "
+              f"later text, the version with most aligned words leaves "
+              f"{count(k['n_passages'], 'passage')} in {count(k['n_pairs_copying'], 'copying pair')}")
+    labels_md = (f"Of {count(k['n_labelled'], 'sentence')} in the "
+                 f"{count(k['n_later'], 'later report')}, {number(k['n_verbatim'])} "
+                 f"{verb(k['n_verbatim'], 'is a verbatim copy', 'are verbatim copies')}, "
+                 f"{number(k['n_edited'])} {plural(k['n_edited'], 'an edited copy', 'edited copies')}"
+                 f" and {number(k['n_new'])} new.")
+    edits_md = (f"The aligned passages contain {count(k['n_edits'], 'edit')}: "
+                f"{count(k['n_punct'], 'punctuation or quote-style change')}, "
+                f"{count(k['n_spelling'], 'spelling variant')}, "
+                f"{count(k['n_function'], 'function-word change')} and "
+                f"{count(k['n_substantive'], 'content edit')} "
+                f"({count(k['n_substitutions'], 'substitution')}, "
+                f"{count(k['n_insertions'], 'insertion')}, "
+                f"{count(k['n_deletions'], 'deletion')}).")
+    return {"map-md": map_md, "labels-md": labels_md, "edit-counts-md": edits_md}
+
+
 def _pair_scores(res: Results) -> pd.DataFrame:
     return res.scores.set_index(["a", "b"])
 
@@ -490,12 +515,17 @@ def intro_markdown(res: Results, corpus: Corpus) -> str:
     r, nm = roles(res), _names(corpus)
     comp = res.composition.set_index("article_id")
     n_later, n_copying = len(comp), len(comp) - len(r.non_derived)
-    out = [f"Of the {n_later} later reports, {n_copying} share passages with an earlier one."]
+    out = [f"Of the {count(n_later, 'later report')}, {number(n_copying)} "
+           f"{verb(n_copying, 'shares', 'share')} passages with an earlier one."]
     if r.copier is not None:
         c = comp.loc[r.copier]
-        out.append(f"{nm[r.copier]} takes most: {_pct(c['derived_share'])} of its words are "
-                   f"aligned, word for word, to earlier reports (most of them to "
-                   f"{nm[r.copier_source]}), which makes it *{c['meter']}* in the METER scheme.")
+        n_sources = int((res.directions["target_id"] == r.copier).sum())
+        to = (f"all of them to {nm[r.copier_source]}" if n_sources == 1
+              else f"most of them to {nm[r.copier_source]}")
+        out.append(f"{nm[r.copier]} has the largest share: {_pct(c['derived_share'])} of its "
+                   f"words are aligned, word for word, to an earlier report ({to}), which "
+                   f"makes it *{c['meter']}* in the METER classes (see below).")
+        out.append(_tie_sentence(res, corpus, r.copier, r.copier_source))
     for row in res.common.itertuples():
         if row.verdict.startswith(f"{row.target} copied {row.later}'s"):
             out.append(f"{nm[row.target]} shares wording with both {nm[row.earlier]} and "
@@ -506,19 +536,85 @@ def intro_markdown(res: Results, corpus: Corpus) -> str:
         pair = le[(le["source_id"] == r.edit_source) & (le["target_id"] == r.edit_target)]
         touch = pair[pair["touches_label"]]
         sent = (f"The pair with most content edits is {nm[r.edit_source]} → "
-                f"{nm[r.edit_target]}: {len(pair)} content edits, of which {len(touch)} add, "
-                f"drop or replace a contested label of the framing lexicon")
+                f"{nm[r.edit_target]}: {count(len(pair), 'content edit')}, of which "
+                f"{number(len(touch))} {verb(len(touch), 'adds, drops or replaces', 'add, drop or replace')}"
+                " a contested label of the framing lexicon")
         out.append(sent + (": " + "; ".join(_change(x) for _, x in touch.iterrows()) + "."
                            if len(touch) else "."))
     if r.non_derived:
         names = [nm[a] for a in r.non_derived]
-        verb = "shares" if len(names) == 1 else "share"
-        out.append(f"{_join(names)} {verb} no passage with any earlier report: *non-derived* "
+        out.append(f"{_join(names)} {verb(len(names), 'shares', 'share')} no passage with any earlier report: *non-derived* "
                    "here.")
-    out.append(for_book_only(corpus, "(The chapter on spin argues that the second unattributed "
-                                     "report is a machine-reworded copy of a story that is not "
-                                     "in this corpus.)"))
+    out.append(for_book_only(corpus, "(The chapter on spin argues that Unattributed (004) is "
+                                     "a machine-reworded copy of a story that is not in this "
+                                     "corpus; its only source line names a Japanese news "
+                                     "site.)"))
     return " ".join(x for x in out if x)
+
+
+def _times(n: int) -> str:
+    """"never", "once", "twice", "three times"."""
+    return {0: "never", 1: "once", 2: "twice"}.get(int(n), f"{number(n)} times")
+
+
+def _tie_sentence(res: Results, corpus: Corpus, copier: str, source: str) -> str:
+    """When a pair's order rests only on a wire credit on a shared date: say so, and what each
+    text holds that the other lacks ('' when dates decide)."""
+    nm = _names(corpus)
+    d = res.directions[(res.directions["source_id"] == source)
+                       & (res.directions["target_id"] == copier)]
+    if d.empty or not str(d.iloc[0]["direction_basis"]).startswith("same date"):
+        return ""
+    pair = [p for p in res.primary if p.source_id == source and p.target_id == copier]
+    covered = _union([(p.source_words[0], p.source_words[1]) for p in pair])
+    n_source = len(res.docs[source].tokens)
+    comp = res.composition.set_index("article_id").loc[copier]
+    own = int(comp["words"] - comp["verbatim"])
+    return (f"The two carry the same date: {nm[source]} is taken as the source only because it "
+            f"carries a wire credit, a tie-break that does not show which was written first. "
+            f"Each holds text the other lacks ({count(n_source - covered, 'word')} of "
+            f"{nm[source]}'s lie outside the shared passages, {count(own, 'word')} of "
+            f"{nm[copier]}'s are not aligned), so {nm[copier]} reads as a print of a version "
+            f"of {nm[source]}'s story rather than a rewrite of the text here.")
+
+
+def _union(spans: list[tuple[int, int]]) -> int:
+    """How many positions the half-open ``spans`` cover together (overlaps counted once)."""
+    covered, reach = 0, 0
+    for a, b in sorted(spans):
+        covered += max(0, b - max(a, reach))
+        reach = max(reach, b)
+    return covered
+
+
+def sizes_markdown(res: Results, corpus: Corpus) -> str:
+    """Why the chapter gives several sizes for one copy: passage alignments (an earlier word
+    aligned in two overlapping passages counts twice), aligned words of the later report in
+    derived sentences (the composition), and shared trigram types (containment)."""
+    r, nm = roles(res), _names(corpus)
+    if r.copier is None:
+        return ""
+    a, b = r.copier, r.copier_source
+    pair = [p for p in res.primary if p.source_id == b and p.target_id == a]
+    d = res.directions[(res.directions["source_id"] == b) & (res.directions["target_id"] == a)]
+    aligned = int(d.iloc[0]["aligned_words"]) if len(d) else sum(p.n_matched for p in pair)
+    spans = [(p.source_words[0], p.source_words[1]) for p in pair]
+    twice = sum(e - s for s, e in spans) - _union(spans)
+    verbatim = int(res.composition.set_index("article_id").loc[a, "verbatim"])
+    sc = _pair_scores(res)
+    shared = int(sc.loc[(a, b), "shared_ngrams"]) if (a, b) in sc.index else 0
+    out = [f"**One copy, three sizes.** The passages between {nm[b]} and {nm[a]} align "
+           f"{count(aligned, 'word')} (the directions table)"]
+    if twice:
+        out[-1] += (f"; two passages overlap on the {nm[b]} side, so "
+                    f"{count(twice, 'word')} of {nm[b]} {verb(twice, 'is', 'are')} aligned "
+                    "twice, once in each")
+    out[-1] += "."
+    out.append(f"{capital(count(verbatim, 'word'))} of {nm[a]} are aligned inside sentences "
+               f"derived from an earlier sentence (the composition, where each word counts "
+               f"once and only its best source sentence counts). The containment figure counts "
+               f"something else: {count(shared, 'distinct word trigram')} the two texts share.")
+    return " ".join(out)
 
 
 def containment_markdown(res: Results, corpus: Corpus) -> str:
@@ -529,8 +625,10 @@ def containment_markdown(res: Results, corpus: Corpus) -> str:
         a, b = r.copier, r.copier_source
         ab, ba = sc.loc[(a, b), "containment"], sc.loc[(b, a), "containment"]
         if ab > ba:
-            out.append(f"The asymmetry identifies a copy: {_pct(ab)} of {nm[a]}'s trigrams are "
-                       f"in {nm[b]}, but only {_pct(ba)} of {nm[b]}'s are in {nm[a]}.")
+            out.append(f"The asymmetry identifies the shorter text, not the copy: "
+                       f"{_pct(ab)} of {nm[a]}'s trigrams are in {nm[b]}, but only {_pct(ba)} "
+                       f"of {nm[b]}'s are in {nm[a]}, because {nm[b]} is the longer text. "
+                       "Which one copied is a matter of dates and credits (below).")
         else:
             out.append(f"{_pct(ab)} of {nm[a]}'s trigrams are in {nm[b]}, and {_pct(ba)} of "
                        f"{nm[b]}'s are in {nm[a]}: containment alone does not show which "
@@ -578,11 +676,13 @@ def common_markdown(res: Results, corpus: Corpus) -> str:
         ex = (f" (such as {plain_markdown(row.later_only_example)})"  # article words
               if row.later_only_example else "")
         text = (f"**Which text was copied?** {t} shares wording with both {a} and {b}. Of the "
-                f"words it shares with them, {row.shared_with_both} are in both texts; "
-                f"{row.only_in_later} are only in {b}'s text{ex}, wording that {a}'s text in "
-                f"this corpus lacks, and {row.only_in_earlier} only in {a}'s. Where the two "
-                f"spell a shared word differently, {t} follows {b} {row.spelled_as_later} "
-                f"time(s) and {a} {row.spelled_as_earlier} time(s).")
+                f"words it shares with them, {number(row.shared_with_both)} "
+                f"{verb(row.shared_with_both, 'is', 'are')} in both texts; "
+                f"{number(row.only_in_later)} {verb(row.only_in_later, 'is', 'are')} only in "
+                f"{b}'s text{ex}, wording that {a}'s text in this corpus lacks, and "
+                f"{number(row.only_in_earlier) if row.only_in_earlier else 'none'} only in {a}'s. Where the two "
+                f"spell a shared word differently, {t} follows {b} "
+                f"{_times(row.spelled_as_later)} and {a} {_times(row.spelled_as_earlier)}.")
         if row.verdict.startswith(f"{row.target} copied {row.later}'s"):
             text += (f" So, of the texts here, {t}'s source is {b}'s text (or one worded like "
                      f"it), not {a}'s.")
@@ -601,19 +701,21 @@ def edits_markdown(res: Results, corpus: Corpus) -> str:
     out = []
     for (s, t), g in le.groupby(["source_id", "target_id"], sort=False):
         touch = g[g["touches_label"]]
-        line = (f"Between {nm[s]} and {nm[t]}: {len(g)} content edit(s), "
-                f"{len(touch)} of them touching a contested label")
+        line = (f"Between {nm[s]} and {nm[t]}: {count(len(g), 'content edit')}, "
+                f"{number(len(touch))} of them touching a contested label")
         out.append(line + (" (" + "; ".join(_change(x) for _, x in touch.iterrows()) + ")."
                            if len(touch) else "."))
     if not out:
         return ""
     out.append("An edit is a difference between two texts as they stand in this corpus: an "
                "insertion is wording the earlier text lacks, which the later outlet may have "
-               "written or taken from another version of the story that is not in the corpus.")
-    out.append(for_book_only(corpus, "The AFP text here (file 000) is one version of the day's "
+               "written or taken from another version of the story that is not in the corpus. "
+               "A content edit is a change of words, not necessarily of meaning: a verb of "
+               "saying swapped for another counts as one.")
+    out.append(for_book_only(corpus, "The AFP wire text here is one version of the day's "
                                      "dispatch; the Times of Israel may have printed another, "
-                                     "so its differences from text 000 are not evidence of its "
-                                     "own editing."))
+                                     "so its differences from the AFP wire text are not "
+                                     "evidence of its own editing."))
     return " ".join(x for x in out if x)
 
 
@@ -671,8 +773,8 @@ def synthetic_markdown(syn: pd.DataFrame, setup: SyntheticSetup | None,
                    f"{_pct(r[('mixed', 0.5)])} at 50%.")
     out.append(f"At {_pct(top)} the hardest kind is {worst['kind']}: "
                f"{_pct(worst['recall'])} of copies found.")
-    out.append(f"Trials produced {int(syn['spurious'].sum())} spurious passage(s) outside the "
-               "planted copy.")
+    out.append(f"Trials produced {count(int(syn['spurious'].sum()), 'spurious passage')} "
+               "outside the planted copy.")
     return " ".join(out)
 
 
@@ -681,7 +783,7 @@ def calibration_markdown(cal: pd.DataFrame, null_basis: str, params=DEFAULT) -> 
     if cal.empty or cal["coverage"].isna().all():
         return ""
     c = cal.set_index(["n", "max_gap"])
-    out = [f"The defaults come from the calibration below: the share of planted "
+    out = [f"The defaults are checked by the calibration below: the share of planted "
            f"words recovered (mixed edits) and the number of passages found on pairs that "
            f"share nothing ({null_basis}), for seed sizes and gaps."]
     if (params.n, params.max_gap) in c.index:
@@ -690,10 +792,22 @@ def calibration_markdown(cal: pd.DataFrame, null_basis: str, params=DEFAULT) -> 
                    f"{_pct(chosen['coverage'])} of planted words are recovered")
         if (params.n, 0) in c.index:
             out[-1] += f" (against {_pct(c.loc[(params.n, 0), 'coverage'])} with no gap)"
-        out[-1] += f" and {int(chosen['false_passages'])} false passage(s) are found."
+        out[-1] += f" and {count(int(chosen['false_passages']), 'false passage')} are found."
+        better = cal[(cal["n"] == params.n) & (cal["coverage"] > chosen["coverage"])
+                     & (cal["false_passages"] <= chosen["false_passages"])]
+        if len(better):
+            gaps = join([f"{g} ({_pct(c)})" for g, c in zip(better["max_gap"],
+                                                           better["coverage"])])
+            out.append(f"The grid does not single out the default: with the same seed size, "
+                       f"{plural(len(better), 'gap')} {gaps} "
+                       f"{verb(len(better), 'recovers', 'recover')} more planted words with "
+                       "no more false passages. The default was not re-tuned on this grid; a "
+                       "longer gap chains seeds further apart, a risk of joining unrelated "
+                       "shared phrases in longer texts that these few pairs cannot measure. "
+                       "To use another gap, run with `--set reuse.max_gap=...`.")
     per_n = cal.groupby("n")["false_passages"].max()
     out.append("Most false passages at any gap, by seed size: "
-               + ", ".join(f"{v} for n = {k}" for k, v in per_n.items()) + ".")
+               + join([f"{v} for n = {k}" for k, v in per_n.items()]) + ".")
     return " ".join(out)
 
 
@@ -867,4 +981,6 @@ def glue_chapter(corpus: Corpus, res: Results, ev: pd.DataFrame | None) -> None:
         "validation-caveat-md": "" if ev is None else for_book_only(corpus, VALIDATION_CAVEAT),
         "synthetic-md": synthetic_markdown(res.synthetic, res.setup, corpus),
         "calibration-md": calibration_markdown(res.calibration, res.null_basis, res.params),
+        "sizes-md": sizes_markdown(res, corpus),
+        **count_sentences(res),
     }, markdown=True)
