@@ -270,8 +270,9 @@ def glued_markdown(run, corpus, voices_tables) -> dict[str, str]:
         show_reuse.glue_chapter(corpus, show_reuse.results_from_run(run, corpus), None)
     out |= glued
     out |= {k: v for k, v in show_claims.key_numbers(
-        corpus, run.table("claims"), run.table("claim_comparison"), run.table("events")).items()
-        if k.endswith(("_md", "-md"))}
+        corpus, run.table("claims"), run.table("claim_comparison"), run.table("events"),
+        run.table("directions")).items() if k.endswith(("_md", "-md"))}
+    out |= voices.chapter_prose(corpus, voices_tables)
     tables = show_framing.from_run(run)
     gold = framing_gold.load_gold(corpus, tables.lexicon)
     out |= {k: v for k, v in show_framing.key_numbers(
@@ -283,8 +284,10 @@ def glued_markdown(run, corpus, voices_tables) -> dict[str, str]:
 MARKDOWN_VALUES = [
     "voices-side-text", "voices-table-text", "voices-validation-md",
     "intro-md", "containment-md", "spelling-md", "common-md", "edits-md", "validation-md",
-    "synthetic-md", "calibration-md",
-    "agree_md", "sum_md", "contested_md", "top_toll_md", "tallies_md",
+    "synthetic-md", "calibration-md", "sizes-md", "map-md", "labels-md", "edit-counts-md",
+    "agree_md", "sum_md", "contested_md", "top_toll_md", "tallies_md", "verdicts_md",
+    "single_md", "claims_md", "denied_md", "timeline_md",
+    "voices-intro-md", "voices-top-md", "voices-quotes-md", "voices-problems-md",
     "fr_label_keyness_md", "fr_validation_md", "fr_opposition_md", "fr_state_md", "fr_act_md",
     "fr_edits_md",
     "finding-reuse", "finding-numbers", "finding-voices", "finding-framing", "finding-spin"]
