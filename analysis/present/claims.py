@@ -19,7 +19,7 @@ from analysis.claims import VERDICTS, format_value, group_keys, source_name
 from analysis.evaluation import Scores
 from analysis.independence import copy_groups, independent_count
 from analysis.present import for_book_only
-from analysis.present.publish import plain_markdown
+from analysis.present.publish import plain_markdown, readable
 from analysis.present.words import capital, count, number, verb
 
 VERDICT_COLOURS = ["#009E73", "#56B4E9", "#0072B2", "#CC79A7", "#D55E00", "#BBBBBB"]
@@ -95,7 +95,7 @@ CLAIMS_COLUMNS = {"sentence_id": "Sentence", "surface": "As printed", "figure": 
                   "stance": "Stance", "time": "Time expression", "period": "Period"}
 
 EVENTS_COLUMNS = {"day": "Date", "report": "Report", "event": "Event",
-                  "time_expression": "As printed", "sentence_id": "Sentence id",
+                  "time_expression": "As printed", "sentence_id": "Sentence",
                   "sentence": "Sentence"}
 
 
@@ -127,7 +127,9 @@ def report_chart(matrix: pd.DataFrame, corpus) -> alt.Chart:
     data = matrix[compared].assign(cell=lambda d: d["figure"].map(_cell_text))
     order = [r for r in corpus.articles["label"] if r in set(data["report"])]
     n = max(len(order), 1)
-    colour = alt.Scale(domain=list(VERDICTS), range=VERDICT_COLOURS)
+    present = set(data["verdict"])
+    kept = [(v, c) for v, c in zip(VERDICTS, VERDICT_COLOURS) if v in present]
+    colour = alt.Scale(domain=[v for v, _ in kept], range=[c for _, c in kept])
     base = alt.Chart(data).encode(
         x=alt.X("report:N", title=None, sort=order,
                 axis=alt.Axis(orient="top", labelAngle=0, labelLimit=360 // n)),
@@ -138,7 +140,7 @@ def report_chart(matrix: pd.DataFrame, corpus) -> alt.Chart:
         color=alt.Color("verdict:N", title="Verdict", scale=colour,
                         legend=alt.Legend(orient="bottom", columns=3)),
         tooltip=["quantity:N", "report:N", "figure:N", "verdict:N", "sentences:N"])
-    labels = base.mark_text(fontSize=10, color="#111", lineBreak="\n").encode(text="cell:N")
+    labels = base.mark_text(fontSize=11, color="#111", lineBreak="\n").encode(text="cell:N")
     return (cells + labels).properties(width=380, height=alt.Step(48))
 
 
@@ -160,13 +162,18 @@ def timeline_chart(events: pd.DataFrame, corpus,
                          "time_expression": "(publication date)"})
     points = events[["report", "date", "event", "sentence_id", "time_expression"]].copy()
     points["link"] = event_links(events, link_table) if link_table else ""
-    data = pd.concat([points, pubs.assign(link="")], ignore_index=True)
+    names = dict(zip(corpus.articles["id"].astype(str), corpus.articles["label"].astype(str)))
+    points["sentence"] = points["sentence_id"].map(lambda s: readable(s, names))
+    data = pd.concat([points, pubs.assign(link="", sentence="")], ignore_index=True)
     pad = pd.Timedelta(days=1)
     domain = [(data["date"].min() - pad).isoformat(), (data["date"].max() + pad).isoformat()]
     shapes = ["circle", "square", "triangle-up", "cross", "diamond", "triangle-right",
               "triangle-down", "M-0.2,-1.5H0.2V1.5H-0.2Z"]
     colours = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000",
                "#999999"]
+    seen = set(data["event"])
+    kept = [(t, sh, co) for t, sh, co in zip(types, shapes, colours) if t in seen]
+    types, shapes, colours = ([k[i] for k in kept] for i in range(3))
     return alt.Chart(data).mark_point(size=110, filled=True, opacity=0.95).encode(
         x=alt.X("date:T", title="Date the report gives the event",
                 scale=alt.Scale(domain=domain),
@@ -177,7 +184,9 @@ def timeline_chart(events: pd.DataFrame, corpus,
                         legend=alt.Legend(orient="bottom", columns=3)),
         shape=alt.Shape("event:N", title="Event", scale=alt.Scale(domain=types, range=shapes),
                         legend=alt.Legend(orient="bottom", columns=3)),
-        tooltip=["sentence_id:N", "report:N", alt.Tooltip("date:T", format="%a %d %b %Y"),
+        tooltip=[alt.Tooltip("sentence:N", title="Sentence"),
+                 alt.Tooltip("report:N", title="Report"),
+                 alt.Tooltip("date:T", format="%a %d %b %Y"),
                  "event:N", "time_expression:N"],
         href=alt.Href("link:N"),
     ).properties(width=440, height=max(84 * len(order), 120))
@@ -429,7 +438,7 @@ def validation_markdown(scores: Scores | None, accuracy: pd.Series | None,
         f"{n_errors} remaining disagreements are listed in the table below.")
 
 
-def publish_validation(found: pd.DataFrame, gold: pd.DataFrame | None) -> str:
+def publish_validation(found: pd.DataFrame, gold: pd.DataFrame | None, corpus=None) -> str:
     """Publish the validation tables (absent without a hand annotation); returns the section's
     prose as Markdown."""
     from analysis.evaluation import claims as evaluation
@@ -448,5 +457,5 @@ def publish_validation(found: pd.DataFrame, gold: pd.DataFrame | None) -> str:
                   columns={"measure": "Measure", "score": "Score (%)"})
     publish_table(wrong, "tab-numbers-errors", "Every disagreement with the hand annotation.",
                   "analysis.evaluation.claims.errors", show=10,
-                  columns={c: c.capitalize() for c in wrong.columns})
+                  columns={c: c.capitalize() for c in wrong.columns}, corpus=corpus)
     return validation_markdown(scores, accuracy, len(wrong))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import html
+import re
 from dataclasses import dataclass
 
 import altair as alt
@@ -166,8 +167,10 @@ class PassageView:
 
 
 def side_by_side(res: Results, corpus: Corpus) -> PassageView:
-    """A :class:`PassageView` of the primary passages, marked with the stored edits."""
-    return passage_view(res.primary, res.docs, res.edits, _sentence_finder(corpus))
+    """A :class:`PassageView` of the primary passages, marked with the stored edits; reports
+    and sentences named for the reader (manifest label, sentence number)."""
+    return passage_view(res.primary, res.docs, res.edits, _sentence_finder(corpus),
+                        names=_labels(corpus))
 
 
 def _doc_sentence_finder(docs: dict[str, Doc]):
@@ -180,6 +183,16 @@ def _doc_sentence_finder(docs: dict[str, Doc]):
     return find
 
 
+def _span_name(doc_id: str, first: str, last: str, names: dict[str, str]) -> str:
+    """"AFP wire, sentences 9–12" from the sentence names at a passage's two ends."""
+    def num(s: str) -> str:
+        m = re.search(r"(\d+)$", s)
+        return str(int(m.group(1))) if m else s
+    a, b = num(first), num(last)
+    where = f"sentence {a}" if a == b else f"sentences {a}–{b}"
+    return f"{names.get(doc_id, doc_id)}, {where}"
+
+
 def _inside(edits: pd.DataFrame, p: Passage) -> list[dict]:
     """The rows of ``edits`` (the run's ``edits`` table) inside passage ``p``."""
     e = edits[(edits["source_id"] == p.source_id) & (edits["target_id"] == p.target_id)
@@ -189,7 +202,7 @@ def _inside(edits: pd.DataFrame, p: Passage) -> list[dict]:
 
 
 def passage_view(shown: list[Passage], docs: dict[str, Doc], edits: pd.DataFrame,
-                 find=None) -> PassageView:
+                 find=None, names: dict[str, str] | None = None) -> PassageView:
     """A :class:`PassageView` of ``shown`` passages of ``docs``, marked with the rows of
     ``edits`` inside each; ``find(doc_id, offset)`` names the sentence at an offset (default:
     counted in the documents themselves)."""
@@ -205,12 +218,14 @@ def passage_view(shown: list[Passage], docs: dict[str, Doc], edits: pd.DataFrame
                            [(e["target_start"], e["target_end"], STYLES[e["kind"]][1])
                             for e in edits_in])
         n_sub = sum(e["kind"] in SUBSTANTIVE for e in edits_in)
-        title = (f"{p.source_id} → {p.target_id}: {p.n_matched} aligned words, identity "
-                 f"{p.identity:.2f}, {n_sub} content edits")
-        sid = (f"{p.source_id} {find(p.source_id, p.source_start)}–"
-               f"{find(p.source_id, p.source_end - 1)}")
-        tid = (f"{p.target_id} {find(p.target_id, p.target_start)}–"
-               f"{find(p.target_id, p.target_end - 1)}")
+        nm = names or {}
+        title = (f"{nm.get(p.source_id, p.source_id)} → {nm.get(p.target_id, p.target_id)}: "
+                 f"{count(p.n_matched, 'aligned word')}, identity {p.identity:.2f}, "
+                 f"{count(n_sub, 'content edit')}")
+        sid = _span_name(p.source_id, find(p.source_id, p.source_start),
+                         find(p.source_id, p.source_end - 1), nm)
+        tid = _span_name(p.target_id, find(p.target_id, p.target_start),
+                         find(p.target_id, p.target_end - 1), nm)
         rows.append((title, left, right, sid, tid))
     return PassageView(tuple(rows))
 
@@ -220,17 +235,21 @@ def passage_view(shown: list[Passage], docs: dict[str, Doc], edits: pd.DataFrame
 
 def containment_chart(scores: pd.DataFrame, corpus: Corpus) -> alt.Chart:
     """Heatmap: share of each row report's word trigrams found in each column report."""
-    order = publication_order(corpus)
+    names = _labels(corpus)
+    order = [names[a] for a in publication_order(corpus)]
+    scores = scores.assign(a=scores["a"].map(names), b=scores["b"].map(names))
     side = min(420, 60 * len(order))
     base = alt.Chart(scores).encode(
         x=alt.X("b:N", title="… found in this report", sort=order,
-                axis=alt.Axis(labelAngle=0, orient="top")),
-        y=alt.Y("a:N", title="Share of this report's trigrams …", sort=order))
+                axis=alt.Axis(labelAngle=-30, orient="top", labelLimit=120)),
+        y=alt.Y("a:N", title="Share of this report's trigrams …", sort=order,
+                axis=alt.Axis(labelLimit=140)))
     rect = base.mark_rect(stroke="white").encode(
         color=alt.Color("containment:Q", title="Containment",
                         scale=alt.Scale(scheme="blues", domain=[0, 1]),
                         legend=alt.Legend(orient="bottom", format="%")),
-        tooltip=["a:N", "b:N", alt.Tooltip("containment:Q", format=".1%"),
+        tooltip=[alt.Tooltip("a:N", title="Report"), alt.Tooltip("b:N", title="Found in"),
+                 alt.Tooltip("containment:Q", format=".1%"),
                  alt.Tooltip("jaccard:Q", format=".3f"), alt.Tooltip("cosine:Q", format=".2f")])
     text = base.mark_text(fontSize=12).encode(
         text=alt.Text("containment:Q", format=".0%"),
@@ -251,6 +270,9 @@ def map_data(corpus: Corpus, primary: list[Passage]) -> tuple[pd.DataFrame, pd.D
                          columns=["source", "target", "words"])
     links["date"], links["date2"] = links["source"].map(date), links["target"].map(date)
     links["lane"], links["lane2"] = links["source"].map(lane), links["target"].map(lane)
+    names = a["label"]
+    links["source_label"] = links["source"].map(names)
+    links["target_label"] = links["target"].map(names)
     return nodes, links
 
 
@@ -268,7 +290,9 @@ def reuse_map_chart(corpus: Corpus, primary: list[Passage]) -> alt.LayerChart:
         strokeWidth=alt.StrokeWidth("words:Q", title="Aligned words",
                                     scale=alt.Scale(range=[2, 12]),
                                     legend=alt.Legend(orient="bottom")),
-        tooltip=["source:N", "target:N", "words:Q"])
+        tooltip=[alt.Tooltip("source_label:N", title="Source"),
+                 alt.Tooltip("target_label:N", title="Copy"),
+                 alt.Tooltip("words:Q", title="Aligned words")])
     points = alt.Chart(nodes).mark_point(filled=True, size=160, color="#0072B2",
                                          opacity=1).encode(x=x, y=y, tooltip=["label:N",
                                                                              "date:T"])
@@ -722,7 +746,8 @@ def edits_markdown(res: Results, corpus: Corpus) -> str:
 VALIDATION_CAVEAT = (
     "This is less than it looks. The corpus is small and the copying in it is plain: long "
     "verbatim runs, or no shared run at all, with few borderline sentences (the annotation notes "
-    "two, toi-s10 and voa-s08, which share only five- and seven-word phrases). The method's "
+    "two, sentence 10 of the Times of Israel and sentence 8 of VOA, which share only five- and "
+    "seven-word phrases). The method's "
     "thresholds mirror the annotation's definitions, written by the same person. The synthetic "
     "check below is the better guide to where the method fails.")
 
@@ -826,7 +851,7 @@ def publish_scores(res: Results, corpus: Corpus) -> PublishedTable:
         "the other), Jaccard and TF-IDF cosine for every ordered pair of reports, most "
         "contained first.", f"{SOURCE}.pair_scores", show=6, precision=3,
         columns={"a_label": "Report", "b_label": "Found in", "shared_ngrams": "Shared trigrams",
-                 "containment": "Containment", "jaccard": "Jaccard", "cosine": "Cosine"})
+                 "containment": "Containment", "jaccard": "Jaccard", "cosine": "Cosine"}, corpus=corpus)
 
 
 def publish_directions(res: Results, corpus: Corpus) -> PublishedTable | None:
@@ -842,7 +867,7 @@ def publish_directions(res: Results, corpus: Corpus) -> PublishedTable | None:
         "was decided, passages and aligned words.", f"{SOURCE}.pair_directions",
         columns={"source_label": "Source", "target_label": "Copy", "source_date": "Source date",
                  "target_date": "Copy date", "direction_basis": "Direction decided by",
-                 "passages": "Passages", "aligned_words": "Aligned words"})
+                 "passages": "Passages", "aligned_words": "Aligned words"}, corpus=corpus)
 
 
 def publish_spelling(res: Results, corpus: Corpus) -> PublishedTable:
@@ -853,7 +878,7 @@ def publish_spelling(res: Results, corpus: Corpus) -> PublishedTable:
         f, "tab-reuse-spelling", "British and American forms from the spelling-variants table "
         "in each report.", f"{SOURCE}.spelling_profile; analysis/resources/spelling/",
         columns={"label": "Report", "british": "British forms", "american": "American forms",
-                 "british_forms": "British words", "american_forms": "American words"})
+                 "british_forms": "British words", "american_forms": "American words"}, corpus=corpus)
 
 
 def publish_common(res: Results, corpus: Corpus) -> PublishedTable | None:
@@ -871,7 +896,7 @@ def publish_common(res: Results, corpus: Corpus) -> PublishedTable | None:
                  "shared_with_both": "In both", "only_in_earlier": "Only in earlier",
                  "only_in_later": "Only in later", "spelled_as_earlier": "Spelled as earlier",
                  "spelled_as_later": "Spelled as later",
-                 "later_only_example": "Example only in later", "verdict": "Verdict"})
+                 "later_only_example": "Example only in later", "verdict": "Verdict"}, corpus=corpus)
 
 
 def publish_composition(res: Results) -> PublishedTable:
@@ -910,7 +935,7 @@ def publish_edits(res: Results, corpus: Corpus) -> PublishedTable | None:
         columns={"pair": "Pair", "kind": "Edit", "old_shown": "Earlier text",
                  "new_shown": "Later text", "labels": "Labels (earlier → later)",
                  "source_sentence_id": "Earlier sentence", "target_sentence_id": "Later sentence",
-                 "source_chars": "Earlier chars", "target_chars": "Later chars"})
+                 "source_chars": "Earlier chars", "target_chars": "Later chars"}, corpus=corpus)
 
 
 def publish_evaluation(ev: pd.DataFrame | None) -> PublishedTable | None:

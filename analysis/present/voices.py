@@ -530,7 +530,7 @@ def publish_validation(corpus: Corpus, tables: Tables, gold: pd.DataFrame | None
     publish_table(evaluation.error_table(corpus, settings(tables)["without table"], gold),
                   "tab-voices-errors",
                   "Every disagreement with the hand annotation (speakers found without the table).",
-                  "analysis.evaluation.quotes.error_table", columns=ERROR_HEADERS)
+                  "analysis.evaluation.quotes.error_table", columns=ERROR_HEADERS, corpus=corpus)
     return validation_prose(tables, gold)
 
 
