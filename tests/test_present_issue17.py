@@ -163,3 +163,45 @@ def test_fixture_corpus_prose_follows_its_own_data(tmp_path):
     assert "AFP" not in " ".join(text.values())
     assert "in the direction of Turkey" not in text["finding-numbers"]
     assert "(s)" not in " ".join(text.values())
+
+
+def test_corpus_chapter_opens_with_what_the_files_show(corpus):
+    from analysis.present import corpus as overview
+
+    p = overview.chapter_prose(corpus)
+    assert p["corpus-opening-md"].startswith(
+        "The book reads five reports of the same story, published between 20 February 2020 "
+        "and 1 March 2020 (ten days apart). Three of them name no publisher, and three dates "
+        "are inferred")
+    assert "(1 days)" not in " ".join(p.values()) and "(s)" not in " ".join(p.values())
+    assert "Four lines of boilerplate" in p["corpus-boilerplate-md"]
+
+
+def test_readable_names_articles_sentences_and_paragraphs():
+    from analysis.present.publish import readable
+
+    names = {"afp": "AFP wire", "anon-003": "Unattributed (003)"}
+    assert readable("afp-s07; anon-003-p02; afp's", names) == (
+        "AFP wire, sentence 7; Unattributed (003), paragraph 2; AFP wire's")
+    assert readable("safp and afp-x", names) == "safp and afp-x"
+
+
+def test_tables_align_numbers_and_fold_only_the_rest():
+    from analysis.present.publish import Table
+
+    frame = pd.DataFrame({"report": list("abcde"), "words": [5, 4, 3, 2, 1]})
+    page = Table(frame, "tab-x", show=2)._repr_html_()
+    head, fold = page.split("<details", 1)
+    assert head.count("<tr>") == 3 and fold.count("<tr>") == 4  # header + rows each
+    assert "The other 3 rows (of 5)" in fold and "All 5 rows" not in page
+    assert "td.col1" in head and "text-align: right" in head
+
+
+def test_side_by_side_and_containment_chart_use_reader_names(book_run, corpus):
+    res = reuse.results_from_run(_WithoutCheck(book_run), corpus)
+    page = reuse.side_by_side(res, corpus)._repr_html_()
+    for aid in IDS:
+        assert not re.search(rf">{re.escape(aid)}[ <]", page), aid
+    assert "AFP wire, sentences 9–13" in page
+    spec = reuse.containment_chart(res.scores, corpus).to_dict()
+    assert "AFP wire" in spec["layer"][0]["encoding"]["x"]["sort"]

@@ -95,7 +95,7 @@ CLAIMS_COLUMNS = {"sentence_id": "Sentence", "surface": "As printed", "figure": 
                   "stance": "Stance", "time": "Time expression", "period": "Period"}
 
 EVENTS_COLUMNS = {"day": "Date", "report": "Report", "event": "Event",
-                  "time_expression": "As printed", "sentence_id": "Sentence",
+                  "time_expression": "As printed", "sentence_id": "Where",
                   "sentence": "Sentence"}
 
 

@@ -219,3 +219,21 @@ def findings(run: StoredRun) -> Findings:
         "finding-framing": _framing(run),
         "finding-spin": _spin(corpus, run),
     })
+
+
+def reuse_figure(run: StoredRun):
+    """The findings page's small figure: each later report's words, copied word for word,
+    edited inside copied sentences, or original (the composition of the reuse chapter)."""
+    from analysis.present import reuse
+    from analysis.present.publish import absent, publish
+
+    comp = run.table("composition")
+    if comp.empty:
+        absent("fig-findings-reuse")
+        return None
+    chart = reuse.composition_chart(comp).properties(width=320)
+    return publish(chart, "fig-findings-reuse",
+                   caption="Words of each later report: aligned word for word to an earlier "
+                   "report (verbatim), changed inside a copied sentence (edited), or in "
+                   "sentences with no source (original).",
+                   source="analysis.reuse.sentence_labels and composition", data=comp)

@@ -105,9 +105,10 @@ def readable_frame(frame: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     if not names:
         return frame
     out = frame.copy()
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(lambda v: readable(v, names) if isinstance(v, str) else v)
+    for i in range(out.shape[1]):
+        col = out.iloc[:, i]
+        if col.dtype == object or pd.api.types.is_string_dtype(col):
+            out.iloc[:, i] = col.map(lambda v: readable(v, names) if isinstance(v, str) else v)
     return out
 
 
