@@ -205,3 +205,16 @@ def test_side_by_side_and_containment_chart_use_reader_names(book_run, corpus):
     assert "AFP wire, sentences 9–13" in page
     spec = reuse.containment_chart(res.scores, corpus).to_dict()
     assert "AFP wire" in spec["layer"][0]["encoding"]["x"]["sort"]
+
+
+def test_long_cells_are_cut_on_the_page_and_whole_in_the_csv(tmp_path):
+    from analysis.present.publish import CLIP, publish_table
+
+    long = "word " * 80
+    frame = pd.DataFrame({"text": [long.strip(), "short"], "n": [1, 2]})
+    table = publish_table(frame, "tab-long", "A caption.", "a source", out_dir=tmp_path,
+                          glue=False)
+    shown = table.shown.frame["text"]
+    assert shown[0].endswith(" …") and len(shown[0]) <= CLIP + 2 and shown[1] == "short"
+    assert "cut short on the page" in table.caption
+    assert pd.read_csv(tmp_path / "tab-long.csv")["text"][0] == long.strip()

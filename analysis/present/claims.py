@@ -328,6 +328,13 @@ def agree_markdown(corpus, comparison: pd.DataFrame, groups: pd.Series | None) -
     return text
 
 
+def _denied(n: int) -> str:
+    """"the one denied figure comes first", "the 3 denied figures come first", or none."""
+    if not n:
+        return "no figure is denied"
+    return f"the {count(n, 'denied figure')} {verb(n, 'comes', 'come')} first"
+
+
 def verdicts_markdown(comparison: pd.DataFrame) -> str:
     """"Of those, five agree, one adds up as a running total ...", only verdicts that occur."""
     v = comparison["verdict"].value_counts()
@@ -376,9 +383,12 @@ def key_numbers(corpus, claims: pd.DataFrame, comparison: pd.DataFrame,
         "sum_md": (f"One figure only adds up across reports: {_readable(sum_why, corpus)}"
                    if sum_why else ""),
         "verdicts_md": verdicts_markdown(comparison),
-        "denied_md": (f"{count(int((claims['stance'] == 'denied').sum()), 'denied figure')} "
-                      f"{verb(int((claims['stance'] == 'denied').sum()), 'comes', 'come')} "
-                      "first"),
+        "dated_md": (
+            f"When a sentence gives no time, the claim is dated to the report's publication day "
+            f"({count(int((claims['date_basis'] == 'publication date').sum()), 'claim')}), "
+            f"unless the same figure is dated elsewhere in the same report "
+            f"({count(int(claims['date_basis'].str.startswith('same figure').sum()), 'claim')})."),
+        "denied_md": _denied(int((claims["stance"] == "denied").sum())),
         "timeline_md": (
             f"{count(len(events), 'dated event')} from "
             f"{count(int(events['article_id'].nunique()), 'report')}. "
@@ -427,15 +437,19 @@ def validation_markdown(scores: Scores | None, accuracy: pd.Series | None,
     weakest = accuracy.idxmin().replace("_", " ")
     return (
         f"Against the hand annotation the extractor finds {scores.tp} of the "
-        f"{scores.n_gold} annotated claims, misses {scores.fn} and adds {scores.fp} that are "
-        f"not claims: precision {_pct(scores.precision)}, recall {_pct(scores.recall)}, F1 "
+        f"{count(scores.n_gold, 'annotated claim')}, misses "
+        f"{number(scores.fn) if scores.fn else 'none'} and adds "
+        f"{number(scores.fp) if scores.fp else 'none'} that "
+        f"{verb(scores.fp, 'is not a claim', 'are not claims')}: precision {_pct(scores.precision)}, recall {_pct(scores.recall)}, F1 "
         f"{_pct(scores.f1)}. On the matched claims the counted thing is right in "
         f"{_pct(accuracy['counted'])}, the event in {_pct(accuracy['event'])}, the side in "
         f"{_pct(accuracy['side'])}, the credited source in {_pct(accuracy['source'])}, the value "
         f"and its bounds in {_pct(accuracy['value'])}, the time expression in "
         f"{_pct(accuracy['time_expression'])} and the resolved period in "
-        f"{_pct(accuracy['period'])} of cases; the weakest field is the {weakest}. The "
-        f"{n_errors} remaining disagreements are listed in the table below.")
+        f"{_pct(accuracy['period'])} of cases; the weakest field is the {weakest}. "
+        + (f"The {count(n_errors, 'remaining disagreement')} "
+           f"{verb(n_errors, 'is', 'are')} listed in the table below." if n_errors else
+           "No disagreement remains."))
 
 
 def publish_validation(found: pd.DataFrame, gold: pd.DataFrame | None, corpus=None) -> str:

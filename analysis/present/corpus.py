@@ -31,7 +31,9 @@ def timeline_chart(corpus: Corpus) -> alt.Chart:
     data = timeline_data(corpus)
     pad = pd.Timedelta(days=1)
     domain = [(data["date"].min() - pad).isoformat(), (data["date"].max() + pad).isoformat()]
-    basis = alt.Scale(domain=["stated", "inferred"], range=["#0072B2", "#E69F00"])
+    kinds = [k for k in ("stated", "inferred") if k in set(data["basis"])]
+    colours = {"stated": "#0072B2", "inferred": "#E69F00"}
+    basis = alt.Scale(domain=kinds, range=[colours[k] for k in kinds])
     return (
         alt.Chart(data)
         .mark_point(size=170, filled=True, opacity=1)
@@ -42,9 +44,11 @@ def timeline_chart(corpus: Corpus) -> alt.Chart:
             color=alt.Color("basis:N", title="Date is", scale=basis,
                             legend=alt.Legend(orient="bottom")),
             shape=alt.Shape("basis:N", title="Date is",
-                            scale=alt.Scale(domain=["stated", "inferred"])),
-            tooltip=["label:N", alt.Tooltip("date:T", format="%d %b %Y"), "basis:N",
-                     "headline:N"],
+                            scale=alt.Scale(domain=kinds)),
+            tooltip=[alt.Tooltip("label:N", title="Report"),
+                     alt.Tooltip("date:T", format="%d %b %Y", title="Date"),
+                     alt.Tooltip("basis:N", title="Date is"),
+                     alt.Tooltip("headline:N", title="Headline")],
         )
         .properties(width=560, height=170)
     )

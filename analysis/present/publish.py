@@ -112,6 +112,28 @@ def readable_frame(frame: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     return out
 
 
+CLIP = 160  # characters a table cell shows on the page: a few lines even on a phone
+
+
+def clip_cells(frame: pd.DataFrame, limit: int = CLIP) -> tuple[pd.DataFrame, bool]:
+    """``frame`` with text cells longer than ``limit`` cut at a word boundary and ended with
+    "…", and whether any was cut (the CSV keeps the whole text)."""
+    def cut(v):
+        if not isinstance(v, str) or len(v) <= limit:
+            return v
+        head = v[:limit].rsplit(" ", 1)[0] if " " in v[:limit] else v[:limit]
+        return head.rstrip(" ,;:") + " …"
+    out, clipped = frame.copy(), False
+    for i in range(out.shape[1]):
+        col = out.iloc[:, i]
+        if col.dtype == object or pd.api.types.is_string_dtype(col):
+            new = col.map(cut)
+            if not new.equals(col):
+                clipped = True
+                out.iloc[:, i] = new
+    return out, clipped
+
+
 @dataclass(frozen=True)
 class Published:
     """What every published figure and table has: id, caption, source line, the data and the
@@ -286,6 +308,10 @@ def publish_table(frame: pd.DataFrame, tab_id: str, caption: str, source: str, *
         shown_frame = frame
     if corpus is not None:
         shown_frame = readable_frame(shown_frame, reader_names(corpus))
+    shown_frame, clipped = clip_cells(shown_frame)
+    if clipped:
+        caption = (caption.strip() + f" Cells longer than {CLIP} characters are cut short on "
+                   "the page (…); the CSV holds them whole.")
     out = Path(out_dir) if out_dir is not None else figures_dir()
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"{tab_id}.csv"
