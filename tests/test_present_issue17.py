@@ -92,7 +92,7 @@ def test_numbers_counted_by_report_and_by_independent_text(texts):
     assert "five agree" in t
     assert "four of these agreements are between a text and its own copy or reprint" in t
     assert "one figure is confirmed by reports that do not copy each other: 33 soldiers" in t
-    assert "(*VOA* and *Unattributed \\(004\\)*)" in t
+    assert "(given by *VOA* and *Unattributed \\(004\\)*)" in t
     agree = texts["claims:agree_md"]
     assert "four of these agreements are between one story and its own reprint" in agree
     assert "one figure is confirmed by texts that do not copy each other" in agree

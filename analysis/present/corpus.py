@@ -255,8 +255,9 @@ def chapter_prose(corpus: Corpus) -> dict[str, str]:
         f"recorded and {count(k['chars_removed'], 'character')} removed, "
         f"{k['pct_whitespace_removed']}% of them white space.")
     words = [
-        f"{count(k['n_apostrophes'], 'apostrophe')} dropped by a scraper "
-        f"{verb(k['n_apostrophes'], 'was', 'were')} restored (`Syria s` becomes `Syria's`);",
+        (f"{count(k['n_apostrophes'], 'apostrophe')} dropped by a scraper "
+         f"{verb(k['n_apostrophes'], 'was', 'were')} restored (`Syria s` becomes `Syria's`);"
+         if k["n_apostrophes"] else "no apostrophe dropped by a scraper needed restoring;"),
         f"{count(k['n_run_together'], 'place')} where paragraphs ran together without a space "
         f"(`border.Ankara`) {verb(k['n_run_together'], 'was', 'were')} split, and "
         f"{count(k['n_nbsp'], 'non-breaking space')}"

@@ -141,8 +141,10 @@ def _numbers(corpus: Corpus, run: StoredRun) -> str:
                    f"{verb(same_story, 'is', 'are')} between a text and its own copy or "
                    "reprint: one report, not two.")
     if len(confirmed):
-        shown = [f"{_figure(found, key)} (" + join([f"*{labels[a]}*" for a in r]) + ")"
-                 for key, r in zip(confirmed["key"], ids[confirmed.index])]
+        shown = [f"{_figure(found, key)} (given by " + join([f"*{labels[a]}*" for a in r])
+                 + (f": {count(n, 'independent text')})" if n < len(r) else ")")
+                 for key, r, n in zip(confirmed["key"], ids[confirmed.index],
+                                      n_indep[confirmed.index])]
         out.append(f"Counted by independent texts, {count(len(confirmed), 'figure')} "
                    f"{verb(len(confirmed), 'is', 'are')} confirmed by reports that do not copy "
                    f"each other: {join(shown)}.")

@@ -561,7 +561,8 @@ def intro_markdown(res: Results, corpus: Corpus) -> str:
         touch = pair[pair["touches_label"]]
         sent = (f"The pair with most content edits is {nm[r.edit_source]} → "
                 f"{nm[r.edit_target]}: {count(len(pair), 'content edit')}, of which "
-                f"{number(len(touch))} {verb(len(touch), 'adds, drops or replaces', 'add, drop or replace')}"
+                f"{number(len(touch)) if len(touch) else 'none'} "
+                f"{verb(len(touch), 'adds, drops or replaces', 'add, drop or replace') if len(touch) else 'adds, drops or replaces'}"
                 " a contested label of the framing lexicon")
         out.append(sent + (": " + "; ".join(_change(x) for _, x in touch.iterrows()) + "."
                            if len(touch) else "."))
@@ -726,7 +727,8 @@ def edits_markdown(res: Results, corpus: Corpus) -> str:
     for (s, t), g in le.groupby(["source_id", "target_id"], sort=False):
         touch = g[g["touches_label"]]
         line = (f"Between {nm[s]} and {nm[t]}: {count(len(g), 'content edit')}, "
-                f"{number(len(touch))} of them touching a contested label")
+                f"{number(len(touch)) if len(touch) else 'none'} of them touching a contested "
+                "label")
         out.append(line + (" (" + "; ".join(_change(x) for _, x in touch.iterrows()) + ")."
                            if len(touch) else "."))
     if not out:

@@ -570,8 +570,8 @@ def chapter_prose(corpus: Corpus, tables: Tables) -> dict[str, str]:
     quotes_md = (
         f"{capital(count(k['n_repaired'], 'quotation'))} had damaged quote marks and "
         f"{verb(k['n_repaired'], 'was', 'were')} repaired (the note says how); "
-        f"{count(k['n_continued'], 'statement')} {verb(k['n_continued'], 'has', 'have')} no "
-        "cue in its own sentence and "
+        f"{count(k['n_continued'], 'statement')} "
+        f"{verb(k['n_continued'], 'has no cue in its', 'have no cue in their')} own sentence and "
         + verb(k["n_continued"], "takes the speaker of the quotation it continues",
                "take the speakers of the quotations they continue")
         + " (in the same or the next paragraph; further away, a cue-less quotation stays "
