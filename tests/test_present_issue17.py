@@ -218,3 +218,23 @@ def test_long_cells_are_cut_on_the_page_and_whole_in_the_csv(tmp_path):
     assert shown[0].endswith(" …") and len(shown[0]) <= CLIP + 2 and shown[1] == "short"
     assert "cut short on the page" in table.caption
     assert pd.read_csv(tmp_path / "tab-long.csv")["text"][0] == long.strip()
+
+
+def test_published_tables_show_no_internal_ids(book_run, corpus, tmp_path):
+    """The shown cells of the chapters' tables name reports and sentences by label (the CSV
+    keeps the run's ids)."""
+    from analysis.present import publish
+
+    publish.setup(tmp_path)
+    res = reuse.results_from_run(_WithoutCheck(book_run), corpus)
+    shown = [reuse.publish_edits(res, corpus), reuse.publish_directions(res, corpus),
+             reuse.publish_common(res, corpus), reuse.publish_scores(res, corpus),
+             publish.publish_table(claims.comparison_frame(book_run.table("claim_comparison")),
+                                   "tab-x", "c", "s", columns=claims.COMPARISON_COLUMNS,
+                                   corpus=corpus)]
+    for table in shown:
+        cells = " ".join(table.shown.frame.astype(str).to_numpy().ravel())
+        for aid in IDS:
+            assert not re.search(rf"(?<![\w-]){re.escape(aid)}(?![\w-])", cells), (table.id, aid)
+    assert "Unattributed (003) copied Times of Israel's wording" in " ".join(
+        shown[2].shown.frame.astype(str).to_numpy().ravel())
