@@ -171,7 +171,7 @@ REMOVED_COLUMNS = {"label": "Report", "kind": "Kind of change", "step": "Cleanin
                    "inserted": "Text inserted"}
 ARTICLE_COLUMNS = {"label": "Report", "outlet": "Outlet", "date": "Date",
                    "date basis": "Date is", "headline": "Headline", "words": "Words",
-                   "sentences": "Sentences", "id": "Id"}
+                   "sentences": "Sentences"}
 
 
 BOILERPLATE_STEPS = ("newsletter", "comment_form", "source_line", "contributor_credit")
