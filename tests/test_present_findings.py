@@ -15,8 +15,8 @@ def test_book_findings_name_the_roles(book_run):
     text = findings(book_run).text
     assert set(text) == {"finding-reuse", "finding-numbers", "finding-voices", "finding-framing",
                          "finding-spin"}
-    assert text["finding-reuse"].startswith("*Times of Israel* takes the largest share")
-    assert "1 contested" in text["finding-numbers"]
+    assert text["finding-reuse"].startswith("*Times of Israel* has the largest share")
+    assert "one is set against a denial" in text["finding-numbers"]
     assert "the most heard is Hulusi Akar" in text["finding-voices"]
     assert text["finding-spin"].startswith("*Unattributed \\(004\\)* has the most signs")
     assert "the only report over its decision threshold" in text["finding-spin"]
@@ -24,9 +24,10 @@ def test_book_findings_name_the_roles(book_run):
 
 def test_fixture_findings_follow_its_own_data(tmp_path):
     text = findings(shared.run(str(FIXTURE), str(tmp_path / "run"))).text
-    assert text["finding-reuse"].startswith("*Courier* takes the largest share")
-    assert "mostly to *Gazette*" in text["finding-reuse"]
-    assert "1 conflict" in text["finding-numbers"]
+    assert text["finding-reuse"].startswith("*Courier* has the largest share")
+    assert "all of them to *Gazette*" in text["finding-reuse"]
+    assert "*Gazette* is the earlier of the two" in text["finding-reuse"]
+    assert "one conflicts" in text["finding-numbers"]
 
 
 def test_manifest_labels_cannot_add_markup(tmp_path):

@@ -270,8 +270,11 @@ def glued_markdown(run, corpus, voices_tables) -> dict[str, str]:
         show_reuse.glue_chapter(corpus, show_reuse.results_from_run(run, corpus), None)
     out |= glued
     out |= {k: v for k, v in show_claims.key_numbers(
-        corpus, run.table("claims"), run.table("claim_comparison"), run.table("events")).items()
-        if k.endswith(("_md", "-md"))}
+        corpus, run.table("claims"), run.table("claim_comparison"), run.table("events"),
+        run.table("directions")).items() if k.endswith(("_md", "-md"))}
+    out |= voices.chapter_prose(corpus, voices_tables)
+    from analysis.present import corpus as overview
+    out |= overview.chapter_prose(corpus)
     tables = show_framing.from_run(run)
     gold = framing_gold.load_gold(corpus, tables.lexicon)
     out |= {k: v for k, v in show_framing.key_numbers(
@@ -283,8 +286,12 @@ def glued_markdown(run, corpus, voices_tables) -> dict[str, str]:
 MARKDOWN_VALUES = [
     "voices-side-text", "voices-table-text", "voices-validation-md",
     "intro-md", "containment-md", "spelling-md", "common-md", "edits-md", "validation-md",
-    "synthetic-md", "calibration-md",
-    "agree_md", "sum_md", "contested_md", "top_toll_md", "tallies_md",
+    "synthetic-md", "calibration-md", "sizes-md", "map-md", "labels-md", "edit-counts-md",
+    "agree_md", "sum_md", "contested_md", "top_toll_md", "tallies_md", "verdicts_md",
+    "single_md", "claims_md", "denied_md", "timeline_md", "dated_md",
+    "voices-intro-md", "voices-top-md", "voices-quotes-md", "voices-problems-md",
+    "corpus-opening-md", "corpus-size-md", "corpus-cleaning-md", "corpus-apostrophes-md",
+    "corpus-split-md", "corpus-boilerplate-md",
     "fr_label_keyness_md", "fr_validation_md", "fr_opposition_md", "fr_state_md", "fr_act_md",
     "fr_edits_md", "fr_lexicon_md", "fr_finding_md", "fr_uses_md", "fr_exceptions_md",
     "fr_stance_md", "fr_keyness_tests_md", "fr_keyness_words_md", "cards_summary_md",

@@ -7,6 +7,7 @@ give), never over fixed article ids, and is empty when the corpus has no such ro
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 import altair as alt
@@ -16,7 +17,10 @@ from analysis.claims.compare import EVENT_TYPES
 from analysis.claims.compare import report_matrix as _report_matrix
 from analysis.claims import VERDICTS, format_value, group_keys, source_name
 from analysis.evaluation import Scores
-from analysis.present.publish import plain_markdown
+from analysis.independence import copy_groups, independent_count
+from analysis.present import for_book_only
+from analysis.present.publish import plain_markdown, readable
+from analysis.present.words import capital, count, number, verb
 
 VERDICT_COLOURS = ["#009E73", "#56B4E9", "#0072B2", "#CC79A7", "#D55E00", "#BBBBBB"]
 
@@ -91,7 +95,7 @@ CLAIMS_COLUMNS = {"sentence_id": "Sentence", "surface": "As printed", "figure": 
                   "stance": "Stance", "time": "Time expression", "period": "Period"}
 
 EVENTS_COLUMNS = {"day": "Date", "report": "Report", "event": "Event",
-                  "time_expression": "As printed", "sentence_id": "Sentence id",
+                  "time_expression": "As printed", "sentence_id": "Where",
                   "sentence": "Sentence"}
 
 
@@ -123,7 +127,9 @@ def report_chart(matrix: pd.DataFrame, corpus) -> alt.Chart:
     data = matrix[compared].assign(cell=lambda d: d["figure"].map(_cell_text))
     order = [r for r in corpus.articles["label"] if r in set(data["report"])]
     n = max(len(order), 1)
-    colour = alt.Scale(domain=list(VERDICTS), range=VERDICT_COLOURS)
+    present = set(data["verdict"])
+    kept = [(v, c) for v, c in zip(VERDICTS, VERDICT_COLOURS) if v in present]
+    colour = alt.Scale(domain=[v for v, _ in kept], range=[c for _, c in kept])
     base = alt.Chart(data).encode(
         x=alt.X("report:N", title=None, sort=order,
                 axis=alt.Axis(orient="top", labelAngle=0, labelLimit=360 // n)),
@@ -134,7 +140,7 @@ def report_chart(matrix: pd.DataFrame, corpus) -> alt.Chart:
         color=alt.Color("verdict:N", title="Verdict", scale=colour,
                         legend=alt.Legend(orient="bottom", columns=3)),
         tooltip=["quantity:N", "report:N", "figure:N", "verdict:N", "sentences:N"])
-    labels = base.mark_text(fontSize=10, color="#111", lineBreak="\n").encode(text="cell:N")
+    labels = base.mark_text(fontSize=11, color="#111", lineBreak="\n").encode(text="cell:N")
     return (cells + labels).properties(width=380, height=alt.Step(48))
 
 
@@ -156,13 +162,18 @@ def timeline_chart(events: pd.DataFrame, corpus,
                          "time_expression": "(publication date)"})
     points = events[["report", "date", "event", "sentence_id", "time_expression"]].copy()
     points["link"] = event_links(events, link_table) if link_table else ""
-    data = pd.concat([points, pubs.assign(link="")], ignore_index=True)
+    names = dict(zip(corpus.articles["id"].astype(str), corpus.articles["label"].astype(str)))
+    points["sentence"] = points["sentence_id"].map(lambda s: readable(s, names))
+    data = pd.concat([points, pubs.assign(link="", sentence="")], ignore_index=True)
     pad = pd.Timedelta(days=1)
     domain = [(data["date"].min() - pad).isoformat(), (data["date"].max() + pad).isoformat()]
     shapes = ["circle", "square", "triangle-up", "cross", "diamond", "triangle-right",
               "triangle-down", "M-0.2,-1.5H0.2V1.5H-0.2Z"]
     colours = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000",
                "#999999"]
+    seen = set(data["event"])
+    kept = [(t, sh, co) for t, sh, co in zip(types, shapes, colours) if t in seen]
+    types, shapes, colours = ([k[i] for k in kept] for i in range(3))
     return alt.Chart(data).mark_point(size=110, filled=True, opacity=0.95).encode(
         x=alt.X("date:T", title="Date the report gives the event",
                 scale=alt.Scale(domain=domain),
@@ -173,7 +184,9 @@ def timeline_chart(events: pd.DataFrame, corpus,
                         legend=alt.Legend(orient="bottom", columns=3)),
         shape=alt.Shape("event:N", title="Event", scale=alt.Scale(domain=types, range=shapes),
                         legend=alt.Legend(orient="bottom", columns=3)),
-        tooltip=["sentence_id:N", "report:N", alt.Tooltip("date:T", format="%a %d %b %Y"),
+        tooltip=[alt.Tooltip("sentence:N", title="Sentence"),
+                 alt.Tooltip("report:N", title="Report"),
+                 alt.Tooltip("date:T", format="%a %d %b %Y"),
                  "event:N", "time_expression:N"],
         href=alt.Href("link:N"),
     ).properties(width=440, height=max(84 * len(order), 120))
@@ -212,14 +225,24 @@ def contested_markdown(claims: pd.DataFrame, comparison: pd.DataFrame, corpus) -
         for d in mine[mine["stance"] == "denied"].itertuples():
             said = plain_markdown(text[d.sentence_id])
             out.append(
-                f"*{labels[d.article_id]}* reports a denial: “{said}” (sentence "
-                f"`{d.sentence_id}`; the method credits the denial to "
-                f"{source_name(d.source)}, its category for that side's officials), a "
-                f"figure of {format_value(d._asdict())} {d.counted} {d.event}. That range takes in the figures of {others}, so the "
-                f"figure is *contested*: the asserting reports are "
-                f"{_AMONG.get(row.asserted_verdict, row.asserted_verdict)} among themselves, "
-                f"and the denial disputes a range their figures fall in.")
+                f"*{labels[d.article_id]}* reports a denial: “{said}” (the method credits the "
+                f"denial to {source_name(d.source)}, its category for that side's officials), "
+                f"a figure of {format_value(d._asdict())} {d.counted} {d.event}. That range "
+                f"takes in the figures of {others}, so the method marks the quantity "
+                f"*contested*: the asserting reports are "
+                f"{_AMONG.get(row.asserted_verdict, row.asserted_verdict)} among themselves. "
+                "The match rests on the thing counted, the event and the period alone; "
+                "whether the denial is about the same people or place as the figures is for "
+                "the reader to check in the sentence.")
+    if out:
+        out.append(for_book_only(corpus, BOOK_DENIAL))
     return " ".join(out)
+
+
+BOOK_DENIAL = (
+    "Here it is not: the denial concerns Syrians fleeing Idlib \"in the direction of Turkey\", "
+    "the figures everyone displaced since December. No report in the corpus "
+    "disputes the 900,000; the *contested* verdict is the method's, not the texts'.")
 
 
 def tallies_markdown(claims: pd.DataFrame, comparison: pd.DataFrame, corpus) -> str:
@@ -258,15 +281,77 @@ def top_toll_markdown(claims: pd.DataFrame, corpus) -> str:
         return ""
     top = shared.sort_values(["value", "date_start"], ascending=[False, True]).iloc[0]
     reports = shared[shared["key"] == top["key"]]["article_id"]
-    side = f" ({top['side']})" if top["side"] else ""
+    side = f" ({str(top['side']).title()}'s side)" if top["side"] else ""
     return (f"The heaviest single-day toll that more than one report gives, "
             f"{int(top['value'])} {top['counted']}{side} killed on "
             f"{_long_day(top['date_start'])}, is printed with the same figure and day by "
             f"{_and([f'*{labels[a]}*' for a in reports])}.")
 
 
+def _readable(text: str, corpus) -> str:
+    """Method reasoning for the reader: article ids replaced by manifest labels, escaped."""
+    labels = corpus.articles.set_index("id")["label"]
+    out = plain_markdown(text)
+    for aid in sorted(labels.index, key=len, reverse=True):
+        out = re.sub(rf"(?<![\w-]){re.escape(plain_markdown(aid))}(?![\w-])",
+                     lambda m, a=aid: f"*{plain_markdown(labels[a])}*", out)
+    return out
+
+
+def _reports(value: str) -> list[str]:
+    return [x.strip() for x in str(value).split(",") if x.strip()]
+
+
+def agree_markdown(corpus, comparison: pd.DataFrame, groups: pd.Series | None) -> str:
+    """The agreeing quantities, each with its reports, and how many rest on texts that do not
+    copy each other (a wire story and its reprint are one text: copy_groups)."""
+    labels = corpus.articles.set_index("id")["label"].map(plain_markdown)
+    agreeing = comparison[comparison["verdict"] == "agree"]
+    if agreeing.empty:
+        return ""
+    items = [f"{plain_markdown(q)} (from {_day(d)}: "
+             + _and([f"*{labels[a]}*" for a in _reports(r)]) + ")"
+             for q, d, r in zip(agreeing["quantity"], agreeing["from"], agreeing["reports"])]
+    text = "The reports agree on " + "; ".join(items) + "."
+    if groups is None:
+        return text
+    indep = [independent_count(_reports(r), groups) for r in agreeing["reports"]]
+    n_same = sum(1 for n in indep if n == 1)
+    n_ind = len(indep) - n_same
+    if n_same:
+        text += (f" Counted by independent texts, where a text and its copies or reprints "
+                 f"count as one, {number(n_same)} of these "
+                 f"{verb(n_same, 'agreements is', 'agreements are')} between one story and "
+                 "its own reprint, and "
+                 f"{count(n_ind, 'figure')} {verb(n_ind, 'is', 'are')} confirmed by texts that "
+                 "do not copy each other.")
+    return text
+
+
+def _denied(n: int) -> str:
+    """"the one denied figure comes first", "the 3 denied figures come first", or none."""
+    if not n:
+        return "no figure is denied"
+    return f"the {count(n, 'denied figure')} {verb(n, 'comes', 'come')} first"
+
+
+def verdicts_markdown(comparison: pd.DataFrame) -> str:
+    """"Of those, five agree, one adds up as a running total ...", only verdicts that occur."""
+    v = comparison["verdict"].value_counts()
+    phrases = [("agree", "agrees", "agree"),
+               ("consistent (sum)", "adds up as a running total", "add up as running totals"),
+               ("consistent update", "is a consistent update", "are consistent updates"),
+               ("contested", "is set against a denial (marked *contested*)",
+                "are set against a denial (marked *contested*)"),
+               ("conflict", "conflicts", "conflict")]
+    parts = [f"{number(int(v[k]))} {verb(int(v[k]), one, many)}" for k, one, many in phrases
+             if v.get(k, 0)]
+    return ("Of those, " + _and(parts) + ".") if parts else ""
+
+
 def key_numbers(corpus, claims: pd.DataFrame, comparison: pd.DataFrame,
-                events: pd.DataFrame) -> dict[str, object]:
+                events: pd.DataFrame, directions: pd.DataFrame | None = None
+                ) -> dict[str, object]:
     """The numbers and sentences the chapter states, by glue name, over roles in the data."""
     claims = _typed(claims)
     labels = corpus.articles.set_index("id")["label"]
@@ -281,6 +366,8 @@ def key_numbers(corpus, claims: pd.DataFrame, comparison: pd.DataFrame,
                 else "")
 
     sum_why = reasoning("consistent (sum)")
+    groups = copy_groups(corpus.articles["id"], directions) if directions is not None else None
+    n_inf = int(corpus.articles["date_basis"].fillna("").str.startswith("inferred").sum())
     return {
         "n_claims": len(claims),
         "n_groups": len(comparison),
@@ -292,10 +379,37 @@ def key_numbers(corpus, claims: pd.DataFrame, comparison: pd.DataFrame,
         "n_contested": int(v.get("contested", 0)),
         "n_conflict": int(v.get("conflict", 0)),
         "n_denied": int((claims["stance"] == "denied").sum()),
-        "agree_md": ("The reports agree on " + "; ".join(
-            f"{q} (from {_day(d)})" for q, d in zip(agreeing["quantity"], agreeing["from"]))
-            + ".") if len(agreeing) else "",
-        "sum_md": (f"One figure only adds up across reports, {sum_why}" if sum_why else ""),
+        "agree_md": agree_markdown(corpus, comparison, groups),
+        "sum_md": (f"One figure only adds up across reports: {_readable(sum_why, corpus)}"
+                   if sum_why else ""),
+        "verdicts_md": verdicts_markdown(comparison),
+        "dated_md": (
+            f"When a sentence gives no time, the claim is dated to the report's publication day "
+            f"({count(int((claims['date_basis'] == 'publication date').sum()), 'claim')}), "
+            f"unless the same figure is dated elsewhere in the same report "
+            f"({count(int(claims['date_basis'].str.startswith('same figure').sum()), 'claim')})."),
+        "denied_md": _denied(int((claims["stance"] == "denied").sum())),
+        "timeline_md": (
+            f"{count(len(events), 'dated event')} from "
+            f"{count(int(events['article_id'].nunique()), 'report')}. "
+            f"{capital(count(n_inf, 'publication date'))} {verb(n_inf, 'is', 'are')} inferred "
+            f"rather than printed (see the corpus chapter), so "
+            f"{number(int(events['pub_date_inferred'].sum()))} of these event dates, and "
+            f"{number(int(claims['pub_date_inferred'].sum()))} of the claims' periods, rest on "
+            "an inferred date."),
+        "single_md": (f"The other {count(int(v.get('single report', 0)), 'figure')} "
+                      f"{verb(int(v.get('single report', 0)), 'appears', 'appear')} in a single "
+                      "report and cannot be checked against another one: the table flags them "
+                      "as *single report* and shows them after the compared ones."),
+        "claims_md": (f"The extractor finds {count(len(claims), 'quantitative claim')}. "
+                      f"{plain_markdown(str(labels[per.index[0]]))} is the most numerate report "
+                      f"with {number(int(per.iloc[0]))}; "
+                      f"{plain_markdown(str(labels[per.index[-1]]))} cites only "
+                      f"{number(int(per.iloc[-1]))}. Grouped by what they measure, the claims "
+                      f"make {count(len(comparison), 'distinct quantity', 'distinct quantities')}"
+                      f", and {number(n_compared(comparison))} of them "
+                      f"{verb(n_compared(comparison), 'is', 'are')} given by more than one "
+                      "report."),
         "contested_md": contested_markdown(claims, comparison, corpus),
         "top_toll_md": top_toll_markdown(claims, corpus),
         "tallies_md": tallies_markdown(claims, comparison, corpus),
@@ -323,18 +437,22 @@ def validation_markdown(scores: Scores | None, accuracy: pd.Series | None,
     weakest = accuracy.idxmin().replace("_", " ")
     return (
         f"Against the hand annotation the extractor finds {scores.tp} of the "
-        f"{scores.n_gold} annotated claims, misses {scores.fn} and adds {scores.fp} that are "
-        f"not claims: precision {_pct(scores.precision)}, recall {_pct(scores.recall)}, F1 "
+        f"{count(scores.n_gold, 'annotated claim')}, misses "
+        f"{number(scores.fn) if scores.fn else 'none'} and adds "
+        f"{number(scores.fp) if scores.fp else 'none'} that "
+        f"{verb(scores.fp, 'is not a claim', 'are not claims')}: precision {_pct(scores.precision)}, recall {_pct(scores.recall)}, F1 "
         f"{_pct(scores.f1)}. On the matched claims the counted thing is right in "
         f"{_pct(accuracy['counted'])}, the event in {_pct(accuracy['event'])}, the side in "
         f"{_pct(accuracy['side'])}, the credited source in {_pct(accuracy['source'])}, the value "
         f"and its bounds in {_pct(accuracy['value'])}, the time expression in "
         f"{_pct(accuracy['time_expression'])} and the resolved period in "
-        f"{_pct(accuracy['period'])} of cases; the weakest field is the {weakest}. The "
-        f"{n_errors} remaining disagreements are listed in the table below.")
+        f"{_pct(accuracy['period'])} of cases; the weakest field is the {weakest}. "
+        + (f"The {count(n_errors, 'remaining disagreement')} "
+           f"{verb(n_errors, 'is', 'are')} listed in the table below." if n_errors else
+           "No disagreement remains."))
 
 
-def publish_validation(found: pd.DataFrame, gold: pd.DataFrame | None) -> str:
+def publish_validation(found: pd.DataFrame, gold: pd.DataFrame | None, corpus=None) -> str:
     """Publish the validation tables (absent without a hand annotation); returns the section's
     prose as Markdown."""
     from analysis.evaluation import claims as evaluation
@@ -353,5 +471,5 @@ def publish_validation(found: pd.DataFrame, gold: pd.DataFrame | None) -> str:
                   columns={"measure": "Measure", "score": "Score (%)"})
     publish_table(wrong, "tab-numbers-errors", "Every disagreement with the hand annotation.",
                   "analysis.evaluation.claims.errors", show=10,
-                  columns={c: c.capitalize() for c in wrong.columns})
+                  columns={c: c.capitalize() for c in wrong.columns}, corpus=corpus)
     return validation_markdown(scores, accuracy, len(wrong))

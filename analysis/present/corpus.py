@@ -7,6 +7,8 @@ import pandas as pd
 
 from analysis.corpus import Corpus
 from analysis.present import for_book_only
+from analysis.present.publish import plain_markdown
+from analysis.present.words import capital, count, number, verb
 
 
 def article_table(corpus: Corpus) -> pd.DataFrame:
@@ -29,7 +31,9 @@ def timeline_chart(corpus: Corpus) -> alt.Chart:
     data = timeline_data(corpus)
     pad = pd.Timedelta(days=1)
     domain = [(data["date"].min() - pad).isoformat(), (data["date"].max() + pad).isoformat()]
-    basis = alt.Scale(domain=["stated", "inferred"], range=["#0072B2", "#E69F00"])
+    kinds = [k for k in ("stated", "inferred") if k in set(data["basis"])]
+    colours = {"stated": "#0072B2", "inferred": "#E69F00"}
+    basis = alt.Scale(domain=kinds, range=[colours[k] for k in kinds])
     return (
         alt.Chart(data)
         .mark_point(size=170, filled=True, opacity=1)
@@ -40,9 +44,11 @@ def timeline_chart(corpus: Corpus) -> alt.Chart:
             color=alt.Color("basis:N", title="Date is", scale=basis,
                             legend=alt.Legend(orient="bottom")),
             shape=alt.Shape("basis:N", title="Date is",
-                            scale=alt.Scale(domain=["stated", "inferred"])),
-            tooltip=["label:N", alt.Tooltip("date:T", format="%d %b %Y"), "basis:N",
-                     "headline:N"],
+                            scale=alt.Scale(domain=kinds)),
+            tooltip=[alt.Tooltip("label:N", title="Report"),
+                     alt.Tooltip("date:T", format="%d %b %Y", title="Date"),
+                     alt.Tooltip("basis:N", title="Date is"),
+                     alt.Tooltip("headline:N", title="Headline")],
         )
         .properties(width=560, height=170)
     )
@@ -165,7 +171,7 @@ REMOVED_COLUMNS = {"label": "Report", "kind": "Kind of change", "step": "Cleanin
                    "inserted": "Text inserted"}
 ARTICLE_COLUMNS = {"label": "Report", "outlet": "Outlet", "date": "Date",
                    "date basis": "Date is", "headline": "Headline", "words": "Words",
-                   "sentences": "Sentences", "id": "Id"}
+                   "sentences": "Sentences"}
 
 
 BOILERPLATE_STEPS = ("newsletter", "comment_form", "source_line", "contributor_credit")
@@ -221,3 +227,47 @@ def book_notes(corpus: Corpus) -> dict[str, str]:
     corpus."""
     return {"book_context": for_book_only(corpus, BOOK_CONTEXT),
             "nbsp_note": for_book_only(corpus, NBSP_NOTE)}
+
+
+def chapter_prose(corpus: Corpus) -> dict[str, str]:
+    """The chapter's counting sentences as Markdown, by glue name: every number with its noun
+    through :mod:`analysis.present.words`; labels escaped."""
+    k = key_numbers(corpus)
+    span = k["span_days"]
+    when = (f"all published on {k['first_date']}" if span == 0 else
+            f"published between {k['first_date']} and {k['last_date']} "
+            f"({count(span, 'day')} apart)")
+    n_un, n_inf = k["n_unattributed"], k["n_inferred_dates"]
+    opening = (
+        f"The book reads {count(k['n_articles'], 'report')} of the same story, {when}. "
+        + (f"{capital(number(n_un))} of them {verb(n_un, 'names', 'name')} no publisher, and "
+           if n_un else "Every one names its publisher, and ")
+        + (f"{number(n_inf)} {verb(n_inf, 'date is', 'dates are')} inferred rather than "
+           "printed in the file" if n_inf else "every date is printed in its file")
+        + ": the table and the timeline below show which.")
+    size = (f"Together they hold {count(k['total_words'], 'word')} in "
+            f"{count(k['total_sentences'], 'sentence')} after cleaning. The longest report is "
+            f"{plain_markdown(str(k['longest_label']))} "
+            f"({count(k['longest_words'], 'word')}); the shortest is "
+            f"{plain_markdown(str(k['shortest_label']))} ({count(k['shortest_words'], 'word')}).")
+    cleaning = (
+        f"In all, {count(k['n_changes'], 'change')} {verb(k['n_changes'], 'was', 'were')} "
+        f"recorded and {count(k['chars_removed'], 'character')} removed, "
+        f"{k['pct_whitespace_removed']}% of them white space.")
+    words = [
+        (f"{count(k['n_apostrophes'], 'apostrophe')} dropped by a scraper "
+         f"{verb(k['n_apostrophes'], 'was', 'were')} restored (`Syria s` becomes `Syria's`);"
+         if k["n_apostrophes"] else "no apostrophe dropped by a scraper needed restoring;"),
+        f"{count(k['n_run_together'], 'place')} where paragraphs ran together without a space "
+        f"(`border.Ankara`) {verb(k['n_run_together'], 'was', 'were')} split, and "
+        f"{count(k['n_nbsp'], 'non-breaking space')}"
+        f"{for_book_only(corpus, NBSP_NOTE) if k['n_nbsp'] else ''} "
+        f"{verb(k['n_nbsp'], 'was', 'were')} replaced;",
+        f"{count(k['n_boilerplate'], 'line')} of boilerplate (a newsletter sign-up, a "
+        f"comment-form trailer, a source line, a contributor credit) and "
+        f"{count(k['n_headlines'], 'headline')} {verb(k['n_boilerplate'] + k['n_headlines'], 'was', 'were')}"
+        " removed from the body; the headlines and datelines live on in the manifest."]
+    return {"corpus-opening-md": opening, "corpus-size-md": size,
+            "corpus-cleaning-md": cleaning,
+            "corpus-apostrophes-md": capital(words[0]), "corpus-split-md": capital(words[1]),
+            "corpus-boilerplate-md": capital(words[2])}

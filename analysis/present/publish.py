@@ -76,6 +76,64 @@ def plain_markdown(text: str) -> str:
     return "".join(out)
 
 
+def _id_pattern(ids: list[str]) -> re.Pattern:
+    alts = "|".join(re.escape(i) for i in sorted(ids, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])({alts})(?:-([sp])(\d+))?(?![\w-])")
+
+
+def readable(text: str, names: dict[str, str]) -> str:
+    """``text`` with internal ids in reader words: an article id becomes its manifest label
+    (``names``: id -> label), a sentence id ``<id>-s7`` "<label>, sentence 7" and a paragraph
+    id ``<id>-p3`` "<label>, paragraph 3". Plain text in, plain text out (escape it after)."""
+    if not names or not isinstance(text, str):
+        return text
+    kinds = {"s": "sentence", "p": "paragraph"}
+
+    def name(m: re.Match) -> str:
+        label = names[m.group(1)]
+        return f"{label}, {kinds[m.group(2)]} {int(m.group(3))}" if m.group(2) else label
+    return _id_pattern(list(names)).sub(name, text)
+
+
+def reader_names(corpus) -> dict[str, str]:
+    """Article id -> manifest label, for :func:`readable`."""
+    return dict(zip(corpus.articles["id"].astype(str), corpus.articles["label"].astype(str)))
+
+
+def readable_frame(frame: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """``frame`` with every text cell passed through :func:`readable`."""
+    if not names:
+        return frame
+    out = frame.copy()
+    for i in range(out.shape[1]):
+        col = out.iloc[:, i]
+        if col.dtype == object or pd.api.types.is_string_dtype(col):
+            out.iloc[:, i] = col.map(lambda v: readable(v, names) if isinstance(v, str) else v)
+    return out
+
+
+CLIP = 160  # characters a table cell shows on the page: a few lines even on a phone
+
+
+def clip_cells(frame: pd.DataFrame, limit: int = CLIP) -> tuple[pd.DataFrame, bool]:
+    """``frame`` with text cells longer than ``limit`` cut at a word boundary and ended with
+    "…", and whether any was cut (the CSV keeps the whole text)."""
+    def cut(v):
+        if not isinstance(v, str) or len(v) <= limit:
+            return v
+        head = v[:limit].rsplit(" ", 1)[0] if " " in v[:limit] else v[:limit]
+        return head.rstrip(" ,;:") + " …"
+    out, clipped = frame.copy(), False
+    for i in range(out.shape[1]):
+        col = out.iloc[:, i]
+        if col.dtype == object or pd.api.types.is_string_dtype(col):
+            new = col.map(cut)
+            if not new.equals(col):
+                clipped = True
+                out.iloc[:, i] = new
+    return out, clipped
+
+
 @dataclass(frozen=True)
 class Published:
     """What every published figure and table has: id, caption, source line, the data and the
@@ -176,18 +234,29 @@ class Table:
         frame = frame.apply(lambda col: col.map(lambda v: v if isinstance(v, plain) or
                                                 pd.api.types.is_scalar(v) else str(v))
                             if col.dtype == object else col)
+        numeric = [i for i, c in enumerate(frame.columns)
+                   if pd.api.types.is_numeric_dtype(frame[c])
+                   and not pd.api.types.is_bool_dtype(frame[c])]
         styler = (frame.style.hide(axis="index")
                   .format(precision=self.precision, escape="html")
-                  .format_index(escape="html", axis=1).set_uuid(uid))
+                  .format_index(escape="html", axis=1).set_uuid(uid)
+                  .set_table_attributes('class="ws-table"'))
+        # Numbers right-aligned (header too), text left-aligned: one CSS rule per column.
+        styler = styler.set_table_styles(
+            [{"selector": f"td.col{i}, th.col{i}", "props": "text-align: right;"}
+             for i in numeric]
+            + [{"selector": "td, th", "props": "text-align: left;"}], overwrite=True)
         return styler.to_html()
 
     def _repr_html_(self) -> str:
         if self.show is None or len(self.frame) <= self.show:
             return self._html(self.frame, self.table_id)
         head = self._html(self.frame.head(self.show), f"{self.table_id}-head")
-        full = self._html(self.frame, self.table_id)
-        return (f'{head}<details class="ws-fold"><summary>All {len(self.frame)} rows</summary>'
-                f"{full}</details>")
+        rest = self.frame.iloc[self.show:]
+        more = self._html(rest, self.table_id)
+        label = ("The last row" if len(rest) == 1 else
+                 f"The other {len(rest):,} rows (of {len(self.frame):,})")
+        return (f'{head}<details class="ws-fold"><summary>{label}</summary>{more}</details>')
 
     def __repr__(self) -> str:
         return f"Table {self.table_id!r}: {len(self.frame)} rows x {self.frame.shape[1]} columns"
@@ -210,7 +279,7 @@ class PublishedTable(Published):
 def publish_table(frame: pd.DataFrame, tab_id: str, caption: str, source: str, *,
                   columns: dict[str, str] | None = None, show: int | None = None,
                   precision: int = 2, out_dir: Path | None = None,
-                  glue: bool = True) -> PublishedTable:
+                  glue: bool = True, corpus=None) -> PublishedTable:
     """Write ``frame`` as ``<tab_id>.csv`` and glue it, with a caption, for a ``{glue:figure}``.
 
     ``tab_id`` is the stable id (``tab-`` then lower-case words joined by hyphens). The CSV
@@ -222,6 +291,9 @@ def publish_table(frame: pd.DataFrame, tab_id: str, caption: str, source: str, *
     ``:::{glue:figure} tab-x`` / ``:name: tab-x`` / ``{glue:md}`tab-x-caption``` / ``:::``
 
     and the book's Sphinx extension numbers it as a table ("Table 3.2"), not as a figure.
+
+    With ``corpus``, the shown cells name articles, sentences and paragraphs by the manifest
+    label (:func:`readable`); the CSV keeps the run's ids, which join to the run's tables.
     """
     if not _TAB_ID.match(tab_id):
         raise ValueError(f"table id {tab_id!r} must look like 'tab-words-joined-by-hyphens'")
@@ -234,6 +306,12 @@ def publish_table(frame: pd.DataFrame, tab_id: str, caption: str, source: str, *
         shown_frame = frame[list(columns)].rename(columns=columns)
     else:
         shown_frame = frame
+    if corpus is not None:
+        shown_frame = readable_frame(shown_frame, reader_names(corpus))
+    shown_frame, clipped = clip_cells(shown_frame)
+    if clipped:
+        caption = (caption.strip() + f" Cells longer than {CLIP} characters are cut short on "
+                   "the page (…); the CSV holds them whole.")
     out = Path(out_dir) if out_dir is not None else figures_dir()
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"{tab_id}.csv"

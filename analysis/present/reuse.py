@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import html
+import re
 from dataclasses import dataclass
 
 import altair as alt
@@ -18,6 +19,7 @@ import pandas as pd
 from analysis.corpus import Corpus
 from analysis.pipeline import passages_from_frame
 from analysis.present import for_book_only
+from analysis.present.words import capital, count, join, number, plural, verb
 from analysis.present.publish import (PublishedTable, absent, glue_values, plain_markdown,
                                       publish, publish_table)
 from analysis.reuse import (DEFAULT, MIN_RUN, MIN_SHARE, METER_PARTIALLY, METER_WHOLLY,
@@ -165,8 +167,10 @@ class PassageView:
 
 
 def side_by_side(res: Results, corpus: Corpus) -> PassageView:
-    """A :class:`PassageView` of the primary passages, marked with the stored edits."""
-    return passage_view(res.primary, res.docs, res.edits, _sentence_finder(corpus))
+    """A :class:`PassageView` of the primary passages, marked with the stored edits; reports
+    and sentences named for the reader (manifest label, sentence number)."""
+    return passage_view(res.primary, res.docs, res.edits, _sentence_finder(corpus),
+                        names=_labels(corpus))
 
 
 def _doc_sentence_finder(docs: dict[str, Doc]):
@@ -179,6 +183,16 @@ def _doc_sentence_finder(docs: dict[str, Doc]):
     return find
 
 
+def _span_name(doc_id: str, first: str, last: str, names: dict[str, str]) -> str:
+    """"AFP wire, sentences 9–12" from the sentence names at a passage's two ends."""
+    def num(s: str) -> str:
+        m = re.search(r"(\d+)$", s)
+        return str(int(m.group(1))) if m else s
+    a, b = num(first), num(last)
+    where = f"sentence {a}" if a == b else f"sentences {a}–{b}"
+    return f"{names.get(doc_id, doc_id)}, {where}"
+
+
 def _inside(edits: pd.DataFrame, p: Passage) -> list[dict]:
     """The rows of ``edits`` (the run's ``edits`` table) inside passage ``p``."""
     e = edits[(edits["source_id"] == p.source_id) & (edits["target_id"] == p.target_id)
@@ -188,7 +202,7 @@ def _inside(edits: pd.DataFrame, p: Passage) -> list[dict]:
 
 
 def passage_view(shown: list[Passage], docs: dict[str, Doc], edits: pd.DataFrame,
-                 find=None) -> PassageView:
+                 find=None, names: dict[str, str] | None = None) -> PassageView:
     """A :class:`PassageView` of ``shown`` passages of ``docs``, marked with the rows of
     ``edits`` inside each; ``find(doc_id, offset)`` names the sentence at an offset (default:
     counted in the documents themselves)."""
@@ -204,12 +218,14 @@ def passage_view(shown: list[Passage], docs: dict[str, Doc], edits: pd.DataFrame
                            [(e["target_start"], e["target_end"], STYLES[e["kind"]][1])
                             for e in edits_in])
         n_sub = sum(e["kind"] in SUBSTANTIVE for e in edits_in)
-        title = (f"{p.source_id} → {p.target_id}: {p.n_matched} aligned words, identity "
-                 f"{p.identity:.2f}, {n_sub} content edits")
-        sid = (f"{p.source_id} {find(p.source_id, p.source_start)}–"
-               f"{find(p.source_id, p.source_end - 1)}")
-        tid = (f"{p.target_id} {find(p.target_id, p.target_start)}–"
-               f"{find(p.target_id, p.target_end - 1)}")
+        nm = names or {}
+        title = (f"{nm.get(p.source_id, p.source_id)} → {nm.get(p.target_id, p.target_id)}: "
+                 f"{count(p.n_matched, 'aligned word')}, identity {p.identity:.2f}, "
+                 f"{count(n_sub, 'content edit')}")
+        sid = _span_name(p.source_id, find(p.source_id, p.source_start),
+                         find(p.source_id, p.source_end - 1), nm)
+        tid = _span_name(p.target_id, find(p.target_id, p.target_start),
+                         find(p.target_id, p.target_end - 1), nm)
         rows.append((title, left, right, sid, tid))
     return PassageView(tuple(rows))
 
@@ -219,17 +235,21 @@ def passage_view(shown: list[Passage], docs: dict[str, Doc], edits: pd.DataFrame
 
 def containment_chart(scores: pd.DataFrame, corpus: Corpus) -> alt.Chart:
     """Heatmap: share of each row report's word trigrams found in each column report."""
-    order = publication_order(corpus)
+    names = _labels(corpus)
+    order = [names[a] for a in publication_order(corpus)]
+    scores = scores.assign(a=scores["a"].map(names), b=scores["b"].map(names))
     side = min(420, 60 * len(order))
     base = alt.Chart(scores).encode(
         x=alt.X("b:N", title="… found in this report", sort=order,
-                axis=alt.Axis(labelAngle=0, orient="top")),
-        y=alt.Y("a:N", title="Share of this report's trigrams …", sort=order))
+                axis=alt.Axis(labelAngle=-30, orient="top", labelLimit=120)),
+        y=alt.Y("a:N", title="Share of this report's trigrams …", sort=order,
+                axis=alt.Axis(labelLimit=140)))
     rect = base.mark_rect(stroke="white").encode(
         color=alt.Color("containment:Q", title="Containment",
                         scale=alt.Scale(scheme="blues", domain=[0, 1]),
                         legend=alt.Legend(orient="bottom", format="%")),
-        tooltip=["a:N", "b:N", alt.Tooltip("containment:Q", format=".1%"),
+        tooltip=[alt.Tooltip("a:N", title="Report"), alt.Tooltip("b:N", title="Found in"),
+                 alt.Tooltip("containment:Q", format=".1%"),
                  alt.Tooltip("jaccard:Q", format=".3f"), alt.Tooltip("cosine:Q", format=".2f")])
     text = base.mark_text(fontSize=12).encode(
         text=alt.Text("containment:Q", format=".0%"),
@@ -250,6 +270,9 @@ def map_data(corpus: Corpus, primary: list[Passage]) -> tuple[pd.DataFrame, pd.D
                          columns=["source", "target", "words"])
     links["date"], links["date2"] = links["source"].map(date), links["target"].map(date)
     links["lane"], links["lane2"] = links["source"].map(lane), links["target"].map(lane)
+    names = a["label"]
+    links["source_label"] = links["source"].map(names)
+    links["target_label"] = links["target"].map(names)
     return nodes, links
 
 
@@ -267,7 +290,9 @@ def reuse_map_chart(corpus: Corpus, primary: list[Passage]) -> alt.LayerChart:
         strokeWidth=alt.StrokeWidth("words:Q", title="Aligned words",
                                     scale=alt.Scale(range=[2, 12]),
                                     legend=alt.Legend(orient="bottom")),
-        tooltip=["source:N", "target:N", "words:Q"])
+        tooltip=[alt.Tooltip("source_label:N", title="Source"),
+                 alt.Tooltip("target_label:N", title="Copy"),
+                 alt.Tooltip("words:Q", title="Aligned words")])
     points = alt.Chart(nodes).mark_point(filled=True, size=160, color="#0072B2",
                                          opacity=1).encode(x=x, y=y, tooltip=["label:N",
                                                                              "date:T"])
@@ -481,6 +506,30 @@ def key_numbers(res: Results, corpus: Corpus) -> dict[str, object]:
 
 # --- Prose that depends on the roles (glued as Markdown) --------------------------------------
 
+def count_sentences(res: Results) -> dict[str, str]:
+    """The chapter's counting sentences, every number with its noun (present.words)."""
+    k = key_numbers(res, None)
+    map_md = (f"The alignment finds {count(k['n_passages_all'], 'passage')} between earlier and "
+              "later reports. Where a report copied a report that itself copied another, both "
+              "pairs produce a passage over the same words; keeping, for each stretch of the "
+              f"later text, the version with most aligned words leaves "
+              f"{count(k['n_passages'], 'passage')} in {count(k['n_pairs_copying'], 'copying pair')}")
+    labels_md = (f"Of {count(k['n_labelled'], 'sentence')} in the "
+                 f"{count(k['n_later'], 'later report')}, {number(k['n_verbatim'])} "
+                 f"{verb(k['n_verbatim'], 'is a verbatim copy', 'are verbatim copies')}, "
+                 f"{number(k['n_edited'])} {plural(k['n_edited'], 'an edited copy', 'edited copies')}"
+                 f" and {number(k['n_new'])} new.")
+    edits_md = (f"The aligned passages contain {count(k['n_edits'], 'edit')}: "
+                f"{count(k['n_punct'], 'punctuation or quote-style change')}, "
+                f"{count(k['n_spelling'], 'spelling variant')}, "
+                f"{count(k['n_function'], 'function-word change')} and "
+                f"{count(k['n_substantive'], 'content edit')} "
+                f"({count(k['n_substitutions'], 'substitution')}, "
+                f"{count(k['n_insertions'], 'insertion')}, "
+                f"{count(k['n_deletions'], 'deletion')}).")
+    return {"map-md": map_md, "labels-md": labels_md, "edit-counts-md": edits_md}
+
+
 def _pair_scores(res: Results) -> pd.DataFrame:
     return res.scores.set_index(["a", "b"])
 
@@ -490,12 +539,17 @@ def intro_markdown(res: Results, corpus: Corpus) -> str:
     r, nm = roles(res), _names(corpus)
     comp = res.composition.set_index("article_id")
     n_later, n_copying = len(comp), len(comp) - len(r.non_derived)
-    out = [f"Of the {n_later} later reports, {n_copying} share passages with an earlier one."]
+    out = [f"Of the {count(n_later, 'later report')}, {number(n_copying)} "
+           f"{verb(n_copying, 'shares', 'share')} passages with an earlier one."]
     if r.copier is not None:
         c = comp.loc[r.copier]
-        out.append(f"{nm[r.copier]} takes most: {_pct(c['derived_share'])} of its words are "
-                   f"aligned, word for word, to earlier reports (most of them to "
-                   f"{nm[r.copier_source]}), which makes it *{c['meter']}* in the METER scheme.")
+        n_sources = int((res.directions["target_id"] == r.copier).sum())
+        to = (f"all of them to {nm[r.copier_source]}" if n_sources == 1
+              else f"most of them to {nm[r.copier_source]}")
+        out.append(f"{nm[r.copier]} has the largest share: {_pct(c['derived_share'])} of its "
+                   f"words are aligned, word for word, to an earlier report ({to}), which "
+                   f"makes it *{c['meter']}* in the METER classes (see below).")
+        out.append(_tie_sentence(res, corpus, r.copier, r.copier_source))
     for row in res.common.itertuples():
         if row.verdict.startswith(f"{row.target} copied {row.later}'s"):
             out.append(f"{nm[row.target]} shares wording with both {nm[row.earlier]} and "
@@ -506,19 +560,86 @@ def intro_markdown(res: Results, corpus: Corpus) -> str:
         pair = le[(le["source_id"] == r.edit_source) & (le["target_id"] == r.edit_target)]
         touch = pair[pair["touches_label"]]
         sent = (f"The pair with most content edits is {nm[r.edit_source]} → "
-                f"{nm[r.edit_target]}: {len(pair)} content edits, of which {len(touch)} add, "
-                f"drop or replace a contested label of the framing lexicon")
+                f"{nm[r.edit_target]}: {count(len(pair), 'content edit')}, of which "
+                f"{number(len(touch)) if len(touch) else 'none'} "
+                f"{verb(len(touch), 'adds, drops or replaces', 'add, drop or replace') if len(touch) else 'adds, drops or replaces'}"
+                " a contested label of the framing lexicon")
         out.append(sent + (": " + "; ".join(_change(x) for _, x in touch.iterrows()) + "."
                            if len(touch) else "."))
     if r.non_derived:
         names = [nm[a] for a in r.non_derived]
-        verb = "shares" if len(names) == 1 else "share"
-        out.append(f"{_join(names)} {verb} no passage with any earlier report: *non-derived* "
+        out.append(f"{_join(names)} {verb(len(names), 'shares', 'share')} no passage with any earlier report: *non-derived* "
                    "here.")
-    out.append(for_book_only(corpus, "(The chapter on spin argues that the second unattributed "
-                                     "report is a machine-reworded copy of a story that is not "
-                                     "in this corpus.)"))
+    out.append(for_book_only(corpus, "(The chapter on spin argues that Unattributed (004) is "
+                                     "a machine-reworded copy of a story that is not in this "
+                                     "corpus; its only source line names a Japanese news "
+                                     "site.)"))
     return " ".join(x for x in out if x)
+
+
+def _times(n: int) -> str:
+    """"never", "once", "twice", "three times"."""
+    return {0: "never", 1: "once", 2: "twice"}.get(int(n), f"{number(n)} times")
+
+
+def _tie_sentence(res: Results, corpus: Corpus, copier: str, source: str) -> str:
+    """When a pair's order rests only on a wire credit on a shared date: say so, and what each
+    text holds that the other lacks ('' when dates decide)."""
+    nm = _names(corpus)
+    d = res.directions[(res.directions["source_id"] == source)
+                       & (res.directions["target_id"] == copier)]
+    if d.empty or not str(d.iloc[0]["direction_basis"]).startswith("same date"):
+        return ""
+    pair = [p for p in res.primary if p.source_id == source and p.target_id == copier]
+    covered = _union([(p.source_words[0], p.source_words[1]) for p in pair])
+    n_source = len(res.docs[source].tokens)
+    comp = res.composition.set_index("article_id").loc[copier]
+    own = int(comp["words"] - comp["verbatim"])
+    return (f"The two carry the same date: {nm[source]} is taken as the source only because it "
+            f"carries a wire credit, a tie-break that does not show which was written first. "
+            f"Each holds text the other lacks ({count(n_source - covered, 'word')} of "
+            f"{nm[source]}'s lie outside the shared passages, {count(own, 'word')} of "
+            f"{nm[copier]}'s are not aligned), so {nm[copier]} reads as a print of a version "
+            f"of {nm[source]}'s story rather than a rewrite of the text here.")
+
+
+def _union(spans: list[tuple[int, int]]) -> int:
+    """How many positions the half-open ``spans`` cover together (overlaps counted once)."""
+    covered, reach = 0, 0
+    for a, b in sorted(spans):
+        covered += max(0, b - max(a, reach))
+        reach = max(reach, b)
+    return covered
+
+
+def sizes_markdown(res: Results, corpus: Corpus) -> str:
+    """Why the chapter gives several sizes for one copy: passage alignments (an earlier word
+    aligned in two overlapping passages counts twice), aligned words of the later report in
+    derived sentences (the composition), and shared trigram types (containment)."""
+    r, nm = roles(res), _names(corpus)
+    if r.copier is None:
+        return ""
+    a, b = r.copier, r.copier_source
+    pair = [p for p in res.primary if p.source_id == b and p.target_id == a]
+    d = res.directions[(res.directions["source_id"] == b) & (res.directions["target_id"] == a)]
+    aligned = int(d.iloc[0]["aligned_words"]) if len(d) else sum(p.n_matched for p in pair)
+    spans = [(p.source_words[0], p.source_words[1]) for p in pair]
+    twice = sum(e - s for s, e in spans) - _union(spans)
+    verbatim = int(res.composition.set_index("article_id").loc[a, "verbatim"])
+    sc = _pair_scores(res)
+    shared = int(sc.loc[(a, b), "shared_ngrams"]) if (a, b) in sc.index else 0
+    out = [f"**One copy, three sizes.** The passages between {nm[b]} and {nm[a]} align "
+           f"{count(aligned, 'word')} (the directions table)"]
+    if twice:
+        out[-1] += (f"; two passages overlap on the {nm[b]} side, so "
+                    f"{count(twice, 'word')} of {nm[b]} {verb(twice, 'is', 'are')} aligned "
+                    "twice, once in each")
+    out[-1] += "."
+    out.append(f"{capital(count(verbatim, 'word'))} of {nm[a]} are aligned inside sentences "
+               f"derived from an earlier sentence (the composition, where each word counts "
+               f"once and only its best source sentence counts). The containment figure counts "
+               f"something else: {count(shared, 'distinct word trigram')} the two texts share.")
+    return " ".join(out)
 
 
 def containment_markdown(res: Results, corpus: Corpus) -> str:
@@ -529,8 +650,10 @@ def containment_markdown(res: Results, corpus: Corpus) -> str:
         a, b = r.copier, r.copier_source
         ab, ba = sc.loc[(a, b), "containment"], sc.loc[(b, a), "containment"]
         if ab > ba:
-            out.append(f"The asymmetry identifies a copy: {_pct(ab)} of {nm[a]}'s trigrams are "
-                       f"in {nm[b]}, but only {_pct(ba)} of {nm[b]}'s are in {nm[a]}.")
+            out.append(f"The asymmetry identifies the shorter text, not the copy: "
+                       f"{_pct(ab)} of {nm[a]}'s trigrams are in {nm[b]}, but only {_pct(ba)} "
+                       f"of {nm[b]}'s are in {nm[a]}, because {nm[b]} is the longer text. "
+                       "Which one copied is a matter of dates and credits (below).")
         else:
             out.append(f"{_pct(ab)} of {nm[a]}'s trigrams are in {nm[b]}, and {_pct(ba)} of "
                        f"{nm[b]}'s are in {nm[a]}: containment alone does not show which "
@@ -578,11 +701,13 @@ def common_markdown(res: Results, corpus: Corpus) -> str:
         ex = (f" (such as {plain_markdown(row.later_only_example)})"  # article words
               if row.later_only_example else "")
         text = (f"**Which text was copied?** {t} shares wording with both {a} and {b}. Of the "
-                f"words it shares with them, {row.shared_with_both} are in both texts; "
-                f"{row.only_in_later} are only in {b}'s text{ex}, wording that {a}'s text in "
-                f"this corpus lacks, and {row.only_in_earlier} only in {a}'s. Where the two "
-                f"spell a shared word differently, {t} follows {b} {row.spelled_as_later} "
-                f"time(s) and {a} {row.spelled_as_earlier} time(s).")
+                f"words it shares with them, {number(row.shared_with_both)} "
+                f"{verb(row.shared_with_both, 'is', 'are')} in both texts; "
+                f"{number(row.only_in_later)} {verb(row.only_in_later, 'is', 'are')} only in "
+                f"{b}'s text{ex}, wording that {a}'s text in this corpus lacks, and "
+                f"{number(row.only_in_earlier) if row.only_in_earlier else 'none'} only in {a}'s. Where the two "
+                f"spell a shared word differently, {t} follows {b} "
+                f"{_times(row.spelled_as_later)} and {a} {_times(row.spelled_as_earlier)}.")
         if row.verdict.startswith(f"{row.target} copied {row.later}'s"):
             text += (f" So, of the texts here, {t}'s source is {b}'s text (or one worded like "
                      f"it), not {a}'s.")
@@ -601,26 +726,30 @@ def edits_markdown(res: Results, corpus: Corpus) -> str:
     out = []
     for (s, t), g in le.groupby(["source_id", "target_id"], sort=False):
         touch = g[g["touches_label"]]
-        line = (f"Between {nm[s]} and {nm[t]}: {len(g)} content edit(s), "
-                f"{len(touch)} of them touching a contested label")
+        line = (f"Between {nm[s]} and {nm[t]}: {count(len(g), 'content edit')}, "
+                f"{number(len(touch)) if len(touch) else 'none'} of them touching a contested "
+                "label")
         out.append(line + (" (" + "; ".join(_change(x) for _, x in touch.iterrows()) + ")."
                            if len(touch) else "."))
     if not out:
         return ""
     out.append("An edit is a difference between two texts as they stand in this corpus: an "
                "insertion is wording the earlier text lacks, which the later outlet may have "
-               "written or taken from another version of the story that is not in the corpus.")
-    out.append(for_book_only(corpus, "The AFP text here (file 000) is one version of the day's "
+               "written or taken from another version of the story that is not in the corpus. "
+               "A content edit is a change of words, not necessarily of meaning: a verb of "
+               "saying swapped for another counts as one.")
+    out.append(for_book_only(corpus, "The AFP wire text here is one version of the day's "
                                      "dispatch; the Times of Israel may have printed another, "
-                                     "so its differences from text 000 are not evidence of its "
-                                     "own editing."))
+                                     "so its differences from the AFP wire text are not "
+                                     "evidence of its own editing."))
     return " ".join(x for x in out if x)
 
 
 VALIDATION_CAVEAT = (
     "This is less than it looks. The corpus is small and the copying in it is plain: long "
     "verbatim runs, or no shared run at all, with few borderline sentences (the annotation notes "
-    "two, toi-s10 and voa-s08, which share only five- and seven-word phrases). The method's "
+    "two, sentence 10 of the Times of Israel and sentence 8 of VOA, which share only five- and "
+    "seven-word phrases). The method's "
     "thresholds mirror the annotation's definitions, written by the same person. The synthetic "
     "check below is the better guide to where the method fails.")
 
@@ -671,8 +800,8 @@ def synthetic_markdown(syn: pd.DataFrame, setup: SyntheticSetup | None,
                    f"{_pct(r[('mixed', 0.5)])} at 50%.")
     out.append(f"At {_pct(top)} the hardest kind is {worst['kind']}: "
                f"{_pct(worst['recall'])} of copies found.")
-    out.append(f"Trials produced {int(syn['spurious'].sum())} spurious passage(s) outside the "
-               "planted copy.")
+    out.append(f"Trials produced {count(int(syn['spurious'].sum()), 'spurious passage')} "
+               "outside the planted copy.")
     return " ".join(out)
 
 
@@ -681,7 +810,7 @@ def calibration_markdown(cal: pd.DataFrame, null_basis: str, params=DEFAULT) -> 
     if cal.empty or cal["coverage"].isna().all():
         return ""
     c = cal.set_index(["n", "max_gap"])
-    out = [f"The defaults come from the calibration below: the share of planted "
+    out = [f"The defaults are checked by the calibration below: the share of planted "
            f"words recovered (mixed edits) and the number of passages found on pairs that "
            f"share nothing ({null_basis}), for seed sizes and gaps."]
     if (params.n, params.max_gap) in c.index:
@@ -690,10 +819,22 @@ def calibration_markdown(cal: pd.DataFrame, null_basis: str, params=DEFAULT) -> 
                    f"{_pct(chosen['coverage'])} of planted words are recovered")
         if (params.n, 0) in c.index:
             out[-1] += f" (against {_pct(c.loc[(params.n, 0), 'coverage'])} with no gap)"
-        out[-1] += f" and {int(chosen['false_passages'])} false passage(s) are found."
+        out[-1] += f" and {count(int(chosen['false_passages']), 'false passage')} are found."
+        better = cal[(cal["n"] == params.n) & (cal["coverage"] > chosen["coverage"])
+                     & (cal["false_passages"] <= chosen["false_passages"])]
+        if len(better):
+            gaps = join([f"{g} ({_pct(c)})" for g, c in zip(better["max_gap"],
+                                                           better["coverage"])])
+            out.append(f"The grid does not single out the default: with the same seed size, "
+                       f"{plural(len(better), 'gap')} {gaps} "
+                       f"{verb(len(better), 'recovers', 'recover')} more planted words with "
+                       "no more false passages. The default was not re-tuned on this grid; a "
+                       "longer gap chains seeds further apart, a risk of joining unrelated "
+                       "shared phrases in longer texts that these few pairs cannot measure. "
+                       "To use another gap, run with `--set reuse.max_gap=...`.")
     per_n = cal.groupby("n")["false_passages"].max()
     out.append("Most false passages at any gap, by seed size: "
-               + ", ".join(f"{v} for n = {k}" for k, v in per_n.items()) + ".")
+               + join([f"{v} for n = {k}" for k, v in per_n.items()]) + ".")
     return " ".join(out)
 
 
@@ -712,7 +853,7 @@ def publish_scores(res: Results, corpus: Corpus) -> PublishedTable:
         "the other), Jaccard and TF-IDF cosine for every ordered pair of reports, most "
         "contained first.", f"{SOURCE}.pair_scores", show=6, precision=3,
         columns={"a_label": "Report", "b_label": "Found in", "shared_ngrams": "Shared trigrams",
-                 "containment": "Containment", "jaccard": "Jaccard", "cosine": "Cosine"})
+                 "containment": "Containment", "jaccard": "Jaccard", "cosine": "Cosine"}, corpus=corpus)
 
 
 def publish_directions(res: Results, corpus: Corpus) -> PublishedTable | None:
@@ -728,7 +869,7 @@ def publish_directions(res: Results, corpus: Corpus) -> PublishedTable | None:
         "was decided, passages and aligned words.", f"{SOURCE}.pair_directions",
         columns={"source_label": "Source", "target_label": "Copy", "source_date": "Source date",
                  "target_date": "Copy date", "direction_basis": "Direction decided by",
-                 "passages": "Passages", "aligned_words": "Aligned words"})
+                 "passages": "Passages", "aligned_words": "Aligned words"}, corpus=corpus)
 
 
 def publish_spelling(res: Results, corpus: Corpus) -> PublishedTable:
@@ -739,7 +880,7 @@ def publish_spelling(res: Results, corpus: Corpus) -> PublishedTable:
         f, "tab-reuse-spelling", "British and American forms from the spelling-variants table "
         "in each report.", f"{SOURCE}.spelling_profile; analysis/resources/spelling/",
         columns={"label": "Report", "british": "British forms", "american": "American forms",
-                 "british_forms": "British words", "american_forms": "American words"})
+                 "british_forms": "British words", "american_forms": "American words"}, corpus=corpus)
 
 
 def publish_common(res: Results, corpus: Corpus) -> PublishedTable | None:
@@ -757,7 +898,7 @@ def publish_common(res: Results, corpus: Corpus) -> PublishedTable | None:
                  "shared_with_both": "In both", "only_in_earlier": "Only in earlier",
                  "only_in_later": "Only in later", "spelled_as_earlier": "Spelled as earlier",
                  "spelled_as_later": "Spelled as later",
-                 "later_only_example": "Example only in later", "verdict": "Verdict"})
+                 "later_only_example": "Example only in later", "verdict": "Verdict"}, corpus=corpus)
 
 
 def publish_composition(res: Results) -> PublishedTable:
@@ -796,7 +937,7 @@ def publish_edits(res: Results, corpus: Corpus) -> PublishedTable | None:
         columns={"pair": "Pair", "kind": "Edit", "old_shown": "Earlier text",
                  "new_shown": "Later text", "labels": "Labels (earlier → later)",
                  "source_sentence_id": "Earlier sentence", "target_sentence_id": "Later sentence",
-                 "source_chars": "Earlier chars", "target_chars": "Later chars"})
+                 "source_chars": "Earlier chars", "target_chars": "Later chars"}, corpus=corpus)
 
 
 def publish_evaluation(ev: pd.DataFrame | None) -> PublishedTable | None:
@@ -867,4 +1008,6 @@ def glue_chapter(corpus: Corpus, res: Results, ev: pd.DataFrame | None) -> None:
         "validation-caveat-md": "" if ev is None else for_book_only(corpus, VALIDATION_CAVEAT),
         "synthetic-md": synthetic_markdown(res.synthetic, res.setup, corpus),
         "calibration-md": calibration_markdown(res.calibration, res.null_basis, res.params),
+        "sizes-md": sizes_markdown(res, corpus),
+        **count_sentences(res),
     }, markdown=True)

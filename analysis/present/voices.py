@@ -10,6 +10,7 @@ the texts print them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import altair as alt
@@ -18,11 +19,13 @@ import pandas as pd
 from analysis import text as textlib
 from analysis.corpus import Corpus
 from analysis.evaluation import quotes as evaluation
+from analysis.independence import copied_from, copied_spans
 from analysis.present.publish import plain_markdown
+from analysis.present.words import capital, count, verb
 from analysis.present.theme import PALETTE
 from analysis.quotes import MAX_SUBJECT_GAP_WORDS, STATEMENT_MIN_WORDS, UNKNOWN
 from analysis.speakers import DESCRIPTORS
-from analysis.store import StoredRun
+from analysis.store import RunFolderError, StoredRun
 
 NO_SIDE = "not in the table"
 SIDE_ORDER = ("Turkey", "Russia", "Syrian government", "United States", "Europe",
@@ -48,6 +51,8 @@ class Tables:
     problems: pd.DataFrame
     speakers: pd.DataFrame | None
     without_table: evaluation.Found
+    copied: pd.DataFrame | None = None   # copied spans (independence.copied_spans); None: unknown
+    derived: pd.DataFrame | None = None  # the run's sentence_labels; None: unknown
 
     @property
     def found(self) -> evaluation.Found:
@@ -57,11 +62,23 @@ class Tables:
 def from_run(run: StoredRun) -> Tables:
     """The voices tables of ``run`` (see :class:`Tables`)."""
     table = run.table("speakers")
+    passages, derived = _maybe(run, "passages"), _maybe(run, "sentence_labels")
+    copies = passages is not None and derived is not None
     return Tables(quotes=run.table("quotes"), reported=run.table("reported_speech"),
                   problems=run.table("voice_problems"),
                   speakers=table if len(table) else None,
                   without_table=evaluation.Found(run.table("quotes_without_table"),
-                                                 run.table("reported_without_table")))
+                                                 run.table("reported_without_table")),
+                  copied=copied_spans(passages) if copies else None,
+                  derived=derived if copies else None)
+
+
+def _maybe(run: StoredRun, name: str) -> pd.DataFrame | None:
+    """Table ``name`` of ``run``, or None when the run did not store it (a voices-only run)."""
+    try:
+        return run.table(name)
+    except RunFolderError:
+        return None
 
 
 def has_table(tables: Tables) -> bool:
@@ -93,7 +110,75 @@ def voices(corpus: Corpus, tables: Tables) -> pd.DataFrame:
     order = {sid: i for i, sid in enumerate(corpus.sentences["sentence_id"])}
     units = units.assign(_o=units["sentence_id"].map(order)).sort_values(
         ["_o", "speaker"], kind="stable").drop(columns="_o")
-    return units.reset_index(drop=True)
+    units = units[~units["sentence_id"].isin(headings(corpus))].reset_index(drop=True)
+    units["repeat_of"] = repeats(corpus, units, tables)
+    return units
+
+
+_END = tuple(".!?…\"”’)]:;")
+
+
+def headings(corpus: Corpus) -> set[str]:
+    """Sentences that are headings, not speech: a paragraph of one sentence without closing
+    punctuation (a subheading the scraper kept on its own line)."""
+    s = corpus.sentences
+    alone = s.groupby("paragraph_id")["sentence_id"].transform("size") == 1
+    bare = ~s["text"].str.rstrip().str.endswith(_END)
+    return set(s.loc[alone & bare, "sentence_id"])
+
+
+def _bigrams(text: str) -> set[tuple[str, str]]:
+    w = re.findall(r"\w+", textlib.fold_case(textlib.fold_chars(text)))
+    return set(zip(w, w[1:]))
+
+
+REPEAT_SHARE = 0.5  # share of the shorter sentence's word pairs that makes a sentence a repeat
+
+
+def repeats(corpus: Corpus, units: pd.DataFrame, tables: Tables) -> pd.Series:
+    """For each voice unit: where the same utterance was given voice before, or "".
+
+    A unit repeats an earlier one when its sentence was copied from an earlier report
+    (:func:`analysis.independence.copied_from` over the copied passages, or a sentence the copies
+    stage labels derived) whose source sentence gives voice to the same speaker, or when an
+    earlier sentence of the same report gives the same speaker voice in mostly the same words
+    (a standfirst restated in the lead: at least :data:`REPEAT_SHARE` of the shorter
+    sentence's word pairs). Without the copies tables only the second kind is found.
+    """
+    out = pd.Series("", index=units.index, dtype="object")
+    if units.empty:
+        return out
+    sent = corpus.sentences.set_index("sentence_id")
+    voiced = set(zip(units["sentence_id"], units["speaker"]))
+    if tables.copied is not None and tables.derived is not None:
+        src = tables.derived.set_index("sentence_id")["source_sentence_id"].to_dict()
+        spans = pd.DataFrame({"article_id": units["article_id"].to_numpy(),
+                              "start": units["sentence_id"].map(sent["start"]).to_numpy(),
+                              "end": units["sentence_id"].map(sent["end"]).to_numpy()},
+                             index=units.index)
+        whole = copied_from(spans, tables.copied)
+        for i, row in units.iterrows():
+            earlier = src.get(row["sentence_id"], "")
+            if earlier and (earlier, row["speaker"]) in voiced:
+                out[i] = earlier
+            elif whole[i]:
+                out[i] = whole[i]
+    grams = {sid: _bigrams(sent.loc[sid, "text"]) for sid in units["sentence_id"].unique()}
+    for (aid, speaker), g in units.groupby(["article_id", "speaker"], sort=False):
+        if speaker == UNKNOWN:
+            continue
+        ids = list(g["sentence_id"])
+        for k, i in enumerate(g.index):
+            if out[i]:
+                continue
+            mine = grams[ids[k]]
+            for before in ids[:k]:
+                theirs = grams[before]
+                small = min(len(mine), len(theirs))
+                if small and len(mine & theirs) >= REPEAT_SHARE * small:
+                    out[i] = before
+                    break
+    return out
 
 
 def _share(units: pd.DataFrame, corpus: Corpus, by: str) -> pd.DataFrame:
@@ -299,6 +384,11 @@ def key_numbers(corpus: Corpus, tables: Tables) -> dict[str, object]:
         "top_speaker": top, "top_speaker_units": int(heard.get(top, 0)),
         "top_speaker_quotes": len(top_q),
         "top_speaker_reports": int(units.loc[units["speaker"] == top, "article_id"].nunique()),
+        "n_units_distinct": int((units["repeat_of"] == "").sum()),
+        "n_repeats": int((units["repeat_of"] != "").sum()),
+        "top_speaker_distinct": int(((units["speaker"] == top)
+                                     & (units["repeat_of"] == "")).sum()),
+        "n_headings": len(headings(corpus)),
         "busiest_report": labels.get(busiest, ""),
         "busiest_report_units": int(per_report.get(busiest, 0)),
         "statement_min_words": STATEMENT_MIN_WORDS,
@@ -328,7 +418,10 @@ def _side_numbers(corpus: Corpus, units: pd.DataFrame, labels: pd.Series) -> dic
     low = sorted(mine.index, key=lambda a: (mine[a], a))[0]
     there = shares[(shares["article_id"] == low) & (shares["side"] != UNKNOWN)]
     leader = there.sort_values(["units", "side"], ascending=[False, True]).iloc[0]
+    distinct = units[units["repeat_of"] == ""]
+    n_distinct_side = int((distinct["side"] == top_side).sum())
     return {"top_side": top_side, "top_side_share": _pct(by_side[top_side] / len(units)),
+            "top_side_share_distinct": _pct(n_distinct_side / max(len(distinct), 1)),
             "n_sides": int(by_side.size),
             "low_report": labels[low], "low_report_share": _pct(mine[low]),
             "low_report_leader": leader["side"], "low_report_leader_share": _pct(leader["share"])}
@@ -359,7 +452,9 @@ def side_prose(corpus: Corpus, tables: Tables) -> str:
     top, low, leader = (plain_markdown(str(k[name]))
                         for name in ("top_side", "low_report", "low_report_leader"))
     text = (f"Across the reports, the side heard most is {top}, with "
-            f"{k['top_side_share']} of all voice units. ")
+            f"{k['top_side_share']} of all voice units ({k['top_side_share_distinct']} once "
+            "every utterance a report repeats from an earlier one, or from its own opening, "
+            "counts once). ")
     if k["low_report_leader"] == k["top_side"]:
         return text + (f"It leads in every report; its smallest share is {k['low_report_share']}"
                        f", in {low}.")
@@ -435,5 +530,57 @@ def publish_validation(corpus: Corpus, tables: Tables, gold: pd.DataFrame | None
     publish_table(evaluation.error_table(corpus, settings(tables)["without table"], gold),
                   "tab-voices-errors",
                   "Every disagreement with the hand annotation (speakers found without the table).",
-                  "analysis.evaluation.quotes.error_table", columns=ERROR_HEADERS)
+                  "analysis.evaluation.quotes.error_table", columns=ERROR_HEADERS, corpus=corpus)
     return validation_prose(tables, gold)
+
+
+def chapter_prose(corpus: Corpus, tables: Tables) -> dict[str, str]:
+    """The chapter's sentences that carry numbers, as Markdown, by glue name: every number
+    with its noun through :mod:`analysis.present.words`, speaker and report names escaped."""
+    k = key_numbers(corpus, tables)
+    n_rep = k["n_repeats"]
+    repeats = (f" Counted as distinct utterances, where a sentence a report copied from an "
+               f"earlier report, or a lead restating its own standfirst, counts once, they are "
+               f"{count(k['n_units_distinct'], 'voice unit')}: "
+               f"{count(n_rep, 'voice unit')} {verb(n_rep, 'repeats', 'repeat')} an earlier one."
+               if n_rep else " No voice unit repeats an earlier one.")
+    head = (f" {capital(count(k['n_headings'], 'heading'))} (a line of its own without closing "
+            f"punctuation) {verb(k['n_headings'], 'is', 'are')} not counted as speech."
+            if k["n_headings"] else "")
+    unknown = k["n_unknown"]
+    intro = (
+        f"The reports hold {count(k['n_quotes'], 'quotation')} in quote marks: "
+        f"{count(k['n_statements'], 'statement')} (the speaker's words at length) and "
+        f"{count(k['n_phrases'], 'short quoted phrase')}. Besides these, "
+        f"{count(k['n_reported'], 'sentence-speaker pair')} report speech in the reporter's "
+        f"own words. Counting each sentence once per speaker it lets speak, the reports give "
+        f"voice {count(k['n_units'], 'time')} to {count(k['n_speakers_heard'], 'speaker')}."
+        + repeats + head +
+        " A quotation or attribution whose speaker cannot be found is kept with the speaker "
+        f"`unknown` rather than dropped: {count(unknown, 'such case')} here.")
+    top = plain_markdown(str(k["top_speaker"]))
+    busiest = plain_markdown(str(k["busiest_report"]))
+    top_md = (
+        f"The most heard speaker is {top}, with {count(k['top_speaker_units'], 'voice unit')} "
+        f"in {count(k['top_speaker_reports'], 'report')} "
+        f"({count(k['top_speaker_distinct'], 'distinct utterance')}) and "
+        f"{count(k['top_speaker_quotes'], 'quotation')}. The report that gives voice most "
+        f"often is {busiest} ({count(k['busiest_report_units'], 'voice unit')})."
+        if k["top_speaker_units"] else "No speaker could be named in these reports.")
+    quotes_md = (
+        f"{capital(count(k['n_repaired'], 'quotation'))} had damaged quote marks and "
+        f"{verb(k['n_repaired'], 'was', 'were')} repaired (the note says how); "
+        f"{count(k['n_continued'], 'statement')} "
+        f"{verb(k['n_continued'], 'has no cue in its', 'have no cue in their')} own sentence and "
+        + verb(k["n_continued"], "takes the speaker of the quotation it continues",
+               "take the speakers of the quotations they continue")
+        + " (in the same or the next paragraph; further away, a cue-less quotation stays "
+        "`unknown`); "
+        f"{count(k['n_resolved'], 'cue')} {verb(k['n_resolved'], 'names its', 'name their')} "
+        "speaker only by a pronoun or title (`he`, `the minister`, `the ministry`), resolved "
+        "to the speaker named before.")
+    problems_md = (
+        "What the method could not read cleanly is listed, not hidden "
+        f"({count(k['n_problems'], 'case')}, in the table below)")
+    return {"voices-intro-md": intro, "voices-top-md": top_md, "voices-quotes-md": quotes_md,
+            "voices-problems-md": problems_md}
