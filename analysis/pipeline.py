@@ -342,8 +342,8 @@ def _copies(ctx: Context) -> None:
     # Only pairs with enough copied narrative are copying: a shared quotation or boilerplate
     # alone does not make one text a copy of another.
     docs = _documents(ctx)
-    table = ctx.table("passages")
-    table = table[copying(table, docs, ctx.config)]
+    every = ctx.table("passages")
+    table = every[copying(every, docs, ctx.config)]
     found = passages_from_frame(table)
     primary = [p for p, keep in zip(found, table["primary"]) if keep]
     corpus = subset(ctx.corpus, list(docs)) if len(docs) < len(ctx.corpus.articles) \
@@ -357,7 +357,12 @@ def _copies(ctx: Context) -> None:
         labels = reuse.sentence_labels(corpus, reuse_params(ctx.config), found=found, docs=docs)
         ctx.write("sentence_labels", labels)
         ctx.write("composition", reuse.composition(labels, corpus))
-        ctx.write("common_source", reuse.common_source(corpus, found, reuse_params(ctx.config)))
+        # Whose wording a copy follows: a copy's passages with the other texts count too (the
+        # words it shares with the wire story its source reprints are how the two are told apart).
+        copies_ = set(table["target_id"])
+        ctx.write("common_source", reuse.common_source(
+            corpus, [p for p in passages_from_frame(every) if p.target_id in copies_],
+            reuse_params(ctx.config)))
         ctx.write("spelling", reuse.spelling_profile(corpus))
         # Pairwise n-gram scores are all pairs: kept for folders small enough to read them.
         small = len(docs) <= ctx.config.reuse.index_above

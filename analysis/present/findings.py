@@ -182,17 +182,10 @@ def _voices(corpus: Corpus, run: StoredRun) -> str:
 
 
 def _framing(run: StoredRun) -> str:
-    label_keyness = run.table("label_keyness")
-    sig = label_keyness[label_keyness["significant"]] if len(label_keyness) else label_keyness
-    n_uses = len(run.table("label_uses"))
-    if sig.empty:
-        return (f"The contested labels are used {count(n_uses, 'time')}, but no report uses "
-                "any label "
-                "significantly more than the others (every |z| < 1.96): counts this small "
-                "cannot tell the reports' label choices apart.")
-    return (f"The contested labels are used {count(n_uses, 'time')}; "
-            f"{count(len(sig), 'report-label difference')} {verb(len(sig), 'reaches', 'reach')}"
-            " |z| ≥ 1.96.")
+    """The framing chapter's own finding (the relabelling of copied text where there is one)."""
+    from analysis.present import framing as framing_chapter
+
+    return framing_chapter.finding(run)
 
 
 def _spin(corpus: Corpus, run: StoredRun) -> str:
