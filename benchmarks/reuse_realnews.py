@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.config import load_config
+from analysis.config import load_config, parse_setting
 from analysis.pipeline import run
 from benchmarks import reuters
 
@@ -81,11 +81,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", choices=("dev", "test"), default="dev")
     parser.add_argument("--background", type=int, default=6000)
     parser.add_argument("--set", action="append", default=[], dest="settings")
+    parser.add_argument("--record", action="store_true",
+                        help="write the figures to analysis/resources/realnews/scores.csv")
     args = parser.parse_args(argv)
     pairs = pd.read_csv(PAIRS, dtype=str, keep_default_na=False)
     pairs = pairs[pairs["split"].eq(args.split)]
     ids = set(pairs["a"]) | set(pairs["b"])
-    config = load_config(None, args.settings)
+    overrides: dict = {}
+    for text in args.settings:
+        section, key, value = parse_setting(text)
+        overrides.setdefault(section, {})[key] = value
+    config = load_config(None, overrides)
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus"
         write_corpus(corpus, ids, args.background)
@@ -97,6 +103,28 @@ def main(argv: list[str] | None = None) -> int:
                 "same-story recall (clusters)"):
         print(f"  {key}: {s[key]:.3f}")
     print(s["confusion"].to_string())
+    if args.record:
+        from benchmarks.scores import record
+
+        conf = s["confusion"]
+        def cell(kind: str, called: bool) -> int:
+            return int(conf.loc[kind, called]) if kind in conf.index and called in conf.columns \
+                else 0
+        copied_called = cell("same_story_copied", True)
+        copied = copied_called + cell("same_story_copied", False)
+        record("reuse", args.split, [
+            {"metric": "copied-narrative precision", "value": s["copied-narrative precision"],
+             "numerator": copied_called, "denominator": s["called copying"], "target": 0.90,
+             "note": "annotated pairs the method calls copying that are typed same_story_copied"},
+            {"metric": "copied-story recall", "value": s["copied-story recall"],
+             "numerator": copied_called, "denominator": copied, "target": 0.95,
+             "note": "same_story_copied pairs called copying"},
+            {"metric": "same-story recall (clusters)", "value": s["same-story recall (clusters)"],
+             "denominator": int(sum(cell(k, c) for k in ("same_story_copied",
+                                                         "same_story_independent")
+                                    for c in (True, False))),
+             "note": "same_story_copied and same_story_independent pairs in one story cluster"},
+        ], "python -m benchmarks.reuse_realnews --split " + args.split + " --record")
     with pd.option_context("display.width", 200, "display.max_colwidth", 90):
         print(s["wrong"][["pair_id", "type", "copying", "note"]].to_string(index=False))
     return 0

@@ -294,3 +294,30 @@ def load_realnews(folder: Path | str) -> RealNews:
     tasks = {aid: set(ts.split(";")) for aid, ts in zip(items["article_id"], items["tasks"])}
     return RealNews(items=items, quotes=_quotes(folder, tasks), claims=_claims(folder, tasks),
                     pairs=_pairs(folder, tasks), spin=_spin(folder, tasks))
+
+
+# --- published scores ---------------------------------------------------------------------------
+
+SCORE_COLUMNS = ("task", "metric", "split", "value", "numerator", "denominator", "target",
+                 "measured", "command", "note")
+
+
+def scores_path() -> Path:
+    """The scores the real-news benchmarks recorded (package data, so any book can read it)."""
+    from analysis.text import resource
+
+    return resource("realnews", "scores.csv")
+
+
+def published_scores(path: Path | None = None) -> pd.DataFrame:
+    """What each method scored on the real-news set, as recorded by ``benchmarks/*_realnews.py``
+    (``task, metric, split, value, numerator, denominator, target, measured, command, note``);
+    an empty frame with those columns when nothing was recorded."""
+    path = Path(path) if path is not None else scores_path()
+    if not path.is_file():
+        return _empty(SCORE_COLUMNS)
+    frame = read_table(path, SCORE_COLUMNS, error=GoldError)
+    for row, (split, value) in enumerate(zip(frame["split"], frame["value"]), start=2):
+        _one_of(split, SPLITS, path, row, "split")
+        _number(value, path, row, "value")
+    return frame.assign(value=frame["value"].astype(float))
