@@ -50,6 +50,8 @@ FINITE_CUES = (
     "insisted", "insists", "tweeted", "tweets", "blamed", "blames", "criticised", "criticized",
     "criticises", "criticizes", "called", "vowed", "vows", "threatened", "threatens",
     "condemned", "condemns", "stated", "claimed", "pinned the blame", "pins the blame",
+    "replied", "replies", "declared", "declares", "denounced", "denounces", "dismissed",
+    "dismisses", "repeated", "repeats", "noted", "notes", "states", "confirmed", "confirms",
 )
 # Participles take the speaker of the clause they hang on ("Akar told ..., adding ...").
 PARTICIPLE_CUES = ("saying", "adding", "telling", "warning", "urging", "threatening", "vowing",
@@ -276,9 +278,18 @@ _RELATIVE = re.compile(r",\s*(?:(?:which|who|whose)\b|(?:a|an|the)\s+[^,]*\b(?:"
                        + "|".join(sorted(speakers.PERSON_TITLES)) + r")\b)[^,]*,")
 
 
+# Any other insertion between commas right before the verb ("De Croo, here for talks, said").
+_INSERTION = re.compile(r",[^,;:\"“”]{1,120},\s*$")
+# A role noun between an inverted verb and the name ("said analyst Kevin Murphy").
+_ROLE_WORDS = re.compile(r"\s+(?:the\s+)?(?!(?:that|if|it|he|she|they|we|on|in|at|of|by|to|"
+                         r"and|but|as|when|while|there|this|a|an|the)\b)[a-z][\w-]*\s+")
+# A preposition before a name: the name is no subject ("Robert Byrd of West Virginia said").
+_PREPOSITION = re.compile(r"\b(?:of|in|from|at|for)\s+(?:the\s+)?$")
+
+
 def _gap_ok(gap: str) -> bool:
     """A subject can be this far from its verb: few words, no clause break (``Akar also said``)."""
-    gap = _RELATIVE.sub(" ", gap)
+    gap = _INSERTION.sub(" ", _RELATIVE.sub(" ", gap))
     return len(textlib.words(gap)) <= MAX_SUBJECT_GAP_WORDS and not re.search(r"[,;:\"“”]", gap)
 
 
@@ -328,8 +339,13 @@ def _sentence_cues(sent: str, offset: int, mentions: list[Mention], resolved: li
         word = m.group().lower()
         pick: tuple[str, Mention] | None = None
         # Mentions inside a relative clause ("Moscow, which backs Assad, urged") are not subjects.
+        if any(x.start <= c0 < x.end for x in mentions):
+            continue  # part of a name ("the United States")
         relative = [(offset + r.start(), offset + r.end()) for r in _RELATIVE.finditer(sent)
                     if offset + r.end() <= c0]
+        insertion = _INSERTION.search(sent[:m.start()])
+        if insertion and not sent[:m.start()].rstrip().endswith(('",', '”,')):
+            relative.append((offset + insertion.start(), offset + insertion.end()))
         before = [(r, x) for r, x in speakers_only
                   if x.end <= c0 and not _inside(x.start, relative)]
         after = [(r, x) for r, x in speakers_only if x.start >= c1]
@@ -338,7 +354,12 @@ def _sentence_cues(sent: str, offset: int, mentions: list[Mention], resolved: li
                 and not subject_next and _NOUN_BEFORE.search(sent[:m.start()])):
             continue  # "an airstrike blamed on Damascus": a passive verb, not a cue
         left = _RELATIVE.sub(" ", sent[:m.start()]).rstrip()
-        right_next = bool(after) and _ADJACENT.fullmatch(sent[m.end():after[0][1].start - offset])
+        between = sent[m.end():after[0][1].start - offset] if after else ""
+        right_next = bool(after) and bool(_ADJACENT.fullmatch(between) or (
+            word in INVERTIBLE_CUES + INVERTED_ONLY and _ROLE_WORDS.fullmatch(between)))
+        if right_next and len(after) > 1 and _ROLE_WORDS.fullmatch(
+                sent[after[0][1].end - offset:after[1][1].start - offset]):
+            after = after[1:]  # "said Refco analyst Mike Connery": the person, not the firm
         inverted = word in INVERTED_ONLY or left.endswith(('"', '",')) or (
             word in INVERTIBLE_CUES and left.endswith(",") and right_next)
         coordinated = re.search(r"\b(?:and|but)(?:\s+\w+ly|\s+again|\s+also)?\s*$", left)
@@ -352,9 +373,17 @@ def _sentence_cues(sent: str, offset: int, mentions: list[Mention], resolved: li
             cues.append(Cue(c0, c1, m.group(), prev.speaker, prev.mention, prev.mention_start,
                             prev.mention_end))
             continue
+        elif coordinated and before and before[0][1].kind == "anaphor":
+            pick = before[0]  # "He did not give details but said": the sentence's subject
         elif before:
-            cand = before[-1]
+            k = len(before) - 1
+            while k > 0 and _PREPOSITION.search(sent[:before[k][1].start - offset]):
+                k -= 1  # "Robert Byrd (Democrat) of West Virginia said": skip the place
+            cand = before[k]
             gap = sent[cand[1].end - offset:m.start()]
+            for _, x in reversed(before[k + 1:]):  # cut the skipped names out of the gap
+                gap = gap[:x.start - cand[1].end] + gap[x.end - cand[1].end:]
+            gap = re.sub(r"\([^()]*\)", " ", gap)
             if word in PARTICIPLE_CUES or _gap_ok(gap):
                 pick = cand
         if pick is None and word not in PARTICIPLE_CUES and word not in INVERTED_ONLY:

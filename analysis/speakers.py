@@ -77,9 +77,21 @@ _NOT_NAMES = frozenset({
 })
 _ORG_WORDS = frozenset({"ministry", "observatory", "house", "nations", "council", "office",
                         "agency", "authority", "department", "government", "union", "party",
-                        "army", "forces", "police", "service", "eye", "news", "press", "group"})
-_GEO_WORDS = frozenset({"states", "nations", "kingdom", "republic", "emirates", "sea", "river", "ocean", "gulf", "lake", "valley", "mountains",
-                        "province", "region", "city", "street", "square", "bridge", "port"})
+                        "army", "forces", "police", "service", "eye", "news", "press", "group",
+                        # company forms and bodies: "Boeing Commercial Airplane Co" is no person
+                        "co", "corp", "inc", "ltd", "plc", "company", "corporation", "bank",
+                        "brothers", "industrie", "industries", "association", "commission",
+                        "committee", "exchange", "board", "institute", "bureau", "embassy",
+                        "administration", "congress", "senate", "fund", "workers", "corps"})
+_GEO_WORDS = frozenset({"states", "nations", "kingdom", "republic", "emirates", "sea", "river",
+                        "ocean", "gulf", "lake", "valley", "mountains", "province", "region",
+                        "city", "street", "square", "bridge", "port", "west", "western", "east",
+                        "eastern", "north", "northern", "south", "southern", "central", "europe",
+                        "america", "asia", "africa"})
+# Words naming a document that speaks for the body that issued it ("the report said").
+DOCUMENT_WORDS = ("report", "statement", "communique", "study")
+# Titles of people who speak for a body: "a spokesman for Airbus", "a company spokesman".
+SPOKES_TITLES = frozenset({"spokesman", "spokeswoman", "spokesperson"})
 _GENTILIC = ("ish", "ian", "ese", "-backed", "-based", "-led")
 _CONNECTORS = ("of", "for", "and the", "of the", "for the")
 _TOKEN = r"(?:[A-Z](?:\.[A-Z])+\.?|(?:al-|el-)?[A-Z][\w]*(?:-[A-Za-z]\w*)*(?:'s)?)"
@@ -88,6 +100,12 @@ _DESC = re.compile(
     r"(?<![\w-])(?:[Tt]he|[Aa]n?|[Aa]nother)\s+((?:[\w-]+\s+){0,2}?)(" + "|".join(
         sorted(PERSON_TITLES | BODY_TITLES, key=len, reverse=True)) + r")(?![\w-])(?!\s+(?:"
     + "|".join(sorted(PERSON_TITLES | BODY_TITLES)) + r")\b)")
+_DOC = re.compile(r"(?<![\w-])(?:[Tt]he|[Aa]n?|[Ii]ts|[Tt]his|[Tt]hat)\s+((?:[a-z][\w-]*\s+){0,2}?)(?:"
+                  + "|".join(DOCUMENT_WORDS) + r")(?![\w-])(?:\s+(?:issued\s+)?by\s+(?:the\s+)?"
+                  r"(?=[A-Z]))?")
+# "a spokesman for Airbus": the body a spokesman speaks for, after the title.
+_FOR_BODY = re.compile(r"\s+(?:for|of|at)\s+(?:the\s+)?(?=[A-Z])")
+_ALL_CAPS = re.compile(r"[A-Z][A-Z'&.-]+")
 _PRONOUN = re.compile(r"(?<![\w-])(?:[Hh]e|[Ss]he)(?![\w'-])")
 _GROUP = re.compile(r"(?<![\w-])(?:" + "|".join(GROUP_WORDS) + r")(?![\w-])")
 
@@ -244,6 +262,19 @@ class SpeakerFinder:
             if re.match(r" [A-Z]", folded[m.end():m.end() + 2]):
                 continue  # the role of a name that follows ("the minister Akar")
             key = textlib.fold_chars(m.group()).lower()
+            if title.lower() in SPOKES_TITLES:
+                body = _FOR_BODY.match(folded, m.end())
+                run = _RUN.match(folded, body.end()) if body else None
+                if run and not run.group().endswith("'s") and free(m.start(), run.end()):
+                    # "a spokesman for Airbus" speaks for Airbus: a person (for "he said")
+                    # named as the body.
+                    add(Mention(m.start(), run.end(), folded[m.start():run.end()], run.group(),
+                                "person", title.lower()))
+                    continue
+                if qualifier.lower() == "company":
+                    add(Mention(m.start(), m.end(), m.group(), "the company spokesman",
+                                "anaphor", title.lower()))
+                    continue
             kind = "ministry" if title.lower() == "ministry" else (
                 "person" if title.lower() in PERSON_TITLES else "body")
             definite = key.startswith("the ")
@@ -254,11 +285,35 @@ class SpeakerFinder:
                 continue
             name = re.sub(r"^(?:[Tt]he|[Aa]n?|[Aa]nother)\s+", "", m.group())
             add(Mention(m.start(), m.end(), m.group(), name, kind, name))
+        for m in _DOC.finditer(folded):
+            if not free(m.start(), m.end()):
+                continue
+            if m.group().rstrip().endswith(("by", "the")) or folded[m.end():m.end() + 1].isupper():
+                owner = _RUN.match(folded, m.end())
+                if owner and free(owner.start(), owner.end()):
+                    # "the statement by the Iranian High Command": the body speaks.
+                    add(Mention(m.start(), owner.end(), folded[m.start():owner.end()],
+                                owner.group(), "body", "document"))
+                    continue
+            add(Mention(m.start(), m.end(), m.group().rstrip(), "the document", "anaphor",
+                        "document"))
         lower = _lower_words(folded)
         for m in _RUN.finditer(folded):
             s, run = m.start(), m.group()
             if run.endswith("'s"):
                 continue  # a possessive is not a subject
+            if folded[s - 1:s] == "(":
+                continue  # a bracketed name or acronym glosses the words before it
+            caps = run.split(" ")
+            if len(caps) >= 2 and all(_ALL_CAPS.fullmatch(w) for w in caps):
+                continue  # a headline or subhead in capitals ("TRUMP WANTS") is no name
+            if " of " in run:
+                # "Julius Maldutis of Salomon Brothers Inc": a person of a body; the person is
+                # the mention ("Bank of England" has no person before "of").
+                left = run.split(" of ", 1)[0]
+                role, name = _split_run(left)
+                if " " in name and _kind_of_name(name, role) == "person":
+                    run = left
             first, _, rest = run.partition(" ")
             at_sentence_start = s == 0 or bool(re.search(r"(?:[.!?\n]|^)\s*[\"(]?$",
                                                          folded[max(0, s - 4):s]))
@@ -282,6 +337,8 @@ class SpeakerFinder:
                     break
                 titles.insert(0, w)
             role = " ".join([*titles, role]).strip()
+            if re.match(r"\s+(?:" + "|".join(DOCUMENT_WORDS) + r")\b", folded[s + len(run):]):
+                role = (role + " document").strip()  # "the Tower Commission report"
             add(Mention(s, s + len(run), run, name, _kind_of_name(name, role), role))
         for m in _PRONOUN.finditer(folded):
             if free(m.start(), m.end()):
@@ -310,6 +367,10 @@ class SpeakerFinder:
             earlier = history.last_of(name)
             if (m.kind == "anaphor" or name != m.name) and earlier is not None:
                 kind, role = earlier[1], earlier[2]  # "Akar", "he": the antecedent's kind
+            if m.role in SPOKES_TITLES:
+                kind, role = "person", m.role  # "he" after "a company spokesman" is him
+            elif m.role == "document" and m.kind == "anaphor":
+                continue  # "the report" names its body again, but is no new antecedent
             history.append((name, kind, role))
         return out
 
@@ -334,6 +395,15 @@ class SpeakerFinder:
         return m.name
 
     def _antecedent(self, m: Mention, history: _History) -> str:
+        if m.role == "document" or m.name == "the company spokesman":
+            # A document or a company spokesman speaks for a body: the one last named with a
+            # document ("the Tower Commission report"), else the last body named.
+            fit = None
+            if m.role == "document":
+                fit = history.last_match("document", lambda _, __, prole: "document" in prole)
+            fit = fit or history.last_match("body", lambda _, pkind, __: pkind in (
+                "body", "ministry"))
+            return fit[0] if fit is not None else UNKNOWN
         kind, role_word = DESCRIPTORS.get(m.name, ("person", m.role or None))
         fit = history.last_match((kind, role_word), lambda _, pkind, prole: pkind == kind and (
             role_word is None or role_word in prole.lower()))
