@@ -60,6 +60,9 @@ PARTICIPLE_CUES = ("saying", "adding", "telling", "warning", "urging", "threaten
 INVERTED_ONLY = ("according to",)
 # Verbs that may come before their subject after a comma ("..., said the official").
 INVERTIBLE_CUES = ("said", "says", "added", "adds", "tweeted", "told")
+# Verbs that may have a role noun between them and the inverted subject ("said analyst Kevin
+# Murphy"); not "told", whose object comes there ("told reporters").
+ROLE_INVERTIBLE_CUES = ("said", "says", "added", "adds", "according to")
 
 STATEMENT_MIN_WORDS = 8
 MAX_SUBJECT_GAP_WORDS = 3
@@ -164,7 +167,9 @@ def quote_spans(text: str) -> list[QuoteSpan]:
     colon); an opening mark inside an open quotation of the same paragraph first closes it; a
     paragraph that ends inside a quotation closes it there unless the next paragraph re-opens.
     """
-    marks = [i for i, ch in enumerate(text) if ch in _MARKS]
+    marks = [i for i, ch in enumerate(text) if ch in _MARKS
+             # a doubled opening mark (' ""it does not') opens one quotation
+             and not (i > 0 and text[i - 1] == ch and mark_role(text, i - 1) == "open")]
     breaks, paragraphs = _Breaks(text), {}
     spans: list[QuoteSpan] = []
     open_at: int | None = None
@@ -282,7 +287,7 @@ _RELATIVE = re.compile(r",\s*(?:(?:which|who|whose)\b|(?:a|an|the)\s+[^,]*\b(?:"
 _INSERTION = re.compile(r",[^,;:\"“”]{1,120},\s*$")
 # A role noun between an inverted verb and the name ("said analyst Kevin Murphy").
 _ROLE_WORDS = re.compile(r"\s+(?:the\s+)?(?!(?:that|if|it|he|she|they|we|on|in|at|of|by|to|"
-                         r"and|but|as|when|while|there|this|a|an|the)\b)[a-z][\w-]*\s+")
+                         r"and|but|as|when|while|there|this|a|an|the|reporters|journalists)\b)[a-z][\w-]*\s+")
 # A preposition before a name: the name is no subject ("Robert Byrd of West Virginia said").
 _PREPOSITION = re.compile(r"\b(?:of|in|from|at|for)\s+(?:the\s+)?$")
 
@@ -356,7 +361,7 @@ def _sentence_cues(sent: str, offset: int, mentions: list[Mention], resolved: li
         left = _RELATIVE.sub(" ", sent[:m.start()]).rstrip()
         between = sent[m.end():after[0][1].start - offset] if after else ""
         right_next = bool(after) and bool(_ADJACENT.fullmatch(between) or (
-            word in INVERTIBLE_CUES + INVERTED_ONLY and _ROLE_WORDS.fullmatch(between)))
+            word in ROLE_INVERTIBLE_CUES and _ROLE_WORDS.fullmatch(between)))
         if right_next and len(after) > 1 and _ROLE_WORDS.fullmatch(
                 sent[after[0][1].end - offset:after[1][1].start - offset]):
             after = after[1:]  # "said Refco analyst Mike Connery": the person, not the firm
@@ -559,11 +564,26 @@ def _article_quotes(speech: ArticleSpeech, text: str, sentences: pd.DataFrame,
         cues = [c for s in sids for c in speech.cues.get(s, []) if c.speaker != UNKNOWN]
         kind = quote_kind(text[q.start:q.end], q.ends_with_comma)
         chosen = next((c for c in cues if _frames(c, q, text)), None)
-        how = "frame"
+        how, prev_cue = "frame", None
         if chosen is None and cues:
             before = [c for c in cues if c.end <= q.start]
             chosen = before[-1] if before else cues[0]
             how = "same sentence"
+        if chosen is None and kind == "statement":
+            # A statement after a sentence reporting someone's speech: that speaker ("Byrd
+            # said he was heartened. \"But one speech is not enough.\""), unless a quotation
+            # came after that cue.
+            k = index.index[sid] - 1
+            prev_sid = index.ids[k] if k >= 0 else None
+            prev_cues = [c for c in speech.cues.get(prev_sid, []) if c.speaker != UNKNOWN]
+            if prev_cues and (
+                    0 <= para_number[para_of[sid]] - para_number[para_of[prev_sid]]
+                    <= MAX_CONTINUE_PARAGRAPHS) and (
+                    previous is None or previous["_end"] <= prev_cues[-1].start):
+                prev_cue = prev_cues[-1]
+                if previous is None or previous["speaker"] != prev_cue.speaker:
+                    # (the speaker of the quotation just before: that one is continued)
+                    chosen, how = prev_cue, "previous sentence"
         if chosen is None and kind == "statement" and previous is not None:
             # A cue-less statement continues the previous quotation only in the same paragraph
             # or the next one; further on, the speaker may have changed.
@@ -571,6 +591,8 @@ def _article_quotes(speech: ArticleSpeech, text: str, sentences: pd.DataFrame,
             if 0 <= gap <= MAX_CONTINUE_PARAGRAPHS and previous["speaker"] != UNKNOWN:
                 speaker, cue, mention, how = (previous["speaker"], previous["cue"],
                                               previous["mention"], "continues previous quote")
+        if chosen is None and how != "continues previous quote" and prev_cue is not None:
+            chosen, how = prev_cue, "previous sentence"
         if chosen is not None:
             speaker, cue, mention = chosen.speaker, chosen.word, chosen.mention
         elif how != "continues previous quote":
@@ -578,9 +600,12 @@ def _article_quotes(speech: ArticleSpeech, text: str, sentences: pd.DataFrame,
         row = {"article_id": speech.article_id, "quote_id": f"{speech.article_id}-q{n:02d}",
                "start": q.start, "end": q.end, "text": text[q.start:q.end], "kind": kind,
                "speaker": speaker, "sentence_id": sid, "sentence_ids": ";".join(sids),
-               "cue": cue, "mention": mention, "attributed_by": how, "repair": q.repair}
+               "cue": cue, "mention": mention, "attributed_by": how, "repair": q.repair,
+               "_end": _quote_end(q)}
         rows.append(row)
         previous = row
+    for row in rows:
+        del row["_end"]
     return rows
 
 

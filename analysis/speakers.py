@@ -82,12 +82,14 @@ _ORG_WORDS = frozenset({"ministry", "observatory", "house", "nations", "council"
                         "co", "corp", "inc", "ltd", "plc", "company", "corporation", "bank",
                         "brothers", "industrie", "industries", "association", "commission",
                         "committee", "exchange", "board", "institute", "bureau", "embassy",
-                        "administration", "congress", "senate", "fund", "workers", "corps"})
+                        "administration", "congress", "senate", "fund", "workers", "corps",
+                        "community"})
 _GEO_WORDS = frozenset({"states", "nations", "kingdom", "republic", "emirates", "sea", "river",
                         "ocean", "gulf", "lake", "valley", "mountains", "province", "region",
                         "city", "street", "square", "bridge", "port", "west", "western", "east",
                         "eastern", "north", "northern", "south", "southern", "central", "europe",
-                        "america", "asia", "africa"})
+                        "america", "asia", "africa", "new", "san", "los", "saint"})
+COMPANY_WORDS = frozenset({"co", "corp", "inc", "ltd", "plc", "company", "corporation"})
 # Words naming a document that speaks for the body that issued it ("the report said").
 DOCUMENT_WORDS = ("report", "statement", "communique", "study")
 # Titles of people who speak for a body: "a spokesman for Airbus", "a company spokesman".
@@ -97,7 +99,7 @@ _CONNECTORS = ("of", "for", "and the", "of the", "for the")
 _TOKEN = r"(?:[A-Z](?:\.[A-Z])+\.?|(?:al-|el-)?[A-Z][\w]*(?:-[A-Za-z]\w*)*(?:'s)?)"
 _RUN = re.compile(rf"(?<![\w.-]){_TOKEN}(?:(?: | (?:of|for|of the|for the) ){_TOKEN})*")
 _DESC = re.compile(
-    r"(?<![\w-])(?:[Tt]he|[Aa]n?|[Aa]nother)\s+((?:[\w-]+\s+){0,2}?)(" + "|".join(
+    r"(?<![\w-])(?:[Tt]he|[Aa]n?|[Aa]nother|[Oo]ne)\s+((?:[\w.-]+\s+){0,2}?)(" + "|".join(
         sorted(PERSON_TITLES | BODY_TITLES, key=len, reverse=True)) + r")(?![\w-])(?!\s+(?:"
     + "|".join(sorted(PERSON_TITLES | BODY_TITLES)) + r")\b)")
 _DOC = re.compile(r"(?<![\w-])(?:[Tt]he|[Aa]n?|[Ii]ts|[Tt]his|[Tt]hat)\s+((?:[a-z][\w-]*\s+){0,2}?)(?:"
@@ -262,7 +264,8 @@ class SpeakerFinder:
             if re.match(r" [A-Z]", folded[m.end():m.end() + 2]):
                 continue  # the role of a name that follows ("the minister Akar")
             key = textlib.fold_chars(m.group()).lower()
-            if title.lower() in SPOKES_TITLES:
+            if title.lower() in SPOKES_TITLES or (title.lower() in PERSON_TITLES
+                                                   and not key.startswith("the ")):
                 body = _FOR_BODY.match(folded, m.end())
                 run = _RUN.match(folded, body.end()) if body else None
                 if run and not run.group().endswith("'s") and free(m.start(), run.end()):
@@ -271,7 +274,7 @@ class SpeakerFinder:
                     add(Mention(m.start(), run.end(), folded[m.start():run.end()], run.group(),
                                 "person", title.lower()))
                     continue
-                if qualifier.lower() == "company":
+                if qualifier.lower() == "company" and title.lower() in SPOKES_TITLES:
                     add(Mention(m.start(), m.end(), m.group(), "the company spokesman",
                                 "anaphor", title.lower()))
                     continue
@@ -283,7 +286,7 @@ class SpeakerFinder:
                 add(Mention(m.start(), m.end(), m.group(), _anaphor_key(key, title), "anaphor",
                             title.lower()))
                 continue
-            name = re.sub(r"^(?:[Tt]he|[Aa]n?|[Aa]nother)\s+", "", m.group())
+            name = re.sub(r"^(?:[Tt]he|[Aa]n?|[Aa]nother|[Oo]ne)\s+", "", m.group())
             add(Mention(m.start(), m.end(), m.group(), name, kind, name))
         for m in _DOC.finditer(folded):
             if not free(m.start(), m.end()):
@@ -401,6 +404,9 @@ class SpeakerFinder:
             fit = None
             if m.role == "document":
                 fit = history.last_match("document", lambda _, __, prole: "document" in prole)
+            if fit is None and "company" in m.surface.lower():
+                fit = history.last_match("company", lambda name, pkind, __: pkind == "body"
+                                         and bool(set(name.lower().split()) & COMPANY_WORDS))
             fit = fit or history.last_match("body", lambda _, pkind, __: pkind in (
                 "body", "ministry"))
             return fit[0] if fit is not None else UNKNOWN
