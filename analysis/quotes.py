@@ -288,6 +288,10 @@ _INSERTION = re.compile(r",[^,;:\"“”]{1,120},\s*$")
 # A role noun between an inverted verb and the name ("said analyst Kevin Murphy").
 _ROLE_WORDS = re.compile(r"\s+(?:the\s+)?(?!(?:that|if|it|he|she|they|we|on|in|at|of|by|to|"
                          r"and|but|as|when|while|there|this|a|an|the|reporters|journalists)\b)[a-z][\w-]*\s+")
+# What comes before a participle cue that hangs on a clause ("..., adding", "by pinning").
+_PARTICIPLE_BEFORE = re.compile(r"(?:^|[,;:(\"“”—–-]|\b(?:and|by|while|after|before|when|"
+                                r"also|then|again|but|as|is|are|was|were|been)|\b\w+ly)\s*$",
+                                re.IGNORECASE)
 # A preposition before a name: the name is no subject ("Robert Byrd of West Virginia said").
 _PREPOSITION = re.compile(r"\b(?:of|in|from|at|for)\s+(?:the\s+)?$")
 
@@ -346,6 +350,10 @@ def _sentence_cues(sent: str, offset: int, mentions: list[Mention], resolved: li
         # Mentions inside a relative clause ("Moscow, which backs Assad, urged") are not subjects.
         if any(x.start <= c0 < x.end for x in mentions):
             continue  # part of a name ("the United States")
+        head = sent[:m.start()].rstrip()
+        if word in PARTICIPLE_CUES and not _PARTICIPLE_BEFORE.search(head) and not any(
+                x.end - offset == len(head) for x in mentions):
+            continue  # a noun, not a clause hung on a verb or a name ("early warning planes")
         relative = [(offset + r.start(), offset + r.end()) for r in _RELATIVE.finditer(sent)
                     if offset + r.end() <= c0]
         insertion = _INSERTION.search(sent[:m.start()])

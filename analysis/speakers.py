@@ -89,6 +89,8 @@ _GEO_WORDS = frozenset({"states", "nations", "kingdom", "republic", "emirates", 
                         "city", "street", "square", "bridge", "port", "west", "western", "east",
                         "eastern", "north", "northern", "south", "southern", "central", "europe",
                         "america", "asia", "africa", "new", "san", "los", "saint"})
+PARTY_MEMBERS = frozenset({"Republican", "Democrat", "Conservative", "Socialist", "Liberal",
+                           "Communist"})
 COMPANY_WORDS = frozenset({"co", "corp", "inc", "ltd", "plc", "company", "corporation"})
 # Words naming a document that speaks for the body that issued it ("the report said").
 DOCUMENT_WORDS = ("report", "statement", "communique", "study")
@@ -109,6 +111,8 @@ _DOC = re.compile(r"(?<![\w-])(?:[Tt]he|[Aa]n?|[Ii]ts|[Tt]his|[Tt]hat)\s+((?:[a-
 _FOR_BODY = re.compile(r"\s+(?:for|of|at)\s+(?:the\s+)?(?=[A-Z])")
 _ALL_CAPS = re.compile(r"[A-Z][A-Z'&.-]+")
 _PRONOUN = re.compile(r"(?<![\w-])(?:[Hh]e|[Ss]he)(?![\w'-])")
+_IT_SAID = re.compile(r"(?<![\w-])[Ii]t(?=\s+(?:also\s+)?(?:said|says|claimed|claims|added|"
+                      r"adds|stated|states|noted|notes|warned|warns)\b)")
 _GROUP = re.compile(r"(?<![\w-])(?:" + "|".join(GROUP_WORDS) + r")(?![\w-])")
 
 
@@ -287,6 +291,10 @@ class SpeakerFinder:
                             title.lower()))
                 continue
             name = re.sub(r"^(?:[Tt]he|[Aa]n?|[Aa]nother|[Oo]ne)\s+", "", m.group())
+            if definite and kind == "person":
+                # "the Turkish president": the person last named with that title, if any.
+                add(Mention(m.start(), m.end(), m.group(), name, kind, f"the {title.lower()}"))
+                continue
             add(Mention(m.start(), m.end(), m.group(), name, kind, name))
         for m in _DOC.finditer(folded):
             if not free(m.start(), m.end()):
@@ -330,6 +338,11 @@ class SpeakerFinder:
                 owner, _, after = run.rpartition("'s ")
                 if not (set(after.lower().split()) & _ORG_WORDS):
                     s, run = s + len(owner) + 3, after
+            if run.split(" ")[-1] in PARTY_MEMBERS and folded[max(0, s - 4):s].lower() == "the ":
+                # "the Kansas Republican": a person named before, by party
+                add(Mention(s - 4, s + len(run), folded[s - 4:s + len(run)], "the party member",
+                            "anaphor"))
+                continue
             role, name = _split_run(run)
             if name.lower() in PERSON_TITLES or (" " not in name and name.endswith(_GENTILIC)):
                 continue
@@ -346,6 +359,10 @@ class SpeakerFinder:
         for m in _PRONOUN.finditer(folded):
             if free(m.start(), m.end()):
                 add(Mention(m.start(), m.end(), m.group(), m.group().lower(), "anaphor"))
+        for m in _IT_SAID.finditer(folded):
+            if free(m.start(), m.end()):
+                # "It said" / "it claimed": the document or body last named speaks again
+                add(Mention(m.start(), m.end(), m.group(), "it", "anaphor", "document"))
         for m in _GROUP.finditer(folded):
             if free(m.start(), m.end()):
                 name = self.alias_to_name.get(m.group(), m.group())
@@ -383,6 +400,11 @@ class SpeakerFinder:
             history = _History(history)
         if m.kind == "anaphor":
             return self._antecedent(m, history)
+        if m.kind == "person" and m.role.startswith("the "):
+            title = m.role[4:]
+            fit = history.last_match(("titled", title), lambda _, pkind, prole: pkind == "person"
+                                     and title in prole.lower().split())
+            return fit[0] if fit is not None else m.name
         if m.name in (self.table.index if self.table is not None else ()):
             return m.name
         key = alias_key(m.name)

@@ -19,7 +19,9 @@ character removed.
   matched quotation whose found speaker names the gold one, :func:`names_speaker`), ``wrong``
   (matched, another speaker), ``unknown`` (matched, speaker :data:`~analysis.speakers.UNKNOWN`)
   or ``missed`` (no found quotation matches it). For a gold quotation with no named speaker,
-  ``right`` when the found speaker is unknown, ``wrong`` when a name is given.
+  ``right`` when the found speaker is unknown, ``wrong`` when a name is given. A found speaker
+  that is a description, not a name (``senior official``, ``Soviet trade official``: its last
+  word a lower-case title, :func:`is_description`), names no one: it counts as unknown.
 
 Name rule (:func:`names_speaker`): a person is named when the predicted speaker holds the gold
 name's surname (its last word) as a word; an organisation when the predicted speaker holds one
@@ -39,7 +41,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from analysis.speakers import UNKNOWN
+from analysis.speakers import GROUP_WORDS, PERSON_TITLES, UNKNOWN
 
 OUTCOMES = ("right", "wrong", "unknown", "missed")
 # Words that never identify an organisation on their own.
@@ -65,6 +67,14 @@ def head_words(name: str) -> set[str]:
     words = _words(name)
     heads = {w for w in words if w not in GENERIC_WORDS}
     return heads or set(words)
+
+
+def is_description(name: str) -> bool:
+    """True for a found speaker that describes someone without naming them (``senior
+    official``, ``Japanese bank official``): its last word is a lower-case title or group."""
+    last = name.split()[-1] if name.split() else ""
+    return last[:1].islower() and (last in PERSON_TITLES or last in GROUP_WORDS
+                                   or last in ("source", "sources", "aide", "executive"))
 
 
 def names_speaker(predicted: str, gold: str, kind: str) -> bool:
@@ -152,11 +162,12 @@ def outcomes(found: pd.DataFrame, gold: pd.DataFrame,
     for gi, g in gold.iterrows():
         f = found.loc[pairs[gi]] if gi in pairs else None
         speaker = f["speaker"] if f is not None else ""
+        unnamed = speaker == UNKNOWN or is_description(speaker)
         if f is None:
             outcome = "missed"
         elif not g["speaker"]:
-            outcome = "right" if speaker == UNKNOWN else "wrong"
-        elif speaker == UNKNOWN:
+            outcome = "right" if unnamed else "wrong"
+        elif unnamed:
             outcome = "unknown"
         else:
             outcome = "right" if names_speaker(speaker, g["speaker"], g["speaker_kind"]) \
@@ -195,5 +206,5 @@ def summary(gold_out: pd.DataFrame, found_out: pd.DataFrame) -> dict[str, float 
     out["speaker_right_matched"] = ((matched_named["outcome"] == "right").sum()
                                     / len(matched_named) if len(matched_named) else 1.0)
     out["unnamed_matched"] = len(unnamed)
-    out["unnamed_left_unknown"] = int((unnamed["outcome"] == "right").sum())
+    out["unnamed_left_unnamed"] = int((unnamed["outcome"] == "right").sum())
     return out
