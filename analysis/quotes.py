@@ -169,7 +169,7 @@ def quote_spans(text: str) -> list[QuoteSpan]:
     """
     marks = [i for i, ch in enumerate(text) if ch in _MARKS
              # a doubled opening mark (' ""it does not') opens one quotation
-             and not (i > 0 and text[i - 1] == ch and mark_role(text, i - 1) == "open")]
+             and not (text[i + 1:i + 2] == ch and mark_role(text, i) == "open")]
     breaks, paragraphs = _Breaks(text), {}
     spans: list[QuoteSpan] = []
     open_at: int | None = None

@@ -196,13 +196,14 @@ def _lower_words(text: str) -> frozenset[str]:
 def _split_run(run: str) -> tuple[str, str]:
     """(role, name) of a capitalised run: the name follows its last title word."""
     tokens = run.split(" ")
-    if {t.lower() for t in tokens} & _ORG_WORDS:
-        return "", run
     last_title = max((i for i, t in enumerate(tokens) if t.lower() in PERSON_TITLES),
                      default=-1)
     if last_title < 0 or last_title == len(tokens) - 1:
         return "", run
     rest = tokens[last_title + 1:]
+    if {t.lower() for t in rest} & _ORG_WORDS:
+        return "", run  # "Harbour Board President Lena Varga" is a person; "General Motors
+        # Corp" is not
     while rest and rest[0] in ("of", "for", "the") or (rest and rest[0].lower() in TITLE_WORDS):
         rest = rest[1:]
     if not rest:
@@ -321,10 +322,13 @@ class SpeakerFinder:
             if " of " in run:
                 # "Julius Maldutis of Salomon Brothers Inc": a person of a body; the person is
                 # the mention ("Bank of England" has no person before "of").
-                left = run.split(" of ", 1)[0]
+                left, _, body = run.partition(" of ")
                 role, name = _split_run(left)
                 if " " in name and _kind_of_name(name, role) == "person":
                     run = left
+                    b = s + len(left) + 4
+                    if free(b, b + len(body)):
+                        add(Mention(b, b + len(body), body, body, _kind_of_name(body, ""), ""))
             first, _, rest = run.partition(" ")
             at_sentence_start = s == 0 or bool(re.search(r"(?:[.!?\n]|^)\s*[\"(]?$",
                                                          folded[max(0, s - 4):s]))
