@@ -85,8 +85,9 @@ def score(folder: Path = FOLDER, reflowed: bool = False, work: Path | None = Non
 def report(results: dict[str, tuple[pd.DataFrame, pd.DataFrame]]) -> pd.DataFrame:
     """One row per split: :func:`analysis.evaluation.realnews_quotes.summary`, transposed so
     each figure is a row (shares to three places)."""
-    table = pd.DataFrame({split: ev.summary(*results[split]) for split in results})
-    return table.map(lambda x: f"{x:.3f}" if isinstance(x, float) else str(x))
+    figures = {split: ev.summary(*results[split]) for split in results}
+    return pd.DataFrame({split: {k: f"{v:.3f}" if isinstance(v, float) else str(v)
+                                 for k, v in f.items()} for split, f in figures.items()})
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -79,6 +79,8 @@ def test_scorer_on_a_made_up_item():
     ("Drexel", "Drexel Burnham Lambert Inc", "organisation", True),
     ("Inc", "Drexel Burnham Lambert Inc", "organisation", False),
     ("UAW", "United Automobile Workers", "organisation", True),
+    ("AMC", "American Motors Corp", "organisation", True),
+    ("Drexel spokesman", "Drexel Burnham Lambert Inc", "organisation", True),
     ("unknown", "Ann Lee", "person", False),
 ])
 def test_name_rule(predicted, gold, kind, right):

@@ -21,12 +21,14 @@ character removed.
   or ``missed`` (no found quotation matches it). For a gold quotation with no named speaker,
   ``right`` when the found speaker is unknown, ``wrong`` when a name is given. A found speaker
   that is a description, not a name (``senior official``, ``Soviet trade official``: its last
-  word a lower-case title, :func:`is_description`), names no one: it counts as unknown.
+  word a lower-case title, :func:`is_description`) counts as unknown unless it holds the gold
+  name (``Drexel spokesman`` for ``Drexel Burnham Lambert Inc`` is right).
 
 Name rule (:func:`names_speaker`): a person is named when the predicted speaker holds the gold
 name's surname (its last word) as a word; an organisation when the predicted speaker holds one
 of the gold name's head words (its words other than function words and company-form words such
-as ``Inc`` or ``Corp``; all its words when none is left), or is the initials of the gold name.
+as ``Inc`` or ``Corp``; all its words when none is left), or is the initials of the gold name's
+words other than function words (``AMC`` for ``American Motors Corp``).
 Words compare case-free, without full stops (``U.S.`` = ``US``).
 
 Nothing here runs the method: the caller passes what it found (the ``quotes`` table of
@@ -49,6 +51,9 @@ GENERIC_WORDS = frozenset({
     "the", "of", "for", "and", "a", "an", "in", "on", "at", "to", "inc", "corp", "co", "ltd",
     "plc", "llc", "corporation", "company", "companies", "group", "us", "u.s", "ag", "sa", "nv",
 })
+
+
+_FUNCTION_WORDS = frozenset({"the", "of", "for", "and", "a", "an", "in", "on", "at", "to"})
 
 
 def _squeeze(text: str) -> tuple[str, list[int]]:
@@ -84,7 +89,7 @@ def names_speaker(predicted: str, gold: str, kind: str) -> bool:
     found = set(_words(predicted))
     if kind == "person":
         return _words(gold)[-1] in found
-    initials = "".join(w[0] for w in _words(gold) if w not in GENERIC_WORDS - {"us", "u.s"})
+    initials = "".join(w[0] for w in _words(gold) if w not in _FUNCTION_WORDS)
     squeezed = "".join(_words(predicted))
     return bool(head_words(gold) & found) or (len(squeezed) >= 2 and squeezed == initials)
 
@@ -167,11 +172,10 @@ def outcomes(found: pd.DataFrame, gold: pd.DataFrame,
             outcome = "missed"
         elif not g["speaker"]:
             outcome = "right" if unnamed else "wrong"
-        elif unnamed:
-            outcome = "unknown"
+        elif names_speaker(speaker, g["speaker"], g["speaker_kind"]):
+            outcome = "right"  # "Drexel spokesman" names Drexel Burnham Lambert Inc
         else:
-            outcome = "right" if names_speaker(speaker, g["speaker"], g["speaker_kind"]) \
-                else "wrong"
+            outcome = "unknown" if unnamed else "wrong"
         rows.append({"in_text": g["g_start"] >= 0,
                      "found_text": f["text"] if f is not None else "",
                      "found_speaker": speaker,
