@@ -292,6 +292,12 @@ _ROLE_WORDS = re.compile(r"\s+(?:the\s+)?(?!(?:that|if|it|he|she|they|we|on|in|a
 _PARTICIPLE_BEFORE = re.compile(r"(?:^|[,;:(\"“”—–-]|\b(?:and|by|while|after|before|when|"
                                 r"also|then|again|but|as|is|are|was|were|been)|\b\w+ly)\s*$",
                                 re.IGNORECASE)
+# What makes a past participle an adjective ("his repeated calls", "ignoring noted risks").
+_ADJECTIVE_BEFORE = re.compile(r"\b(?:a|an|the|his|her|its|their|our|my|your|this|that|these|"
+                               r"those|\w+ing)$", re.IGNORECASE)
+# Cue words that are also nouns ("Coastal notes:"): a cue only after a pronoun, a title or a
+# document ("the report notes"), or inverted.
+NOUN_CUES = ("notes", "states")
 # A preposition before a name: the name is no subject ("Robert Byrd of West Virginia said").
 _PREPOSITION = re.compile(r"\b(?:of|in|from|at|for)\s+(?:the\s+)?$")
 
@@ -351,6 +357,8 @@ def _sentence_cues(sent: str, offset: int, mentions: list[Mention], resolved: li
         if any(x.start <= c0 < x.end for x in mentions):
             continue  # part of a name ("the United States")
         head = sent[:m.start()].rstrip()
+        if word.endswith("ed") and _ADJECTIVE_BEFORE.search(head):
+            continue  # an adjective: "ignoring repeated warnings", "the stated aim"
         if word in PARTICIPLE_CUES and not _PARTICIPLE_BEFORE.search(head) and not any(
                 x.end - offset == len(head) for x in mentions):
             continue  # a noun, not a clause hung on a verb or a name ("early warning planes")
@@ -399,6 +407,8 @@ def _sentence_cues(sent: str, offset: int, mentions: list[Mention], resolved: li
             gap = re.sub(r"\([^()]*\)", " ", gap)
             if word in PARTICIPLE_CUES or _gap_ok(gap):
                 pick = cand
+        if word in NOUN_CUES and pick is not None and not inverted and pick[1].kind != "anaphor":
+            continue
         if pick is None and word not in PARTICIPLE_CUES and word not in INVERTED_ONLY:
             continue  # a verb with no speaker in reach (passive "blamed on"): not a cue here
         picks = [pick] if pick else [(UNKNOWN, None)]

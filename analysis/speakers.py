@@ -269,6 +269,9 @@ class SpeakerFinder:
             if re.match(r" [A-Z]", folded[m.end():m.end() + 2]):
                 continue  # the role of a name that follows ("the minister Akar")
             key = textlib.fold_chars(m.group()).lower()
+            if not key.startswith("the ") and re.search(r"[A-Z][\w.-]*\s*,\s*$", folded[:m.start()]) \
+                    and re.match(r"[^,.;:!?\"“”]{0,80},", folded[m.end():]):
+                continue  # "Karl Mesner, a spokesman for ...,": the role of the name before
             if title.lower() in SPOKES_TITLES or (title.lower() in PERSON_TITLES
                                                    and not key.startswith("the ")):
                 body = _FOR_BODY.match(folded, m.end())

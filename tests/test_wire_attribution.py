@@ -164,3 +164,24 @@ def test_doubled_opening_mark_opens_one_quotation():
     assert [t for t, _ in found("Omar Pell spoke. " + text)] == [
         "But if they drew back", "it does not mean they would again."]
     assert [s for _, s in found("Omar Pell spoke. " + text)] == ["Omar Pell"] * 2
+
+
+def test_a_past_participle_after_a_determiner_is_an_adjective():
+    assert all(cue != "repeated" for _, cue in reported(
+        "Omar Pell criticised the ministry for ignoring repeated warnings."))
+    assert all(cue != "repeated" for _, cue in reported(
+        "Omar Pell met them. The board ignored his repeated calls."))
+
+
+def test_notes_and_states_are_cues_only_after_a_pronoun_title_or_document():
+    assert reported("Harbour notes: after the flood\n\nThe tide rose.") == []
+    text = 'The Harbour Commission report came out. "Growth was low," the report notes.'
+    assert speaker_of(text) == "Harbour Commission"
+
+
+def test_pronoun_after_an_appositive_spokesman_is_the_named_person():
+    text = ("Karl Mesner, a spokesman for the Marren Basin Authority, said the river would rise. "
+            'He added: "A second crest may come."')
+    assert speaker_of(text) == "Karl Mesner"
+    assert speaker_of('Hospitals were full, a health ministry spokeswoman said: "We need beds."') \
+        == "health ministry spokeswoman"
