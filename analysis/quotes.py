@@ -9,11 +9,21 @@ Three steps, all on the clean text (offsets are clean-text offsets, like everywh
    is closed at its paragraph end and reported as a problem.
 2. Cue words (``said``, ``told``, ``according to`` ...) outside the quotations get the speaker
    each belongs to: the nearest mention before it (``Akar said``), after it when inverted
-   (``," said Altun``), the subject of its clause for ``by pinning the blame``, or the speaker of
-   an earlier cue for ``saying``, ``adding`` and ``and said``. Mentions and their resolution
-   (surnames, titles, pronouns) come from :mod:`analysis.speakers`, which needs no hand table.
+   (``," said Altun``, also past a role noun: ``said analyst Kevin Murphy``, ``said Refco
+   analyst Mike Connery``), the subject of its clause for ``by pinning the blame``, or the
+   speaker of an earlier cue for ``saying``, ``adding`` and ``and said`` (``He ... but said``
+   with no earlier cue: the sentence's subject). An appositive or any insertion between commas
+   before the verb (``Dole, a key Reagan ally, told``) and a name after a preposition (``Robert
+   Byrd (Democrat) of West Virginia said``) are not the subject. A cue word inside a name
+   (``the United States``), a participle that is a noun (``early warning planes``), a past
+   participle after a determiner (``repeated warnings``) and ``notes``/``states`` after a name
+   (``Coastal notes:``) are no cues. Mentions and their resolution (surnames, titles, pronouns,
+   documents and spokesmen speaking for their body) come from :mod:`analysis.speakers`, which
+   needs no hand table.
 3. Each quotation takes the cue that frames it, or the cue nearest to it in its sentence, or (for
-   a statement with no cue) the speaker of the quotation it continues in the same or the next
+   a statement with no cue) the speaker of the sentence before it when that sentence reports
+   someone's speech after any earlier quotation (``Byrd said he was heartened. "But one speech
+   is not enough."``), or the speaker of the quotation it continues in the same or the next
    paragraph; otherwise the speaker is ``unknown``, which stays visible in every table.
 
 :func:`analyse_article` does one article (a runner can guard it per document); the corpus-wide

@@ -12,6 +12,20 @@ so offsets are clean-text offsets):
   war monitor``: a title word (:data:`TITLE_WORDS`) with a capitalised qualifier is a speaker in
   its own right; a bare one (``the minister``, ``the ministry``, ``the official``) is an anaphor.
 - **pronouns** ``he`` and ``she``, and unnamed groups (``experts``, ``analysts``).
+- **bodies speaking through someone**: ``a spokesman for Airbus`` and ``an official of Boeing
+  Co`` are named as the body (a person for a later ``he``); ``a company spokesman`` and
+  ``a company statement`` are the company named last; ``the report``, ``the statement`` and
+  ``it said`` are the body last named with a document (``the Tower Commission report``,
+  ``the statement by the Iranian High Command``), else the body named last.
+
+Wire conventions: a name followed by ``of`` and a body (``Julius Maldutis of Salomon Brothers
+Inc``) is a person and a body; company forms (``Co``, ``Inc``, ``Corp``), regions (``Western
+Europe``) and places starting ``New`` are never persons; a bracketed gloss (``(General
+Agreement on Tariffs and Trade)``, ``(UAW)``) and a run of words in capitals (a headline or
+subhead, ``TRUMP WANTS``) are never names; ``the Kansas Republican`` is the person named before
+and ``the UAW president`` the person last named with that title (else a speaker in its own
+right); a description set off as an appositive (``Karl Mesner, a spokesman for X,``) is the role
+of the name before it, not a mention.
 
 :meth:`SpeakerFinder.resolve` turns each mention into a speaker name: a surname or a single word
 of an earlier name (``Akar``, ``the Observatory``) becomes the last full name printed before it
