@@ -75,6 +75,8 @@ INVERTIBLE_CUES = ("said", "says", "added", "adds", "tweeted", "told")
 ROLE_INVERTIBLE_CUES = ("said", "says", "added", "adds", "according to")
 
 STATEMENT_MIN_WORDS = 8
+# Characters the patterns before a cue look back (they match a few words: cost stays linear).
+LOOK_BACK = 160
 MAX_SUBJECT_GAP_WORDS = 3
 MAX_FRAME_WORDS = 8
 # A statement with no cue continues the previous quotation at most this many paragraphs later.
@@ -297,7 +299,8 @@ _RELATIVE = re.compile(r",\s*(?:(?:which|who|whose)\b|(?:a|an|the)\s+[^,]*\b(?:"
 _INSERTION = re.compile(r",[^,;:\"“”]{1,120},\s*$")
 # A role noun between an inverted verb and the name ("said analyst Kevin Murphy").
 _ROLE_WORDS = re.compile(r"\s+(?:the\s+)?(?!(?:that|if|it|he|she|they|we|on|in|at|of|by|to|"
-                         r"and|but|as|when|while|there|this|a|an|the|reporters|journalists)\b)[a-z][\w-]*\s+")
+                         r"and|but|as|when|while|there|this|a|an|the|reporters|journalists)\b)"
+                         r"[a-z][\w-]*\s+")
 # What comes before a participle cue that hangs on a clause ("..., adding", "by pinning").
 _PARTICIPLE_BEFORE = re.compile(r"(?:^|[,;:(\"“”—–-]|\b(?:and|by|while|after|before|when|"
                                 r"also|then|again|but|as|is|are|was|were|been)|\b\w+ly)\s*$",
@@ -367,14 +370,15 @@ def _sentence_cues(sent: str, offset: int, mentions: list[Mention], resolved: li
         if any(x.start <= c0 < x.end for x in mentions):
             continue  # part of a name ("the United States")
         head = sent[:m.start()].rstrip()
-        if word.endswith("ed") and _ADJECTIVE_BEFORE.search(head):
+        near = head[-LOOK_BACK:]  # the patterns below look a few words back, not further
+        if word.endswith("ed") and _ADJECTIVE_BEFORE.search(near):
             continue  # an adjective: "ignoring repeated warnings", "the stated aim"
-        if word in PARTICIPLE_CUES and not _PARTICIPLE_BEFORE.search(head) and not any(
+        if word in PARTICIPLE_CUES and not _PARTICIPLE_BEFORE.search(near) and not any(
                 x.end - offset == len(head) for x in mentions):
             continue  # a noun, not a clause hung on a verb or a name ("early warning planes")
         relative = [(offset + r.start(), offset + r.end()) for r in _RELATIVE.finditer(sent)
                     if offset + r.end() <= c0]
-        insertion = _INSERTION.search(sent[:m.start()])
+        insertion = _INSERTION.search(sent, max(0, m.start() - LOOK_BACK), m.start())
         if insertion and not sent[:m.start()].rstrip().endswith(('",', '”,')):
             relative.append((offset + insertion.start(), offset + insertion.end()))
         before = [(r, x) for r, x in speakers_only
@@ -408,7 +412,9 @@ def _sentence_cues(sent: str, offset: int, mentions: list[Mention], resolved: li
             pick = before[0]  # "He did not give details but said": the sentence's subject
         elif before:
             k = len(before) - 1
-            while k > 0 and _PREPOSITION.search(sent[:before[k][1].start - offset]):
+            while k > 0 and _PREPOSITION.search(
+                    sent, max(0, before[k][1].start - offset - LOOK_BACK),
+                    before[k][1].start - offset):
                 k -= 1  # "Robert Byrd (Democrat) of West Virginia said": skip the place
             cand = before[k]
             gap = sent[cand[1].end - offset:m.start()]

@@ -118,7 +118,8 @@ _DESC = re.compile(
     r"(?<![\w-])(?:[Tt]he|[Aa]n?|[Aa]nother|[Oo]ne)\s+((?:[\w.-]+\s+){0,2}?)(" + "|".join(
         sorted(PERSON_TITLES | BODY_TITLES, key=len, reverse=True)) + r")(?![\w-])(?!\s+(?:"
     + "|".join(sorted(PERSON_TITLES | BODY_TITLES)) + r")\b)")
-_DOC = re.compile(r"(?<![\w-])(?:[Tt]he|[Aa]n?|[Ii]ts|[Tt]his|[Tt]hat)\s+((?:[a-z][\w-]*\s+){0,2}?)(?:"
+_DOC = re.compile(r"(?<![\w-])(?:[Tt]he|[Aa]n?|[Ii]ts|[Tt]his|[Tt]hat)\s+"
+                  r"((?:[a-z][\w-]*\s+){0,2}?)(?:"
                   + "|".join(DOCUMENT_WORDS) + r")(?![\w-])(?:\s+(?:issued\s+)?by\s+(?:the\s+)?"
                   r"(?=[A-Z]))?")
 # "a spokesman for Airbus": the body a spokesman speaks for, after the title.
@@ -283,7 +284,8 @@ class SpeakerFinder:
             if re.match(r" [A-Z]", folded[m.end():m.end() + 2]):
                 continue  # the role of a name that follows ("the minister Akar")
             key = textlib.fold_chars(m.group()).lower()
-            if not key.startswith("the ") and re.search(r"[A-Z][\w.-]*\s*,\s*$", folded[:m.start()]) \
+            if not key.startswith("the ") and re.search(
+                    r"[A-Z][\w.-]*\s*,\s*$", folded[max(0, m.start() - 80):m.start()]) \
                     and re.match(r"[^,.;:!?\"“”]{0,80},", folded[m.end():]):
                 continue  # "Karl Mesner, a spokesman for ...,": the role of the name before
             if title.lower() in SPOKES_TITLES or (title.lower() in PERSON_TITLES
