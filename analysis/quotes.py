@@ -9,11 +9,21 @@ Three steps, all on the clean text (offsets are clean-text offsets, like everywh
    is closed at its paragraph end and reported as a problem.
 2. Cue words (``said``, ``told``, ``according to`` ...) outside the quotations get the speaker
    each belongs to: the nearest mention before it (``Akar said``), after it when inverted
-   (``," said Altun``), the subject of its clause for ``by pinning the blame``, or the speaker of
-   an earlier cue for ``saying``, ``adding`` and ``and said``. Mentions and their resolution
-   (surnames, titles, pronouns) come from :mod:`analysis.speakers`, which needs no hand table.
+   (``," said Altun``, also past a role noun: ``said analyst Kevin Murphy``, ``said Refco
+   analyst Mike Connery``), the subject of its clause for ``by pinning the blame``, or the
+   speaker of an earlier cue for ``saying``, ``adding`` and ``and said`` (``He ... but said``
+   with no earlier cue: the sentence's subject). An appositive or any insertion between commas
+   before the verb (``Dole, a key Reagan ally, told``) and a name after a preposition (``Robert
+   Byrd (Democrat) of West Virginia said``) are not the subject. A cue word inside a name
+   (``the United States``), a participle that is a noun (``early warning planes``), a past
+   participle after a determiner (``repeated warnings``) and ``notes``/``states`` after a name
+   (``Coastal notes:``) are no cues. Mentions and their resolution (surnames, titles, pronouns,
+   documents and spokesmen speaking for their body) come from :mod:`analysis.speakers`, which
+   needs no hand table.
 3. Each quotation takes the cue that frames it, or the cue nearest to it in its sentence, or (for
-   a statement with no cue) the speaker of the quotation it continues in the same or the next
+   a statement with no cue) the speaker of the sentence before it when that sentence reports
+   someone's speech after any earlier quotation (``Byrd said he was heartened. "But one speech
+   is not enough."``), or the speaker of the quotation it continues in the same or the next
    paragraph; otherwise the speaker is ``unknown``, which stays visible in every table.
 
 :func:`analyse_article` does one article (a runner can guard it per document); the corpus-wide
@@ -50,6 +60,8 @@ FINITE_CUES = (
     "insisted", "insists", "tweeted", "tweets", "blamed", "blames", "criticised", "criticized",
     "criticises", "criticizes", "called", "vowed", "vows", "threatened", "threatens",
     "condemned", "condemns", "stated", "claimed", "pinned the blame", "pins the blame",
+    "replied", "replies", "declared", "declares", "denounced", "denounces", "dismissed",
+    "dismisses", "repeated", "repeats", "noted", "notes", "states", "confirmed", "confirms",
 )
 # Participles take the speaker of the clause they hang on ("Akar told ..., adding ...").
 PARTICIPLE_CUES = ("saying", "adding", "telling", "warning", "urging", "threatening", "vowing",
@@ -58,8 +70,13 @@ PARTICIPLE_CUES = ("saying", "adding", "telling", "warning", "urging", "threaten
 INVERTED_ONLY = ("according to",)
 # Verbs that may come before their subject after a comma ("..., said the official").
 INVERTIBLE_CUES = ("said", "says", "added", "adds", "tweeted", "told")
+# Verbs that may have a role noun between them and the inverted subject ("said analyst Kevin
+# Murphy"); not "told", whose object comes there ("told reporters").
+ROLE_INVERTIBLE_CUES = ("said", "says", "added", "adds", "according to")
 
 STATEMENT_MIN_WORDS = 8
+# Characters the patterns before a cue look back (they match a few words: cost stays linear).
+LOOK_BACK = 160
 MAX_SUBJECT_GAP_WORDS = 3
 MAX_FRAME_WORDS = 8
 # A statement with no cue continues the previous quotation at most this many paragraphs later.
@@ -162,7 +179,9 @@ def quote_spans(text: str) -> list[QuoteSpan]:
     colon); an opening mark inside an open quotation of the same paragraph first closes it; a
     paragraph that ends inside a quotation closes it there unless the next paragraph re-opens.
     """
-    marks = [i for i, ch in enumerate(text) if ch in _MARKS]
+    marks = [i for i, ch in enumerate(text) if ch in _MARKS
+             # a doubled opening mark (' ""it does not') opens one quotation
+             and not (text[i + 1:i + 2] == ch and mark_role(text, i) == "open")]
     breaks, paragraphs = _Breaks(text), {}
     spans: list[QuoteSpan] = []
     open_at: int | None = None
@@ -276,9 +295,29 @@ _RELATIVE = re.compile(r",\s*(?:(?:which|who|whose)\b|(?:a|an|the)\s+[^,]*\b(?:"
                        + "|".join(sorted(speakers.PERSON_TITLES)) + r")\b)[^,]*,")
 
 
+# Any other insertion between commas right before the verb ("De Croo, here for talks, said").
+_INSERTION = re.compile(r",[^,;:\"“”]{1,120},\s*$")
+# A role noun between an inverted verb and the name ("said analyst Kevin Murphy").
+_ROLE_WORDS = re.compile(r"\s+(?:the\s+)?(?!(?:that|if|it|he|she|they|we|on|in|at|of|by|to|"
+                         r"and|but|as|when|while|there|this|a|an|the|reporters|journalists)\b)"
+                         r"[a-z][\w-]*\s+")
+# What comes before a participle cue that hangs on a clause ("..., adding", "by pinning").
+_PARTICIPLE_BEFORE = re.compile(r"(?:^|[,;:(\"“”—–-]|\b(?:and|by|while|after|before|when|"
+                                r"also|then|again|but|as|is|are|was|were|been)|\b\w+ly)\s*$",
+                                re.IGNORECASE)
+# What makes a past participle an adjective ("his repeated calls", "ignoring noted risks").
+_ADJECTIVE_BEFORE = re.compile(r"\b(?:a|an|the|his|her|its|their|our|my|your|this|that|these|"
+                               r"those|\w+ing)$", re.IGNORECASE)
+# Cue words that are also nouns ("Coastal notes:"): a cue only after a pronoun, a title or a
+# document ("the report notes"), or inverted.
+NOUN_CUES = ("notes", "states")
+# A preposition before a name: the name is no subject ("Robert Byrd of West Virginia said").
+_PREPOSITION = re.compile(r"\b(?:of|in|from|at|for)\s+(?:the\s+)?$")
+
+
 def _gap_ok(gap: str) -> bool:
     """A subject can be this far from its verb: few words, no clause break (``Akar also said``)."""
-    gap = _RELATIVE.sub(" ", gap)
+    gap = _INSERTION.sub(" ", _RELATIVE.sub(" ", gap))
     return len(textlib.words(gap)) <= MAX_SUBJECT_GAP_WORDS and not re.search(r"[,;:\"“”]", gap)
 
 
@@ -328,8 +367,20 @@ def _sentence_cues(sent: str, offset: int, mentions: list[Mention], resolved: li
         word = m.group().lower()
         pick: tuple[str, Mention] | None = None
         # Mentions inside a relative clause ("Moscow, which backs Assad, urged") are not subjects.
+        if any(x.start <= c0 < x.end for x in mentions):
+            continue  # part of a name ("the United States")
+        head = sent[:m.start()].rstrip()
+        near = head[-LOOK_BACK:]  # the patterns below look a few words back, not further
+        if word.endswith("ed") and _ADJECTIVE_BEFORE.search(near):
+            continue  # an adjective: "ignoring repeated warnings", "the stated aim"
+        if word in PARTICIPLE_CUES and not _PARTICIPLE_BEFORE.search(near) and not any(
+                x.end - offset == len(head) for x in mentions):
+            continue  # a noun, not a clause hung on a verb or a name ("early warning planes")
         relative = [(offset + r.start(), offset + r.end()) for r in _RELATIVE.finditer(sent)
                     if offset + r.end() <= c0]
+        insertion = _INSERTION.search(sent, max(0, m.start() - LOOK_BACK), m.start())
+        if insertion and not sent[:m.start()].rstrip().endswith(('",', '”,')):
+            relative.append((offset + insertion.start(), offset + insertion.end()))
         before = [(r, x) for r, x in speakers_only
                   if x.end <= c0 and not _inside(x.start, relative)]
         after = [(r, x) for r, x in speakers_only if x.start >= c1]
@@ -338,7 +389,12 @@ def _sentence_cues(sent: str, offset: int, mentions: list[Mention], resolved: li
                 and not subject_next and _NOUN_BEFORE.search(sent[:m.start()])):
             continue  # "an airstrike blamed on Damascus": a passive verb, not a cue
         left = _RELATIVE.sub(" ", sent[:m.start()]).rstrip()
-        right_next = bool(after) and _ADJACENT.fullmatch(sent[m.end():after[0][1].start - offset])
+        between = sent[m.end():after[0][1].start - offset] if after else ""
+        right_next = bool(after) and bool(_ADJACENT.fullmatch(between) or (
+            word in ROLE_INVERTIBLE_CUES and _ROLE_WORDS.fullmatch(between)))
+        if right_next and len(after) > 1 and _ROLE_WORDS.fullmatch(
+                sent[after[0][1].end - offset:after[1][1].start - offset]):
+            after = after[1:]  # "said Refco analyst Mike Connery": the person, not the firm
         inverted = word in INVERTED_ONLY or left.endswith(('"', '",')) or (
             word in INVERTIBLE_CUES and left.endswith(",") and right_next)
         coordinated = re.search(r"\b(?:and|but)(?:\s+\w+ly|\s+again|\s+also)?\s*$", left)
@@ -352,11 +408,23 @@ def _sentence_cues(sent: str, offset: int, mentions: list[Mention], resolved: li
             cues.append(Cue(c0, c1, m.group(), prev.speaker, prev.mention, prev.mention_start,
                             prev.mention_end))
             continue
+        elif coordinated and before and before[0][1].kind == "anaphor":
+            pick = before[0]  # "He did not give details but said": the sentence's subject
         elif before:
-            cand = before[-1]
+            k = len(before) - 1
+            while k > 0 and _PREPOSITION.search(
+                    sent, max(0, before[k][1].start - offset - LOOK_BACK),
+                    before[k][1].start - offset):
+                k -= 1  # "Robert Byrd (Democrat) of West Virginia said": skip the place
+            cand = before[k]
             gap = sent[cand[1].end - offset:m.start()]
+            for _, x in reversed(before[k + 1:]):  # cut the skipped names out of the gap
+                gap = gap[:x.start - cand[1].end] + gap[x.end - cand[1].end:]
+            gap = re.sub(r"\([^()]*\)", " ", gap)
             if word in PARTICIPLE_CUES or _gap_ok(gap):
                 pick = cand
+        if word in NOUN_CUES and pick is not None and not inverted and pick[1].kind != "anaphor":
+            continue
         if pick is None and word not in PARTICIPLE_CUES and word not in INVERTED_ONLY:
             continue  # a verb with no speaker in reach (passive "blamed on"): not a cue here
         picks = [pick] if pick else [(UNKNOWN, None)]
@@ -530,11 +598,26 @@ def _article_quotes(speech: ArticleSpeech, text: str, sentences: pd.DataFrame,
         cues = [c for s in sids for c in speech.cues.get(s, []) if c.speaker != UNKNOWN]
         kind = quote_kind(text[q.start:q.end], q.ends_with_comma)
         chosen = next((c for c in cues if _frames(c, q, text)), None)
-        how = "frame"
+        how, prev_cue = "frame", None
         if chosen is None and cues:
             before = [c for c in cues if c.end <= q.start]
             chosen = before[-1] if before else cues[0]
             how = "same sentence"
+        if chosen is None and kind == "statement":
+            # A statement after a sentence reporting someone's speech: that speaker ("Byrd
+            # said he was heartened. \"But one speech is not enough.\""), unless a quotation
+            # came after that cue.
+            k = index.index[sid] - 1
+            prev_sid = index.ids[k] if k >= 0 else None
+            prev_cues = [c for c in speech.cues.get(prev_sid, []) if c.speaker != UNKNOWN]
+            if prev_cues and (
+                    0 <= para_number[para_of[sid]] - para_number[para_of[prev_sid]]
+                    <= MAX_CONTINUE_PARAGRAPHS) and (
+                    previous is None or previous["_end"] <= prev_cues[-1].start):
+                prev_cue = prev_cues[-1]
+                if previous is None or previous["speaker"] != prev_cue.speaker:
+                    # (the speaker of the quotation just before: that one is continued)
+                    chosen, how = prev_cue, "previous sentence"
         if chosen is None and kind == "statement" and previous is not None:
             # A cue-less statement continues the previous quotation only in the same paragraph
             # or the next one; further on, the speaker may have changed.
@@ -542,6 +625,8 @@ def _article_quotes(speech: ArticleSpeech, text: str, sentences: pd.DataFrame,
             if 0 <= gap <= MAX_CONTINUE_PARAGRAPHS and previous["speaker"] != UNKNOWN:
                 speaker, cue, mention, how = (previous["speaker"], previous["cue"],
                                               previous["mention"], "continues previous quote")
+        if chosen is None and how != "continues previous quote" and prev_cue is not None:
+            chosen, how = prev_cue, "previous sentence"
         if chosen is not None:
             speaker, cue, mention = chosen.speaker, chosen.word, chosen.mention
         elif how != "continues previous quote":
@@ -549,9 +634,12 @@ def _article_quotes(speech: ArticleSpeech, text: str, sentences: pd.DataFrame,
         row = {"article_id": speech.article_id, "quote_id": f"{speech.article_id}-q{n:02d}",
                "start": q.start, "end": q.end, "text": text[q.start:q.end], "kind": kind,
                "speaker": speaker, "sentence_id": sid, "sentence_ids": ";".join(sids),
-               "cue": cue, "mention": mention, "attributed_by": how, "repair": q.repair}
+               "cue": cue, "mention": mention, "attributed_by": how, "repair": q.repair,
+               "_end": _quote_end(q)}
         rows.append(row)
         previous = row
+    for row in rows:
+        del row["_end"]
     return rows
 
 

@@ -12,6 +12,20 @@ so offsets are clean-text offsets):
   war monitor``: a title word (:data:`TITLE_WORDS`) with a capitalised qualifier is a speaker in
   its own right; a bare one (``the minister``, ``the ministry``, ``the official``) is an anaphor.
 - **pronouns** ``he`` and ``she``, and unnamed groups (``experts``, ``analysts``).
+- **bodies speaking through someone**: ``a spokesman for Airbus`` and ``an official of Boeing
+  Co`` are named as the body (a person for a later ``he``); ``a company spokesman`` and
+  ``a company statement`` are the company named last; ``the report``, ``the statement`` and
+  ``it said`` are the body last named with a document (``the Tower Commission report``,
+  ``the statement by the Iranian High Command``), else the body named last.
+
+Wire conventions: a name followed by ``of`` and a body (``Julius Maldutis of Salomon Brothers
+Inc``) is a person and a body; company forms (``Co``, ``Inc``, ``Corp``), regions (``Western
+Europe``) and places starting ``New`` are never persons; a bracketed gloss (``(General
+Agreement on Tariffs and Trade)``, ``(UAW)``) and a run of words in capitals (a headline or
+subhead, ``TRUMP WANTS``) are never names; ``the Kansas Republican`` is the person named before
+and ``the UAW president`` the person last named with that title (else a speaker in its own
+right); a description set off as an appositive (``Karl Mesner, a spokesman for X,``) is the role
+of the name before it, not a mention.
 
 :meth:`SpeakerFinder.resolve` turns each mention into a speaker name: a surname or a single word
 of an earlier name (``Akar``, ``the Observatory``) becomes the last full name printed before it
@@ -77,18 +91,43 @@ _NOT_NAMES = frozenset({
 })
 _ORG_WORDS = frozenset({"ministry", "observatory", "house", "nations", "council", "office",
                         "agency", "authority", "department", "government", "union", "party",
-                        "army", "forces", "police", "service", "eye", "news", "press", "group"})
-_GEO_WORDS = frozenset({"states", "nations", "kingdom", "republic", "emirates", "sea", "river", "ocean", "gulf", "lake", "valley", "mountains",
-                        "province", "region", "city", "street", "square", "bridge", "port"})
+                        "army", "forces", "police", "service", "eye", "news", "press", "group",
+                        # company forms and bodies: "Boeing Commercial Airplane Co" is no person
+                        "co", "corp", "inc", "ltd", "plc", "company", "corporation", "bank",
+                        "brothers", "industrie", "industries", "association", "commission",
+                        "committee", "exchange", "board", "institute", "bureau", "embassy",
+                        "administration", "congress", "senate", "fund", "workers", "corps",
+                        "community"})
+_GEO_WORDS = frozenset({"states", "nations", "kingdom", "republic", "emirates", "sea", "river",
+                        "ocean", "gulf", "lake", "valley", "mountains", "province", "region",
+                        "city", "street", "square", "bridge", "port", "west", "western", "east",
+                        "eastern", "north", "northern", "south", "southern", "central", "europe",
+                        "america", "asia", "africa", "new", "san", "los", "saint"})
+PARTY_MEMBERS = frozenset({"Republican", "Democrat", "Conservative", "Socialist", "Liberal",
+                           "Communist"})
+COMPANY_WORDS = frozenset({"co", "corp", "inc", "ltd", "plc", "company", "corporation"})
+# Words naming a document that speaks for the body that issued it ("the report said").
+DOCUMENT_WORDS = ("report", "statement", "communique", "study")
+# Titles of people who speak for a body: "a spokesman for Airbus", "a company spokesman".
+SPOKES_TITLES = frozenset({"spokesman", "spokeswoman", "spokesperson"})
 _GENTILIC = ("ish", "ian", "ese", "-backed", "-based", "-led")
 _CONNECTORS = ("of", "for", "and the", "of the", "for the")
 _TOKEN = r"(?:[A-Z](?:\.[A-Z])+\.?|(?:al-|el-)?[A-Z][\w]*(?:-[A-Za-z]\w*)*(?:'s)?)"
 _RUN = re.compile(rf"(?<![\w.-]){_TOKEN}(?:(?: | (?:of|for|of the|for the) ){_TOKEN})*")
 _DESC = re.compile(
-    r"(?<![\w-])(?:[Tt]he|[Aa]n?|[Aa]nother)\s+((?:[\w-]+\s+){0,2}?)(" + "|".join(
+    r"(?<![\w-])(?:[Tt]he|[Aa]n?|[Aa]nother|[Oo]ne)\s+((?:[\w.-]+\s+){0,2}?)(" + "|".join(
         sorted(PERSON_TITLES | BODY_TITLES, key=len, reverse=True)) + r")(?![\w-])(?!\s+(?:"
     + "|".join(sorted(PERSON_TITLES | BODY_TITLES)) + r")\b)")
+_DOC = re.compile(r"(?<![\w-])(?:[Tt]he|[Aa]n?|[Ii]ts|[Tt]his|[Tt]hat)\s+"
+                  r"((?:[a-z][\w-]*\s+){0,2}?)(?:"
+                  + "|".join(DOCUMENT_WORDS) + r")(?![\w-])(?:\s+(?:issued\s+)?by\s+(?:the\s+)?"
+                  r"(?=[A-Z]))?")
+# "a spokesman for Airbus": the body a spokesman speaks for, after the title.
+_FOR_BODY = re.compile(r"\s+(?:for|of|at)\s+(?:the\s+)?(?=[A-Z])")
+_ALL_CAPS = re.compile(r"[A-Z][A-Z'&.-]+")
 _PRONOUN = re.compile(r"(?<![\w-])(?:[Hh]e|[Ss]he)(?![\w'-])")
+_IT_SAID = re.compile(r"(?<![\w-])[Ii]t(?=\s+(?:also\s+)?(?:said|says|claimed|claims|added|"
+                      r"adds|stated|states|noted|notes|warned|warns)\b)")
 _GROUP = re.compile(r"(?<![\w-])(?:" + "|".join(GROUP_WORDS) + r")(?![\w-])")
 
 
@@ -172,13 +211,14 @@ def _lower_words(text: str) -> frozenset[str]:
 def _split_run(run: str) -> tuple[str, str]:
     """(role, name) of a capitalised run: the name follows its last title word."""
     tokens = run.split(" ")
-    if {t.lower() for t in tokens} & _ORG_WORDS:
-        return "", run
     last_title = max((i for i, t in enumerate(tokens) if t.lower() in PERSON_TITLES),
                      default=-1)
     if last_title < 0 or last_title == len(tokens) - 1:
         return "", run
     rest = tokens[last_title + 1:]
+    if {t.lower() for t in rest} & _ORG_WORDS:
+        return "", run  # "Harbour Board President Lena Varga" is a person; "General Motors
+        # Corp" is not
     while rest and rest[0] in ("of", "for", "the") or (rest and rest[0].lower() in TITLE_WORDS):
         rest = rest[1:]
     if not rest:
@@ -244,6 +284,24 @@ class SpeakerFinder:
             if re.match(r" [A-Z]", folded[m.end():m.end() + 2]):
                 continue  # the role of a name that follows ("the minister Akar")
             key = textlib.fold_chars(m.group()).lower()
+            if not key.startswith("the ") and re.search(
+                    r"[A-Z][\w.-]*\s*,\s*$", folded[max(0, m.start() - 80):m.start()]) \
+                    and re.match(r"[^,.;:!?\"“”]{0,80},", folded[m.end():]):
+                continue  # "Karl Mesner, a spokesman for ...,": the role of the name before
+            if title.lower() in SPOKES_TITLES or (title.lower() in PERSON_TITLES
+                                                   and not key.startswith("the ")):
+                body = _FOR_BODY.match(folded, m.end())
+                run = _RUN.match(folded, body.end()) if body else None
+                if run and not run.group().endswith("'s") and free(m.start(), run.end()):
+                    # "a spokesman for Airbus" speaks for Airbus: a person (for "he said")
+                    # named as the body.
+                    add(Mention(m.start(), run.end(), folded[m.start():run.end()], run.group(),
+                                "person", title.lower()))
+                    continue
+                if qualifier.lower() == "company" and title.lower() in SPOKES_TITLES:
+                    add(Mention(m.start(), m.end(), m.group(), "the company spokesman",
+                                "anaphor", title.lower()))
+                    continue
             kind = "ministry" if title.lower() == "ministry" else (
                 "person" if title.lower() in PERSON_TITLES else "body")
             definite = key.startswith("the ")
@@ -252,13 +310,44 @@ class SpeakerFinder:
                 add(Mention(m.start(), m.end(), m.group(), _anaphor_key(key, title), "anaphor",
                             title.lower()))
                 continue
-            name = re.sub(r"^(?:[Tt]he|[Aa]n?|[Aa]nother)\s+", "", m.group())
+            name = re.sub(r"^(?:[Tt]he|[Aa]n?|[Aa]nother|[Oo]ne)\s+", "", m.group())
+            if definite and kind == "person":
+                # "the Turkish president": the person last named with that title, if any.
+                add(Mention(m.start(), m.end(), m.group(), name, kind, f"the {title.lower()}"))
+                continue
             add(Mention(m.start(), m.end(), m.group(), name, kind, name))
+        for m in _DOC.finditer(folded):
+            if not free(m.start(), m.end()):
+                continue
+            if m.group().rstrip().endswith(("by", "the")) or folded[m.end():m.end() + 1].isupper():
+                owner = _RUN.match(folded, m.end())
+                if owner and free(owner.start(), owner.end()):
+                    # "the statement by the Iranian High Command": the body speaks.
+                    add(Mention(m.start(), owner.end(), folded[m.start():owner.end()],
+                                owner.group(), "body", "document"))
+                    continue
+            add(Mention(m.start(), m.end(), m.group().rstrip(), "the document", "anaphor",
+                        "document"))
         lower = _lower_words(folded)
         for m in _RUN.finditer(folded):
             s, run = m.start(), m.group()
             if run.endswith("'s"):
                 continue  # a possessive is not a subject
+            if folded[s - 1:s] == "(":
+                continue  # a bracketed name or acronym glosses the words before it
+            caps = run.split(" ")
+            if len(caps) >= 2 and all(_ALL_CAPS.fullmatch(w) for w in caps):
+                continue  # a headline or subhead in capitals ("TRUMP WANTS") is no name
+            if " of " in run:
+                # "Julius Maldutis of Salomon Brothers Inc": a person of a body; the person is
+                # the mention ("Bank of England" has no person before "of").
+                left, _, body = run.partition(" of ")
+                role, name = _split_run(left)
+                if " " in name and _kind_of_name(name, role) == "person":
+                    run = left
+                    b = s + len(left) + 4
+                    if free(b, b + len(body)):
+                        add(Mention(b, b + len(body), body, body, _kind_of_name(body, ""), ""))
             first, _, rest = run.partition(" ")
             at_sentence_start = s == 0 or bool(re.search(r"(?:[.!?\n]|^)\s*[\"(]?$",
                                                          folded[max(0, s - 4):s]))
@@ -272,6 +361,11 @@ class SpeakerFinder:
                 owner, _, after = run.rpartition("'s ")
                 if not (set(after.lower().split()) & _ORG_WORDS):
                     s, run = s + len(owner) + 3, after
+            if run.split(" ")[-1] in PARTY_MEMBERS and folded[max(0, s - 4):s].lower() == "the ":
+                # "the Kansas Republican": a person named before, by party
+                add(Mention(s - 4, s + len(run), folded[s - 4:s + len(run)], "the party member",
+                            "anaphor"))
+                continue
             role, name = _split_run(run)
             if name.lower() in PERSON_TITLES or (" " not in name and name.endswith(_GENTILIC)):
                 continue
@@ -282,10 +376,16 @@ class SpeakerFinder:
                     break
                 titles.insert(0, w)
             role = " ".join([*titles, role]).strip()
+            if re.match(r"\s+(?:" + "|".join(DOCUMENT_WORDS) + r")\b", folded[s + len(run):]):
+                role = (role + " document").strip()  # "the Tower Commission report"
             add(Mention(s, s + len(run), run, name, _kind_of_name(name, role), role))
         for m in _PRONOUN.finditer(folded):
             if free(m.start(), m.end()):
                 add(Mention(m.start(), m.end(), m.group(), m.group().lower(), "anaphor"))
+        for m in _IT_SAID.finditer(folded):
+            if free(m.start(), m.end()):
+                # "It said" / "it claimed": the document or body last named speaks again
+                add(Mention(m.start(), m.end(), m.group(), "it", "anaphor", "document"))
         for m in _GROUP.finditer(folded):
             if free(m.start(), m.end()):
                 name = self.alias_to_name.get(m.group(), m.group())
@@ -310,6 +410,10 @@ class SpeakerFinder:
             earlier = history.last_of(name)
             if (m.kind == "anaphor" or name != m.name) and earlier is not None:
                 kind, role = earlier[1], earlier[2]  # "Akar", "he": the antecedent's kind
+            if m.role in SPOKES_TITLES:
+                kind, role = "person", m.role  # "he" after "a company spokesman" is him
+            elif m.role == "document" and m.kind == "anaphor":
+                continue  # "the report" names its body again, but is no new antecedent
             history.append((name, kind, role))
         return out
 
@@ -319,6 +423,11 @@ class SpeakerFinder:
             history = _History(history)
         if m.kind == "anaphor":
             return self._antecedent(m, history)
+        if m.kind == "person" and m.role.startswith("the "):
+            title = m.role[4:]
+            fit = history.last_match(("titled", title), lambda _, pkind, prole: pkind == "person"
+                                     and title in prole.lower().split())
+            return fit[0] if fit is not None else m.name
         if m.name in (self.table.index if self.table is not None else ()):
             return m.name
         key = alias_key(m.name)
@@ -334,6 +443,18 @@ class SpeakerFinder:
         return m.name
 
     def _antecedent(self, m: Mention, history: _History) -> str:
+        if m.role == "document" or m.name == "the company spokesman":
+            # A document or a company spokesman speaks for a body: the one last named with a
+            # document ("the Tower Commission report"), else the last body named.
+            fit = None
+            if m.role == "document":
+                fit = history.last_match("document", lambda _, __, prole: "document" in prole)
+            if fit is None and "company" in m.surface.lower():
+                fit = history.last_match("company", lambda name, pkind, __: pkind == "body"
+                                         and bool(set(name.lower().split()) & COMPANY_WORDS))
+            fit = fit or history.last_match("body", lambda _, pkind, __: pkind in (
+                "body", "ministry"))
+            return fit[0] if fit is not None else UNKNOWN
         kind, role_word = DESCRIPTORS.get(m.name, ("person", m.role or None))
         fit = history.last_match((kind, role_word), lambda _, pkind, prole: pkind == kind and (
             role_word is None or role_word in prole.lower()))
