@@ -90,13 +90,35 @@ def report(results: dict[str, tuple[pd.DataFrame, pd.DataFrame]]) -> pd.DataFram
                                  for k, v in f.items()} for split, f in figures.items()})
 
 
+def record_scores(results: dict[str, tuple[pd.DataFrame, pd.DataFrame]], command: str) -> None:
+    """Write each split's speaker and quotation figures with :func:`benchmarks.scores.record`."""
+    from benchmarks.scores import record
+
+    for split, (gold, found) in results.items():
+        f = ev.summary(gold, found)
+        record("speakers", split, [
+            {"metric": "speaker right (named speakers)", "value": f["speaker_right_all_named"],
+             "numerator": f["right"], "denominator": f["named"], "target": 0.90,
+             "note": "quotations whose speaker the text names, headline quotations included"},
+            {"metric": "quotation precision", "value": f["precision"],
+             "numerator": f["matched"], "denominator": f["found"]},
+            {"metric": "quotation recall", "value": f["recall"], "numerator": f["matched"],
+             "denominator": f["gold"]},
+        ], command)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.speakers_realnews")
     parser.add_argument("--reflow", action="store_true", help="join hard-wrapped lines first")
     parser.add_argument("--errors", action="store_true", help="list dev quotations not right")
+    parser.add_argument("--record", action="store_true",
+                        help="write the figures to analysis/resources/realnews/scores.csv")
     args = parser.parse_args(argv)
     results = score(reflowed=args.reflow)
     table = report(results)
+    if args.record:
+        record_scores(results, "python -m benchmarks.speakers_realnews --record"
+                      + (" --reflow" if args.reflow else ""))
     pd.set_option("display.width", 200)
     print(f"texts {'reflowed' if args.reflow else 'as archived (hard-wrapped)'}")
     print(table.to_string())
