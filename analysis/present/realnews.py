@@ -69,3 +69,10 @@ def table() -> pd.DataFrame:
 def n_tasks() -> str:
     """How many methods have recorded real-news scores, as prose."""
     return count(published_scores()["task"].nunique(), "method")
+
+
+def glue(task: str) -> None:
+    """Glue ``realnews-<task>-md``: :func:`sentence` as Markdown that shows as plain text."""
+    from analysis.present.publish import glue_values, plain_markdown
+
+    glue_values({f"realnews-{task}-md": plain_markdown(sentence(task))})
