@@ -571,6 +571,196 @@ def _unicode_spaces(text: str, meta: Mapping[str, str]) -> Iterable[Span]:
     return [(m.start(), m.end(), " ") for m in _UNICODE_SPACES.finditer(text)]
 
 
+# --- hard-wrapped text ----------------------------------------------------------------------
+#
+# An archive that wraps its text at a fixed width (Reuters-21578: about 65 columns, paragraph
+# starts indented, `` Reuter`` at the end) would give one paragraph per line. Whether a text is
+# wrapped is decided per text from two kinds of evidence: its lines break near one width (the
+# next word would not have fitted on the line), and they break inside sentences. Only then are
+# wrapped lines joined; an indented line or a blank line still starts a paragraph, and columns
+# of figures (a table) are never joined. A text with one paragraph per line (each line ending a
+# sentence, lines of every length) is left as it is.
+
+
+@dataclass(frozen=True)
+class _Line:
+    start: int  # offset of the line's first character in the text
+    text: str  # without the newline
+
+    @cached_property
+    def content(self) -> str:
+        return self.text.strip()
+
+    @cached_property
+    def indent(self) -> int:
+        return len(self.text) - len(self.text.lstrip())
+
+    @cached_property
+    def width(self) -> int:
+        """Columns the line takes, its indentation included (what a wrapper counts)."""
+        return len(self.text.rstrip())
+
+    @cached_property
+    def content_start(self) -> int:
+        return self.start + self.indent
+
+    @cached_property
+    def content_end(self) -> int:
+        return self.start + self.width
+
+
+# A line that ends a sentence: full stop, question or exclamation mark, colon or semicolon,
+# maybe followed by closing quotes or brackets.
+_ENDS_SENTENCE = re.compile(r"[.!?:;][\"'”’)\]]*\Z")
+# A table row: a gap of three spaces or a tab between two words, or two gaps of two spaces
+# (two spaces after a full stop, the typist's sentence gap, do not count).
+_COLUMN_GAP = re.compile(r"\S(?: {3,}|\t)\S")
+_TWO_SPACE_GAP = re.compile(r"[^\s.!?:;] {2}\S")
+_HAS_DIGIT = re.compile(r"\d")
+REFLOW_MIN_LINES = 2  # lines that break inside a paragraph: fewer give no evidence either way
+REFLOW_NEAR_WIDTH = 0.6  # at least this share of them must break near the width ...
+REFLOW_MID_SENTENCE = 0.6  # ... and at least this share inside a sentence
+
+
+def _is_table_row(line: _Line) -> bool:
+    text = line.content
+    return bool(_COLUMN_GAP.search(text)) or len(_TWO_SPACE_GAP.findall(text)) >= 2
+
+
+def _is_figures(line: _Line) -> bool:
+    """A short row of figures (``Net 807,000 vs 2,858,000``): most of its words hold a digit."""
+    words = line.content.split()
+    return len(words) <= 8 and sum(bool(_HAS_DIGIT.search(w)) for w in words) * 2 >= len(words)
+
+
+def _lines(text: str) -> list[_Line]:
+    out, pos = [], 0
+    for part in text.split("\n"):
+        out.append(_Line(pos, part))
+        pos += len(part) + 1
+    return out
+
+
+def wrap_width(text: str) -> int | None:
+    """The width ``text`` is hard-wrapped at, or ``None`` when it is not hard-wrapped.
+
+    The evidence (see :data:`REFLOW_MIN_LINES` and the shares after it): the lines that continue
+    a paragraph (the next line is neither blank nor indented nor a table row) mostly break near
+    the widest line and mostly inside a sentence. The first line is left out of the count: a
+    dateline or headline taken off it leaves it short.
+    """
+    return _wrapping(_lines(text))[0]
+
+
+def _wrapping(lines: list[_Line]) -> tuple[int | None, int, list[tuple[_Line, _Line]]]:
+    """(width or ``None``, the least indentation, the line pairs that may be joined)."""
+    filled = [ln for ln in lines if ln.content]
+    if len(filled) < 2:
+        return None, 0, []
+    base = min(ln.indent for ln in filled)  # a line indented more starts a paragraph
+    prose = [ln for ln in filled if not _is_table_row(ln)]
+    if not prose:
+        return None, base, []
+    width = max(ln.width for ln in prose)
+    pairs = [(a, b) for a, b in zip(lines, lines[1:])
+             if a.content and b.content and b.indent <= base
+             and not _is_table_row(a) and not _is_table_row(b)]
+    evidence = [(a, b) for a, b in pairs if a is not filled[0]]
+    if len(pairs) < REFLOW_MIN_LINES or not evidence:
+        return None, base, pairs
+    near = sum(_near_width(a, b, width) for a, b in evidence)
+    mid = sum(not _ENDS_SENTENCE.search(a.content) for a, _ in evidence)
+    if near < REFLOW_NEAR_WIDTH * len(evidence) or mid < REFLOW_MID_SENTENCE * len(evidence):
+        return None, base, pairs
+    return width, base, pairs
+
+
+def _near_width(a: _Line, b: _Line, width: int) -> bool:
+    """The line breaks because the next word would not have fitted (give or take a few
+    columns), or it is within a sixth of the width of the widest line."""
+    next_word = b.content.split(None, 1)[0]
+    return a.width + 1 + len(next_word) > width - 3 or a.width >= width - max(8, width // 6)
+
+
+def _reflow(text: str, meta: Mapping[str, str]) -> Iterable[Span]:
+    lines = _lines(text)
+    width, _, pairs = _wrapping(lines)
+    if width is None:
+        return []
+    spans = []
+    for a, b in pairs:
+        near = _near_width(a, b, width)
+        if not near and (_ENDS_SENTENCE.search(a.content) or _is_figures(a) or _is_figures(b)):
+            continue  # a short line that ends a sentence, or a row of figures: a real break
+        hyphen = a.content.endswith("-") and a.content[-2:-1].isalpha() and b.content[:1].isalpha()
+        spans.append((a.content_end, b.content_start, "" if hyphen else " "))
+    return spans
+
+
+# --- chrome: what a scraper copies from the page around the article ---------------------------
+#
+# Each pattern matches a whole line and nothing a reporter writes as a sentence: a line of
+# JavaScript, an advertisement marker, a row of share buttons, a newsletter promotion, a photo
+# credit or a gallery counter, a navigation link. A removed line keeps its audit row, so a
+# false removal can be seen and undone.
+
+_LINE = r"(?m)^[ \t]*(?:{})[ \t]*(?:\n|\Z)"
+
+
+def _lines_matching(*alternatives: str, flags: int = 0):
+    return _regex(_LINE.format("|".join(alternatives)), "", flags)
+
+
+# A line of JavaScript: a statement on ``window``/``document`` or an ad library, a function,
+# or the brackets that close one; it ends as code ends.
+_SCRIPT = (
+    r"(?:(?:var|let|const)\s+[\w$]+\s*=|\(?function\s*\(|window\.|document\.|googletag\.|"
+    r"\(adsbygoogle|_taboola|_comscore|fbq\(|gtag\(|dataLayer\.|__tcfapi)[^\n]*[;{}(),]",
+    r"[}\])]+\s*\)?\s*[;,]?\s*\)?\s*;?",
+)
+_ADVERTISEMENT = (
+    r"(?:ADVERTISEMENT|Advertisement|Sponsored(?: content)?|SPONSORED|Ad|AD)"
+    r"(?:\s*[-–—:]\s*(?:scroll|continue|story)[^\n.]{0,40})?",
+    r"(?:Story|Article|Content) continues (?:below|after)(?: this)? (?:advertisement|ad)",
+    r"Scroll (?:down )?to continue(?: with content)?",
+)
+_SHARE_WORD = (r"(?:Share(?: (?:this|on)(?: (?:article|story|page))?)?|Tweet|Facebook|Twitter|X|"
+               r"Email|E-mail|WhatsApp|LinkedIn|Reddit|Pinterest|Telegram|Messenger|Print|"
+               r"Copy(?: link)?|Comments?|Save)")
+_SHARE = (rf"{_SHARE_WORD}(?:\s*[|•·/,]?\s*{_SHARE_WORD})*",)
+_NEWSLETTER = (
+    r"Get [^\n]*? by email[^\n]*?Sign Up",
+    r"(?:Sign up|Subscribe|Register)(?: now| today| here)?(?: for| to)(?: our| the)? "
+    r"[^\n.!?]{0,60}(?:newsletters?|briefing|alerts?|digest)[^\n]{0,80}",
+    r"(?:Get|Receive) (?:our|the) [^\n.!?]{0,60}(?:newsletter|briefing)[^\n]{0,80}",
+)
+_CREDITED = (r"(?:AFP|AP|Reuters|REUTERS|Getty Images|EPA|EPA-EFE|Anadolu Agency|Anadolu|Xinhua|"
+             r"TASS|Sputnik|Shutterstock|SANA)")
+_NAME = r"[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3}"
+_PHOTO = (
+    r"\(?(?:File )?(?:Photo|Photograph|Picture|Image)s?(?: credit)?:[^\n]{1,160}",
+    r"\((?:File )?(?:Photo|Picture|Image)s? by [^\n()]{1,80}\)",
+    rf"\(?(?:{_NAME}\s*/\s*)?{_CREDITED}(?: Photo)?(?:\s*/\s*{_NAME})?(?:\s*via\s*Getty Images)?\)?",
+)
+_GALLERY = (r"(?:Photo|Image|Picture|Slide)\s+\d{1,3}\s+(?:of|/)\s+\d{1,3}",)
+_NAVIGATION = (
+    r"Skip to (?:main )?(?:content|navigation)",
+    r"(?:Back to top|Go to top|Return to top)",
+    r"(?:Read more|READ MORE|Also read|ALSO READ|Related|RELATED|See also|Read next|"
+    r"READ NEXT)(?:\s*[:|»›-]\s*[^\n]{0,160})?",
+    r"(?:Menu|MENU|Search|Log ?in|Sign ?in|Close|Home)(?:\s*[|•]\s*(?:Menu|Search|Log ?in|"
+    r"Sign ?in|Subscribe|Close|Home))*",
+    r"Home\s*[›»>/]\s*[^\n.!?]{1,120}",
+)
+# A wire signature on the last line (``Reuter``), or set off after a table's last row.
+_SIGNATURE = re.compile(r"(?:\n|(?<=\S)[ \t]{2,})[ \t]*(?:Reuter|REUTERS?)[ \t]*\s*\Z")
+
+
+def _signature(text: str, meta: Mapping[str, str]) -> Iterable[Span]:
+    m = _SIGNATURE.search(text)
+    return [(m.start() + (m.group().startswith("\n")), m.end(), "")] if m else []
+
+
 STEPS: tuple[CleaningStep, ...] = (
     CleaningStep("byte_order_mark", "byte-order mark (U+FEFF) written by the editor",
                  _regex(r"\A\ufeff")),
@@ -595,12 +785,29 @@ STEPS: tuple[CleaningStep, ...] = (
                  _regex(rf"(?m)^[ \t]*\d{{1,2}} (?:{_MONTHS}),? \d{{4}}{_LINE_END}")),
     CleaningStep("newsletter", "newsletter sign-up promotion",
                  _regex(r"(?mi)^[ \t]*Get [^\n]*? by email[^\n]*?Sign Up" + _LINE_END)),
+    CleaningStep("newsletter_promo", "newsletter promotion line (sign up, subscribe)",
+                 _lines_matching(*_NEWSLETTER[1:])),
+    CleaningStep("script", "line of JavaScript copied from the page (ads, trackers)",
+                 _lines_matching(*_SCRIPT)),
+    CleaningStep("advertisement", "advertisement marker line", _lines_matching(*_ADVERTISEMENT)),
+    CleaningStep("share_buttons", "row of share buttons (Facebook, Twitter, Email ...)",
+                 _lines_matching(*_SHARE)),
+    CleaningStep("photo_credit", "photo credit or caption-credit line", _lines_matching(*_PHOTO)),
+    CleaningStep("gallery_counter", "photo-gallery counter (Image 1 of 3)",
+                 _lines_matching(*_GALLERY)),
+    CleaningStep("navigation", "page navigation line (skip link, menu, breadcrumb, read more)",
+                 _lines_matching(*_NAVIGATION)),
+    CleaningStep("wire_signature", "wire service signature at the end of the item (Reuter)",
+                 _signature),
     CleaningStep("comment_form", "comment-form trailer",
                  _regex(r"(?mi)^[ \t\u00a0]*leave a reply:?" + _LINE_END)),
     CleaningStep("source_line", "source credit line", _regex(r"(?m)^[ \t]*Source: *\S+" + _LINE_END)),
     CleaningStep("contributor_credit", "contributor credit",
                  _regex(r"(?:(?<=^)|(?<=[.!?”\"]))[ \t]*[^.!?\n]*contributed to this report\.",
                         flags=re.M)),
+    CleaningStep("reflow", "hard-wrapped line joined to the next: the text breaks its lines "
+                 "near one width inside sentences (an indented or blank line still starts a "
+                 "paragraph; tables are kept)", _reflow),
     CleaningStep("nbsp", "non-breaking space (a paragraph break where it separates sentences)",
                  _nbsp),
     CleaningStep("run_together", "paragraphs run together without a space", _run_together),
