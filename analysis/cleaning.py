@@ -617,9 +617,9 @@ _ENDS_SENTENCE = re.compile(r"[.!?:;][\"'”’)\]]*\Z")
 _COLUMN_GAP = re.compile(r"\S(?: {3,}|\t)\S")
 _TWO_SPACE_GAP = re.compile(r"[^\s.!?:;] {2}\S")
 _HAS_DIGIT = re.compile(r"\d")
-REFLOW_MIN_LINES = 2  # lines that break inside a paragraph: fewer give no evidence either way
-REFLOW_NEAR_WIDTH = 0.6  # at least this share of them must break near the width ...
-REFLOW_MID_SENTENCE = 0.6  # ... and at least this share inside a sentence
+REFLOW_MIN_LINES = 2  # lines that break inside a sentence: fewer give no evidence either way
+REFLOW_MID_SENTENCE = 0.4  # at least this share of the lines that continue a paragraph ...
+REFLOW_NEAR_WIDTH = 0.6  # ... and of those, at least this share break near the width
 
 
 def _is_table_row(line: _Line) -> bool:
@@ -644,10 +644,10 @@ def _lines(text: str) -> list[_Line]:
 def wrap_width(text: str) -> int | None:
     """The width ``text`` is hard-wrapped at, or ``None`` when it is not hard-wrapped.
 
-    The evidence (see :data:`REFLOW_MIN_LINES` and the shares after it): the lines that continue
-    a paragraph (the next line is neither blank nor indented nor a table row) mostly break near
-    the widest line and mostly inside a sentence. The first line is left out of the count: a
-    dateline or headline taken off it leaves it short.
+    The evidence (see :data:`REFLOW_MIN_LINES` and the shares after it): of the lines that
+    continue a paragraph (the next line is neither blank nor indented nor a table row), many
+    break inside a sentence, and those mostly break near the widest line (the first line is
+    not measured: a dateline taken off it leaves it short).
     """
     return _wrapping(_lines(text))[0]
 
@@ -665,12 +665,14 @@ def _wrapping(lines: list[_Line]) -> tuple[int | None, int, list[tuple[_Line, _L
     pairs = [(a, b) for a, b in zip(lines, lines[1:])
              if a.content and b.content and b.indent <= base
              and not _is_table_row(a) and not _is_table_row(b)]
-    evidence = [(a, b) for a, b in pairs if a is not filled[0]]
-    if len(pairs) < REFLOW_MIN_LINES or not evidence:
+    mid = [(a, b) for a, b in pairs if not _ENDS_SENTENCE.search(a.content)]
+    if len(mid) < REFLOW_MIN_LINES or len(mid) < REFLOW_MID_SENTENCE * len(pairs):
         return None, base, pairs
-    near = sum(_near_width(a, b, width) for a, b in evidence)
-    mid = sum(not _ENDS_SENTENCE.search(a.content) for a, _ in evidence)
-    if near < REFLOW_NEAR_WIDTH * len(evidence) or mid < REFLOW_MID_SENTENCE * len(evidence):
+    # The first line may be short because a dateline was taken off it: it counts as a line
+    # that breaks inside a sentence, but not for (or against) the width.
+    measured = [(a, b) for a, b in mid if a is not filled[0]]
+    if not measured or sum(_near_width(a, b, width) for a, b in measured) < (
+            REFLOW_NEAR_WIDTH * len(measured)):
         return None, base, pairs
     return width, base, pairs
 
@@ -682,6 +684,12 @@ def _near_width(a: _Line, b: _Line, width: int) -> bool:
     return a.width + 1 + len(next_word) > width - 3 or a.width >= width - max(8, width // 6)
 
 
+def _full(a: _Line, b: _Line, width: int) -> bool:
+    """The next word would not have fitted on the line: the strict test, for a line that ends
+    a sentence (where a paragraph may end)."""
+    return a.width + 1 + len(b.content.split(None, 1)[0]) > width
+
+
 def _reflow(text: str, meta: Mapping[str, str]) -> Iterable[Span]:
     lines = _lines(text)
     width, _, pairs = _wrapping(lines)
@@ -689,9 +697,11 @@ def _reflow(text: str, meta: Mapping[str, str]) -> Iterable[Span]:
         return []
     spans = []
     for a, b in pairs:
-        near = _near_width(a, b, width)
-        if not near and (_ENDS_SENTENCE.search(a.content) or _is_figures(a) or _is_figures(b)):
-            continue  # a short line that ends a sentence, or a row of figures: a real break
+        if _ENDS_SENTENCE.search(a.content):
+            if not _full(a, b, width):
+                continue  # a sentence ends and the next word would have fitted: a paragraph end
+        elif not _near_width(a, b, width) and (_is_figures(a) or _is_figures(b)):
+            continue  # a short row of figures: a table without columns
         hyphen = a.content.endswith("-") and a.content[-2:-1].isalpha() and b.content[:1].isalpha()
         spans.append((a.content_end, b.content_start, "" if hyphen else " "))
     return spans
@@ -714,25 +724,25 @@ def _lines_matching(*alternatives: str, flags: int = 0):
 # A line of JavaScript: a statement on ``window``/``document`` or an ad library, a function,
 # or the brackets that close one; it ends as code ends.
 _SCRIPT = (
-    r"(?:(?:var|let|const)\s+[\w$]+\s*=|\(?function\s*\(|window\.|document\.|googletag\.|"
+    r"(?:(?:var|let|const)[ \t]+[\w$]+[ \t]*=|\(?function[ \t]*\(|window\.|document\.|googletag\.|"
     r"\(adsbygoogle|_taboola|_comscore|fbq\(|gtag\(|dataLayer\.|__tcfapi)[^\n]*[;{}(),]",
-    r"[}\])]+\s*\)?\s*[;,]?\s*\)?\s*;?",
+    r"[}\])][}\])(;, \t]*",  # only the brackets that close a block: ``})();``
 )
 _ADVERTISEMENT = (
     r"(?:ADVERTISEMENT|Advertisement|Sponsored(?: content)?|SPONSORED|Ad|AD)"
-    r"(?:\s*[-–—:]\s*(?:scroll|continue|story)[^\n.]{0,40})?",
+    r"(?:[ \t]*[-–—:][ \t]*(?:scroll|continue|story)[^\n.]{0,40})?",
     r"(?:Story|Article|Content) continues (?:below|after)(?: this)? (?:advertisement|ad)",
     r"Scroll (?:down )?to continue(?: with content)?",
 )
 _SHARE_WORD = (r"(?:Share(?: (?:this|on)(?: (?:article|story|page))?)?|Tweet|Facebook|Twitter|X|"
                r"Email|E-mail|WhatsApp|LinkedIn|Reddit|Pinterest|Telegram|Messenger|Print|"
                r"Copy(?: link)?|Comments?|Save)")
-_SHARE = (rf"{_SHARE_WORD}(?:\s*[|•·/,]?\s*{_SHARE_WORD})*",)
+_SHARE = (rf"{_SHARE_WORD}(?:[ \t]*[|•·/,]?[ \t]*{_SHARE_WORD})*",)
 _NEWSLETTER = (
     r"Get [^\n]*? by email[^\n]*?Sign Up",
-    r"(?:Sign up|Subscribe|Register)(?: now| today| here)?(?: for| to)(?: our| the)? "
-    r"[^\n.!?]{0,60}(?:newsletters?|briefing|alerts?|digest)[^\n]{0,80}",
-    r"(?:Get|Receive) (?:our|the) [^\n.!?]{0,60}(?:newsletter|briefing)[^\n]{0,80}",
+    r"(?:Sign up|Subscribe|Register)(?: now| today| here)?(?: for| to) (?:our|the|a free|this)"
+    r"[^\n.!?]{0,60}(?:newsletters?|briefing|digest)[^\n]{0,100}",
+    r"(?:Get|Receive) (?:our|the) [^\n.!?]{0,60}(?:newsletter|briefing)[^\n]{0,100}",
 )
 _CREDITED = (r"(?:AFP|AP|Reuters|REUTERS|Getty Images|EPA|EPA-EFE|Anadolu Agency|Anadolu|Xinhua|"
              r"TASS|Sputnik|Shutterstock|SANA)")
@@ -740,20 +750,23 @@ _NAME = r"[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3}"
 _PHOTO = (
     r"\(?(?:File )?(?:Photo|Photograph|Picture|Image)s?(?: credit)?:[^\n]{1,160}",
     r"\((?:File )?(?:Photo|Picture|Image)s? by [^\n()]{1,80}\)",
-    rf"\(?(?:{_NAME}\s*/\s*)?{_CREDITED}(?: Photo)?(?:\s*/\s*{_NAME})?(?:\s*via\s*Getty Images)?\)?",
+    rf"\(?(?:{_NAME}[ \t]*/[ \t]*)?{_CREDITED}(?: Photo)?(?:[ \t]*/[ \t]*{_NAME})?(?:[ \t]*via[ \t]*Getty Images)?\)?",
 )
-_GALLERY = (r"(?:Photo|Image|Picture|Slide)\s+\d{1,3}\s+(?:of|/)\s+\d{1,3}",)
+_GALLERY = (r"(?:Photo|Image|Picture|Slide)[ \t]+\d{1,3}[ \t]+(?:of|/)[ \t]+\d{1,3}",)
 _NAVIGATION = (
     r"Skip to (?:main )?(?:content|navigation)",
     r"(?:Back to top|Go to top|Return to top)",
     r"(?:Read more|READ MORE|Also read|ALSO READ|Related|RELATED|See also|Read next|"
-    r"READ NEXT)(?:\s*[:|»›-]\s*[^\n]{0,160})?",
-    r"(?:Menu|MENU|Search|Log ?in|Sign ?in|Close|Home)(?:\s*[|•]\s*(?:Menu|Search|Log ?in|"
+    r"READ NEXT)(?:[ \t]*[:|»›-][ \t]*[^\n]{0,160})?",
+    r"(?:Menu|MENU|Search|Log ?in|Sign ?in|Close|Home)(?:[ \t]*[|•][ \t]*(?:Menu|Search|Log ?in|"
     r"Sign ?in|Subscribe|Close|Home))*",
-    r"Home\s*[›»>/]\s*[^\n.!?]{1,120}",
+    r"Home[ \t]*[›»>/][ \t]*[^\n.!?]{1,120}",
 )
-# A wire signature on the last line (``Reuter``), or set off after a table's last row.
-_SIGNATURE = re.compile(r"(?:\n|(?<=\S)[ \t]{2,})[ \t]*(?:Reuter|REUTERS?)[ \t]*\s*\Z")
+# A wire signature on the last line (``Reuter``, ``REUTER...``), or set off by spaces after a
+# table's last row; or the wire's continuation marker (``More``: the story goes on in another
+# item).
+_SIGNATURE = re.compile(r"(?:\n|(?<=\S)[ \t]{2,})[ \t]*(?:(?i:reuters?)(?:\.{3})?|More|more)"
+                        r"[ \t]*\s*\Z")
 
 
 def _signature(text: str, meta: Mapping[str, str]) -> Iterable[Span]:
@@ -778,13 +791,9 @@ STEPS: tuple[CleaningStep, ...] = (
                  "(NFC): it can hide a copy", _canonical_composition),
     CleaningStep("unicode_spaces", "other Unicode space (em, thin, ideographic ...) made a "
                  "plain space", _unicode_spaces),
-    CleaningStep("metadata_prefix", "scraper metadata prefix (date kept in the manifest)",
-                 _regex(r"\A\s*date[ \t]+\d{4}-\d{2}-\d{2}[ \t]+")),
-    CleaningStep("headline", "headline line (kept in the manifest)", _headline),
-    CleaningStep("date_line", "date line (date kept in the manifest)",
-                 _regex(rf"(?m)^[ \t]*\d{{1,2}} (?:{_MONTHS}),? \d{{4}}{_LINE_END}")),
-    CleaningStep("newsletter", "newsletter sign-up promotion",
-                 _regex(r"(?mi)^[ \t]*Get [^\n]*? by email[^\n]*?Sign Up" + _LINE_END)),
+    CleaningStep("wire_signature", "wire service signature (Reuter) or continuation marker (More) "
+                 "ending the item",
+                 _signature),
     CleaningStep("newsletter_promo", "newsletter promotion line (sign up, subscribe)",
                  _lines_matching(*_NEWSLETTER[1:])),
     CleaningStep("script", "line of JavaScript copied from the page (ads, trackers)",
@@ -797,8 +806,13 @@ STEPS: tuple[CleaningStep, ...] = (
                  _lines_matching(*_GALLERY)),
     CleaningStep("navigation", "page navigation line (skip link, menu, breadcrumb, read more)",
                  _lines_matching(*_NAVIGATION)),
-    CleaningStep("wire_signature", "wire service signature at the end of the item (Reuter)",
-                 _signature),
+    CleaningStep("metadata_prefix", "scraper metadata prefix (date kept in the manifest)",
+                 _regex(r"\A\s*date[ \t]+\d{4}-\d{2}-\d{2}[ \t]+")),
+    CleaningStep("headline", "headline line (kept in the manifest)", _headline),
+    CleaningStep("date_line", "date line (date kept in the manifest)",
+                 _regex(rf"(?m)^[ \t]*\d{{1,2}} (?:{_MONTHS}),? \d{{4}}{_LINE_END}")),
+    CleaningStep("newsletter", "newsletter sign-up promotion",
+                 _regex(r"(?mi)^[ \t]*Get [^\n]*? by email[^\n]*?Sign Up" + _LINE_END)),
     CleaningStep("comment_form", "comment-form trailer",
                  _regex(r"(?mi)^[ \t\u00a0]*leave a reply:?" + _LINE_END)),
     CleaningStep("source_line", "source credit line", _regex(r"(?m)^[ \t]*Source: *\S+" + _LINE_END)),

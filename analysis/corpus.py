@@ -18,7 +18,10 @@ The folder is untrusted input, and nothing in it is left out in silence:
   Hidden files and folders and system files (``.DS_Store``, ``Thumbs.db``, ``desktop.ini``,
   ``__MACOSX``) are ignored, and so, beside the manifest, are its backups and the
   ``annotations/``, ``speakers/`` and ``framing/`` folders;
-- byte-identical files are both loaded and named (a warning).
+- byte-identical files are both loaded and named (a warning), and so are files whose bytes
+  differ but whose text after cleaning is the same (a copy saved again with other line
+  endings, white space or page chrome). Duplicates are kept, not dropped: whether two rows
+  are one article saved twice or two articles that happen to match is the analyst's call.
 
 ``load_corpus(errors=[])`` skips a bad document and records why instead of stopping the run.
 ``python -m analysis.corpus init|check FOLDER`` prints every such line with control characters
@@ -75,7 +78,8 @@ class CorpusError(AnalysisError):
 
     ``step`` says which check refused it (``manifest``, ``path``, ``read``, ``checksum``,
     ``decode``, ``empty``, ``no_words``, ``markup``, ``not_text``, ``size``, ``clean``,
-    ``sentences``, ``unlisted``, ``outside``, ``name``) or, for a warning, ``duplicate``.
+    ``sentences``, ``unlisted``, ``outside``, ``name``) or, for a warning, ``duplicate``
+    (byte-identical files) or ``duplicate_text`` (the same text after cleaning).
     """
 
     def __init__(self, message: str, *, file: Path | str, row: int | None = None,
@@ -517,8 +521,8 @@ def load_corpus(root: Path | str | None = None, *, errors: list | None = None) -
     with the wrong checksum, not plain text, undecodable, empty, without words or markup, or one
     that fails cleaning or sentence splitting -- is left out and recorded there as a
     :class:`DocumentError`, and loading goes on; so is every file of the folder that is not
-    loaded (see :func:`survey`). Byte-identical files are both loaded and named: a warning
-    (``level="warning"``) in ``errors``, a :class:`CorpusWarning` when strict. Problems with the
+    loaded (see :func:`survey`). Byte-identical files, and files with the same text after
+    cleaning, are both loaded and named: a warning (``level="warning"``) in ``errors``, a :class:`CorpusWarning` when strict. Problems with the
     folder or the manifest as a whole (absent, unreadable, a header column missing or repeated,
     no document left) still raise.
     """
@@ -557,6 +561,7 @@ def _load(root: Path, errors: list | None) -> Corpus:
                           "errors)", file=manifest_path, step="manifest")
     _name_duplicates(kept, manifest_path, errors)
     articles = [a for a, _, _, _, _ in loaded]
+    _name_same_text(kept, articles, manifest_path, errors)
     return Corpus(
         root=root,
         articles=pd.DataFrame(articles).sort_values(["date", "id"], kind="stable")
@@ -614,6 +619,28 @@ def _name_duplicates(records: list[dict], manifest_path: Path, errors: list | No
                           f"(row {twin['_row']}, id {twin['id']!r}): both are loaded as separate "
                           "articles; remove one row if it is the same article saved twice",
                           file=manifest_path, row=rec["_row"], field="file", step="duplicate")
+        if errors is None:
+            warnings.warn(str(err), CorpusWarning, stacklevel=4)
+        else:
+            errors.append(DocumentError.from_error(err, rec["id"], level="warning"))
+
+
+def _name_same_text(records: list[dict], articles: list[dict], manifest_path: Path,
+                    errors: list | None) -> None:
+    """Name each loaded file whose clean text is that of an earlier file though its bytes
+    differ (a copy saved again with other line endings, spaces or page chrome): both stay
+    loaded, as byte-identical files do (see :func:`_name_duplicates`)."""
+    first: dict[str, tuple[dict, str]] = {}
+    for rec, article in zip(records, articles):
+        digest = hashlib.sha256(article["text"].encode("utf-8")).hexdigest()
+        twin, twin_bytes = first.setdefault(digest, (rec, rec["sha256"].lower()))
+        if twin is rec or twin_bytes == rec["sha256"].lower():
+            continue  # the first of its text, or byte-identical (named already)
+        err = CorpusError(f"file {shown(rec['file'])} has the same text after cleaning as "
+                          f"{shown(twin['file'])} (row {twin['_row']}, id {twin['id']!r}), though "
+                          "the files differ: both are loaded as separate articles; remove one row "
+                          "if it is the same article saved twice", file=manifest_path,
+                          row=rec["_row"], field="file", step="duplicate_text")
         if errors is None:
             warnings.warn(str(err), CorpusWarning, stacklevel=4)
         else:
