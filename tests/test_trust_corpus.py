@@ -340,6 +340,43 @@ def test_strict_load_warns_of_duplicates(tmp_path):
         assert len(load_corpus(root).articles) == 2
 
 
+def test_same_text_after_cleaning_is_named_both(tmp_path):
+    # The same article saved again: Windows line endings, a byte-order mark, a share row.
+    again = b"\xef\xbb\xbf" + A.replace(b"\n", b"\r\n") + b"Share | Tweet | Email\r\n"
+    root = build(tmp_path, {"a.txt": A, "a-saved-again.txt": again, "b.txt": B})
+    ids, errors = lenient(root)
+    assert sorted(ids) == ["a", "a-saved-again", "b"]  # both kept, as separate articles
+    same = [e for e in errors if e.step == "duplicate_text"]
+    assert len(same) == 1 and same[0].level == "warning", errors
+    assert "'a.txt'" in same[0].message and "'a-saved-again.txt'" in same[0].message
+    assert same[0].article_id == "a-saved-again"
+    assert not [e for e in errors if e.step == "duplicate"]  # the bytes differ
+
+
+def test_byte_identical_files_are_not_named_twice(tmp_path):
+    root = build(tmp_path, {"a.txt": A, "again.txt": A})
+    _, errors = lenient(root)
+    assert [e.step for e in errors] == ["duplicate"]
+
+
+def test_check_names_files_with_the_same_text(tmp_path, capsys):
+    root = build(tmp_path, {"a.txt": A, "b.txt": A.replace(b"\n", b"\r\n")})
+    code, printed = cli(capsys, "check", str(root))
+    same = [ln for ln in printed.splitlines() if "same text after cleaning" in ln]
+    assert len(same) == 1 and "'a.txt'" in same[0] and "'b.txt'" in same[0], printed
+    assert same[0].startswith("warning:") and code == 0
+
+
+def test_run_lists_duplicates_in_errors(tmp_path):
+    from analysis import pipeline
+
+    root = build(tmp_path, {"a.txt": A, "copy.txt": A, "b.txt": B,
+                            "b-again.txt": B.replace(b"\n", b"\r\n")})
+    errors = pipeline.errors(pipeline.run(root, tmp_path / "run", stages=("load",)))
+    rows = {(r.article_id, r.step) for r in errors.itertuples()}
+    assert rows == {("copy", "load.duplicate"), ("b-again", "load.duplicate_text")}
+
+
 def test_unlisted_copy_of_a_listed_file_is_named_with_its_twin(tmp_path):
     root = build(tmp_path, {"a.txt": A})
     (root / "raw" / "a (1).txt").write_bytes(A)
