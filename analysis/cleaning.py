@@ -620,6 +620,7 @@ _HAS_DIGIT = re.compile(r"\d")
 REFLOW_MIN_LINES = 2  # lines that break inside a sentence: fewer give no evidence either way
 REFLOW_MID_SENTENCE = 0.4  # at least this share of the lines that continue a paragraph ...
 REFLOW_NEAR_WIDTH = 0.6  # ... and of those, at least this share break near the width
+REFLOW_MIN_WIDTH = 40  # columns: short lines (a list, a poem) are no evidence of wrapping
 
 
 def _is_table_row(line: _Line) -> bool:
@@ -662,6 +663,8 @@ def _wrapping(lines: list[_Line]) -> tuple[int | None, int, list[tuple[_Line, _L
     if not prose:
         return None, base, []
     width = max(ln.width for ln in prose)
+    if width < REFLOW_MIN_WIDTH:
+        return None, base, []
     pairs = [(a, b) for a, b in zip(lines, lines[1:])
              if a.content and b.content and b.indent <= base
              and not _is_table_row(a) and not _is_table_row(b)]

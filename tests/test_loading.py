@@ -183,3 +183,10 @@ def test_signature_word_inside_the_text_is_kept():
     raw = "Reuter\nsaid the talks would go on.\nThe Reuters office in Ankara was closed.\n"
     text = clean(raw).text
     assert text.startswith("Reuter") and text.endswith("The Reuters office in Ankara was closed.")
+
+
+def test_short_lines_are_no_evidence_of_wrapping():
+    # Lines that break inside sentences but are all short: a list or a poem, not a wrapped text.
+    raw = "line\nnext\npara\nand one more\n"
+    assert wrap_width(raw) is None
+    assert clean(raw).text == "line\n\nnext\n\npara\n\nand one more"
