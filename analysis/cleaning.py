@@ -740,7 +740,9 @@ _ADVERTISEMENT = (
 _SHARE_WORD = (r"(?:Share(?: (?:this|on)(?: (?:article|story|page))?)?|Tweet|Facebook|Twitter|X|"
                r"Email|E-mail|WhatsApp|LinkedIn|Reddit|Pinterest|Telegram|Messenger|Print|"
                r"Copy(?: link)?|Comments?|Save)")
-_SHARE = (rf"{_SHARE_WORD}(?:[ \t]*[|•·/,]?[ \t]*{_SHARE_WORD})*",)
+# Words apart by spaces or by one separator: written so that a line splits into them one way
+# only (an optional separator between optional spaces would backtrack exponentially).
+_SHARE = (rf"{_SHARE_WORD}(?:(?:[ \t]*[|•·/,][ \t]*|[ \t]+){_SHARE_WORD})*",)
 _NEWSLETTER = (
     r"Get [^\n]*? by email[^\n]*?Sign Up",
     r"(?:Sign up|Subscribe|Register)(?: now| today| here)?(?: for| to) (?:our|the|a free|this)"
@@ -769,12 +771,17 @@ _NAVIGATION = (
 # table's last row; or the wire's continuation marker (``More``: the story goes on in another
 # item).
 _SIGNATURE = re.compile(r"(?:\n|(?<=\S)[ \t]{2,})[ \t]*(?:(?i:reuters?)(?:\.{3})?|More|more)"
-                        r"[ \t]*\s*\Z")
+                        r"\s*\Z")
+_TAIL = 80  # characters looked at: the signature is short, and so the step stays linear
 
 
 def _signature(text: str, meta: Mapping[str, str]) -> Iterable[Span]:
-    m = _SIGNATURE.search(text)
-    return [(m.start() + (m.group().startswith("\n")), m.end(), "")] if m else []
+    end = len(text.rstrip())
+    at = max(end - _TAIL, 0)
+    m = _SIGNATURE.search(text, at)
+    if m is None:
+        return []
+    return [(m.start() + (m.group().startswith("\n")), m.end(), "")]
 
 
 STEPS: tuple[CleaningStep, ...] = (

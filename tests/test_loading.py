@@ -10,6 +10,7 @@ remove each.
 from __future__ import annotations
 
 import csv
+import time
 from pathlib import Path
 
 import pytest
@@ -190,3 +191,11 @@ def test_short_lines_are_no_evidence_of_wrapping():
     raw = "line\nnext\npara\nand one more\n"
     assert wrap_width(raw) is None
     assert clean(raw).text == "line\n\nnext\n\npara\n\nand one more"
+
+
+@pytest.mark.parametrize("line", ["Share  " * 15 + "x", "x" * 100 + "  " + " " * 20_000 + "Reuter y"])
+def test_chrome_patterns_do_not_backtrack(line):
+    # A line that almost matches must fail fast: the share row once took seconds for 14 words.
+    start = time.process_time()
+    assert clean(line + "\n").text.endswith(line.split()[-1])
+    assert time.process_time() - start < 1.0
