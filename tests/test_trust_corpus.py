@@ -738,3 +738,34 @@ def test_wire_copy_with_tickers_in_angle_brackets_is_text():
     assert markup_kind(item) is None
     page = "<div><p>Menu</p><p>Home</p><span>News</span><a href='/x'>More</a></div> text"
     assert markup_kind(page) is not None
+
+
+# --- boilerplate named from the folder's own evidence ------------------------------------------
+
+PROMO = b"Follow the Courier on every platform for live updates"
+
+
+def test_paragraph_repeated_across_an_outlets_articles_is_named_not_removed(tmp_path):
+    files = {f"c{i}.txt": (f"Story {i} of the flood in the lower town on day {i}.\n".encode()
+                           + PROMO + b"\n") for i in range(6)}
+    files.update({f"w{i}.txt": f"Wire story {i} about the harbour.\n".encode() + PROMO + b"\n"
+                  for i in range(3)})
+    rows = [line(name[:-4], name, data, outlet="Courier" if name[0] == "c" else "Wire")
+            for name, data in files.items()]
+    root = build(tmp_path, files, rows)
+    ids, errors = lenient(root)
+    assert len(ids) == 9
+    named = [e for e in errors if e.step == "boilerplate"]
+    assert len(named) == 1 and named[0].level == "warning", errors
+    assert "'Courier'" in named[0].message and "last paragraph of 6 of its 6" in named[0].message
+    texts = load_corpus(root, errors=[]).articles.set_index("id")["text"]
+    assert all(t.endswith(PROMO.decode()) for t in texts)  # kept: only named
+    table = corpus_mod.repeated_paragraphs(load_corpus(root, errors=[]).articles)
+    assert table[["outlet", "place", "n_articles"]].values.tolist() == [["Courier", "last", 6]]
+
+
+def test_a_few_shared_paragraphs_are_not_boilerplate(tmp_path):
+    files = {f"c{i}.txt": f"Story {i}.\n".encode() + PROMO + b"\n" for i in range(4)}
+    root = build(tmp_path, files)
+    _, errors = lenient(root)
+    assert not [e for e in errors if e.step == "boilerplate"]
