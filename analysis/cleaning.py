@@ -575,8 +575,8 @@ def _unicode_spaces(text: str, meta: Mapping[str, str]) -> Iterable[Span]:
 #
 # An archive that wraps its text at a fixed width (Reuters-21578: about 65 columns, paragraph
 # starts indented, `` Reuter`` at the end) would give one paragraph per line. Whether a text is
-# wrapped is decided per text from two kinds of evidence: its lines break near one width (the
-# next word would not have fitted on the line), and they break inside sentences. Only then are
+# wrapped is decided per text from two kinds of evidence: many lines break inside sentences,
+# and those break near one width (the next word would not have fitted on the line). Only then are
 # wrapped lines joined; an indented line or a blank line still starts a paragraph, and columns
 # of figures (a table) are never joined. A text with one paragraph per line (each line ending a
 # sentence, lines of every length) is left as it is.
@@ -629,9 +629,11 @@ def _is_table_row(line: _Line) -> bool:
 
 
 def _is_figures(line: _Line) -> bool:
-    """A short row of figures (``Net 807,000 vs 2,858,000``): most of its words hold a digit."""
+    """A short row of figures (``Net 807,000 vs 2,858,000``): half its words, and at least
+    two, hold a digit."""
     words = line.content.split()
-    return len(words) <= 8 and sum(bool(_HAS_DIGIT.search(w)) for w in words) * 2 >= len(words)
+    figures = sum(bool(_HAS_DIGIT.search(w)) for w in words)
+    return len(words) <= 8 and figures >= 2 and figures * 2 >= len(words)
 
 
 def _lines(text: str) -> list[_Line]:
@@ -694,6 +696,8 @@ def _full(a: _Line, b: _Line, width: int) -> bool:
 
 
 def _reflow(text: str, meta: Mapping[str, str]) -> Iterable[Span]:
+    """Join each wrapped line to the next with a space (none after a word broken at its
+    hyphen: ``well-`` + ``known``), in a text :func:`wrap_width` finds wrapped."""
     lines = _lines(text)
     width, _, pairs = _wrapping(lines)
     if width is None:
@@ -705,7 +709,8 @@ def _reflow(text: str, meta: Mapping[str, str]) -> Iterable[Span]:
                 continue  # a sentence ends and the next word would have fitted: a paragraph end
         elif not _near_width(a, b, width) and (_is_figures(a) or _is_figures(b)):
             continue  # a short row of figures: a table without columns
-        hyphen = a.content.endswith("-") and a.content[-2:-1].isalpha() and b.content[:1].isalpha()
+        hyphen = (a.content.endswith("-") and a.content[-2:-1].isalnum()
+                  and b.content[:1].isalnum())
         spans.append((a.content_end, b.content_start, "" if hyphen else " "))
     return spans
 
@@ -755,7 +760,8 @@ _NAME = r"[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3}"
 _PHOTO = (
     r"\(?(?:File )?(?:Photo|Photograph|Picture|Image)s?(?: credit)?:[^\n]{1,160}",
     r"\((?:File )?(?:Photo|Picture|Image)s? by [^\n()]{1,80}\)",
-    rf"\(?(?:{_NAME}[ \t]*/[ \t]*)?{_CREDITED}(?: Photo)?(?:[ \t]*/[ \t]*{_NAME})?(?:[ \t]*via[ \t]*Getty Images)?\)?",
+    rf"\(?(?:{_NAME}[ \t]*/[ \t]*)?{_CREDITED}(?: Photo)?(?:[ \t]*/[ \t]*{_NAME})?"
+    r"(?:[ \t]*via[ \t]*Getty Images)?\)?",
 )
 _GALLERY = (r"(?:Photo|Image|Picture|Slide)[ \t]+\d{1,3}[ \t]+(?:of|/)[ \t]+\d{1,3}",)
 _NAVIGATION = (

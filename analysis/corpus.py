@@ -525,9 +525,11 @@ def load_corpus(root: Path | str | None = None, *, errors: list | None = None) -
     that fails cleaning or sentence splitting -- is left out and recorded there as a
     :class:`DocumentError`, and loading goes on; so is every file of the folder that is not
     loaded (see :func:`survey`). Byte-identical files, and files with the same text after
-    cleaning, are both loaded and named: a warning (``level="warning"``) in ``errors``, a :class:`CorpusWarning` when strict. Problems with the
-    folder or the manifest as a whole (absent, unreadable, a header column missing or repeated,
-    no document left) still raise.
+    cleaning, are both loaded and named: a warning (``level="warning"``) in ``errors``, a
+    :class:`CorpusWarning` when strict; so is a paragraph repeated at one place across many of
+    an outlet's articles (:func:`repeated_paragraphs`). Problems with the folder or the
+    manifest as a whole (absent, unreadable, a header column missing or repeated, no document
+    left) still raise.
     """
     root = corpus_root(root)
     try:

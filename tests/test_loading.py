@@ -151,7 +151,8 @@ def test_no_line_of_the_article_is_removed():
     raw = (SCRAPED / "page.txt").read_text(encoding="utf-8")
     text = clean(raw, {"headline": PAGE_HEADLINE}).text
     chrome = {line for line, _ in chrome_lines()}
-    kept = [ln for ln in raw.splitlines() if ln.strip() and ln not in chrome and ln != PAGE_HEADLINE]
+    kept = [ln for ln in raw.splitlines()
+            if ln.strip() and ln not in chrome and ln != PAGE_HEADLINE]
     assert len(kept) == 9  # near misses included: "Share prices ...", "Home owners ...", ...
     paragraphs = text.split("\n\n")
     assert paragraphs == kept
@@ -193,9 +194,22 @@ def test_short_lines_are_no_evidence_of_wrapping():
     assert clean(raw).text == "line\n\nnext\n\npara\n\nand one more"
 
 
-@pytest.mark.parametrize("line", ["Share  " * 15 + "x", "x" * 100 + "  " + " " * 20_000 + "Reuter y"])
+@pytest.mark.parametrize("line", ["Share  " * 15 + "x",
+                                  "x" * 100 + "  " + " " * 20_000 + "Reuter y"])
 def test_chrome_patterns_do_not_backtrack(line):
     # A line that almost matches must fail fast: the share row once took seconds for 14 words.
     start = time.process_time()
     assert clean(line + "\n").text.endswith(line.split()[-1])
     assert time.process_time() - start < 1.0
+
+
+def test_word_broken_at_its_hyphen_is_joined_without_a_space():
+    raw = ("The council said on Tuesday that the barrier had been given a 10-\n"
+           "year life when it opened in 1979, and that a firm of well-\n"
+           "known engineers had warned of its age in two reports to the\n"
+           "council, in 2019 and again, at much greater length -\n"
+           "in 2022.\n")
+    text = clean(raw).text
+    assert "a 10-year life" in text and "a firm of well-known engineers" in text
+    assert "greater length - in 2022." in text  # a dash set off by a space keeps its space
+    assert "\n" not in text
