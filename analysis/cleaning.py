@@ -571,6 +571,225 @@ def _unicode_spaces(text: str, meta: Mapping[str, str]) -> Iterable[Span]:
     return [(m.start(), m.end(), " ") for m in _UNICODE_SPACES.finditer(text)]
 
 
+# --- hard-wrapped text ----------------------------------------------------------------------
+#
+# An archive that wraps its text at a fixed width (Reuters-21578: about 65 columns, paragraph
+# starts indented, `` Reuter`` at the end) would give one paragraph per line. Whether a text is
+# wrapped is decided per text from two kinds of evidence: many lines break inside sentences,
+# and those break near one width (the next word would not have fitted on the line). Only then are
+# wrapped lines joined; an indented line or a blank line still starts a paragraph, and columns
+# of figures (a table) are never joined. A text with one paragraph per line (each line ending a
+# sentence, lines of every length) is left as it is.
+
+
+@dataclass(frozen=True)
+class _Line:
+    start: int  # offset of the line's first character in the text
+    text: str  # without the newline
+
+    @cached_property
+    def content(self) -> str:
+        return self.text.strip()
+
+    @cached_property
+    def indent(self) -> int:
+        return len(self.text) - len(self.text.lstrip())
+
+    @cached_property
+    def width(self) -> int:
+        """Columns the line takes, its indentation included (what a wrapper counts)."""
+        return len(self.text.rstrip())
+
+    @cached_property
+    def content_start(self) -> int:
+        return self.start + self.indent
+
+    @cached_property
+    def content_end(self) -> int:
+        return self.start + self.width
+
+
+# A line that ends a sentence: full stop, question or exclamation mark, colon or semicolon,
+# maybe followed by closing quotes or brackets.
+_ENDS_SENTENCE = re.compile(r"[.!?:;][\"'”’)\]]*\Z")
+# A table row: a gap of three spaces or a tab between two words, or two gaps of two spaces
+# (two spaces after a full stop, the typist's sentence gap, do not count).
+_COLUMN_GAP = re.compile(r"\S(?: {3,}|\t)\S")
+_TWO_SPACE_GAP = re.compile(r"[^\s.!?:;] {2}\S")
+_HAS_DIGIT = re.compile(r"\d")
+REFLOW_MIN_LINES = 2  # lines that break inside a sentence: fewer give no evidence either way
+REFLOW_MID_SENTENCE = 0.4  # at least this share of the lines that continue a paragraph ...
+REFLOW_NEAR_WIDTH = 0.6  # ... and of those, at least this share break near the width
+REFLOW_MIN_WIDTH = 40  # columns: short lines (a list, a poem) are no evidence of wrapping
+
+
+def _is_table_row(line: _Line) -> bool:
+    text = line.content
+    return bool(_COLUMN_GAP.search(text)) or len(_TWO_SPACE_GAP.findall(text)) >= 2
+
+
+def _is_figures(line: _Line) -> bool:
+    """A short row of figures (``Net 807,000 vs 2,858,000``): half its words, and at least
+    two, hold a digit."""
+    words = line.content.split()
+    figures = sum(bool(_HAS_DIGIT.search(w)) for w in words)
+    return len(words) <= 8 and figures >= 2 and figures * 2 >= len(words)
+
+
+def _lines(text: str) -> list[_Line]:
+    out, pos = [], 0
+    for part in text.split("\n"):
+        out.append(_Line(pos, part))
+        pos += len(part) + 1
+    return out
+
+
+def wrap_width(text: str) -> int | None:
+    """The width ``text`` is hard-wrapped at, or ``None`` when it is not hard-wrapped.
+
+    The evidence (see :data:`REFLOW_MIN_LINES` and the shares after it): of the lines that
+    continue a paragraph (the next line is neither blank nor indented nor a table row), many
+    break inside a sentence, and those mostly break near the widest line (the first line is
+    not measured: a dateline taken off it leaves it short).
+    """
+    return _wrapping(_lines(text))[0]
+
+
+def _wrapping(lines: list[_Line]) -> tuple[int | None, int, list[tuple[_Line, _Line]]]:
+    """(width or ``None``, the least indentation, the line pairs that may be joined)."""
+    filled = [ln for ln in lines if ln.content]
+    if len(filled) < 2:
+        return None, 0, []
+    base = min(ln.indent for ln in filled)  # a line indented more starts a paragraph
+    prose = [ln for ln in filled if not _is_table_row(ln)]
+    if not prose:
+        return None, base, []
+    width = max(ln.width for ln in prose)
+    if width < REFLOW_MIN_WIDTH:
+        return None, base, []
+    pairs = [(a, b) for a, b in zip(lines, lines[1:])
+             if a.content and b.content and b.indent <= base
+             and not _is_table_row(a) and not _is_table_row(b)]
+    mid = [(a, b) for a, b in pairs if not _ENDS_SENTENCE.search(a.content)]
+    if len(mid) < REFLOW_MIN_LINES or len(mid) < REFLOW_MID_SENTENCE * len(pairs):
+        return None, base, pairs
+    # The first line may be short because a dateline was taken off it: it counts as a line
+    # that breaks inside a sentence, but not for (or against) the width.
+    measured = [(a, b) for a, b in mid if a is not filled[0]]
+    if not measured or sum(_near_width(a, b, width) for a, b in measured) < (
+            REFLOW_NEAR_WIDTH * len(measured)):
+        return None, base, pairs
+    return width, base, pairs
+
+
+def _near_width(a: _Line, b: _Line, width: int) -> bool:
+    """The line breaks because the next word would not have fitted (give or take a few
+    columns), or it is within a sixth of the width of the widest line."""
+    next_word = b.content.split(None, 1)[0]
+    return a.width + 1 + len(next_word) > width - 3 or a.width >= width - max(8, width // 6)
+
+
+def _full(a: _Line, b: _Line, width: int) -> bool:
+    """The next word would not have fitted on the line: the strict test, for a line that ends
+    a sentence (where a paragraph may end)."""
+    return a.width + 1 + len(b.content.split(None, 1)[0]) > width
+
+
+def _reflow(text: str, meta: Mapping[str, str]) -> Iterable[Span]:
+    """Join each wrapped line to the next with a space (none after a word broken at its
+    hyphen: ``well-`` + ``known``), in a text :func:`wrap_width` finds wrapped."""
+    lines = _lines(text)
+    width, _, pairs = _wrapping(lines)
+    if width is None:
+        return []
+    spans = []
+    for a, b in pairs:
+        if _ENDS_SENTENCE.search(a.content):
+            if not _full(a, b, width):
+                continue  # a sentence ends and the next word would have fitted: a paragraph end
+        elif not _near_width(a, b, width) and (_is_figures(a) or _is_figures(b)):
+            continue  # a short row of figures: a table without columns
+        hyphen = (a.content.endswith("-") and a.content[-2:-1].isalnum()
+                  and b.content[:1].isalnum())
+        spans.append((a.content_end, b.content_start, "" if hyphen else " "))
+    return spans
+
+
+# --- chrome: what a scraper copies from the page around the article ---------------------------
+#
+# Each pattern matches a whole line and nothing a reporter writes as a sentence: a line of
+# JavaScript, an advertisement marker, a row of share buttons, a newsletter promotion, a photo
+# credit or a gallery counter, a navigation link. A removed line keeps its audit row, so a
+# false removal can be seen and undone.
+
+_LINE = r"(?m)^[ \t]*(?:{})[ \t]*(?:\n|\Z)"
+
+
+def _lines_matching(*alternatives: str, flags: int = 0):
+    return _regex(_LINE.format("|".join(alternatives)), "", flags)
+
+
+# A line of JavaScript: a statement on ``window``/``document`` or an ad library, a function,
+# or the brackets that close one; it ends as code ends.
+_SCRIPT = (
+    r"(?:(?:var|let|const)[ \t]+[\w$]+[ \t]*=|\(?function[ \t]*\(|window\.|document\.|googletag\.|"
+    r"\(adsbygoogle|_taboola|_comscore|fbq\(|gtag\(|dataLayer\.|__tcfapi)[^\n]*[;{}(),]",
+    r"[}\])][}\])(;, \t]*",  # only the brackets that close a block: ``})();``
+)
+_ADVERTISEMENT = (
+    r"(?:ADVERTISEMENT|Advertisement|Sponsored(?: content)?|SPONSORED|Ad|AD)"
+    r"(?:[ \t]*[-–—:][ \t]*(?:scroll|continue|story)[^\n.]{0,40})?",
+    r"(?:Story|Article|Content) continues (?:below|after)(?: this)? (?:advertisement|ad)",
+    r"Scroll (?:down )?to continue(?: with content)?",
+)
+_SHARE_WORD = (r"(?:Share(?: (?:this|on)(?: (?:article|story|page))?)?|Tweet|Facebook|Twitter|X|"
+               r"Email|E-mail|WhatsApp|LinkedIn|Reddit|Pinterest|Telegram|Messenger|Print|"
+               r"Copy(?: link)?|Comments?|Save)")
+# Words apart by spaces or by one separator: written so that a line splits into them one way
+# only (an optional separator between optional spaces would backtrack exponentially).
+_SHARE = (rf"{_SHARE_WORD}(?:(?:[ \t]*[|•·/,][ \t]*|[ \t]+){_SHARE_WORD})*",)
+_NEWSLETTER = (
+    r"Get [^\n]*? by email[^\n]*?Sign Up",
+    r"(?:Sign up|Subscribe|Register)(?: now| today| here)?(?: for| to) (?:our|the|a free|this)"
+    r"[^\n.!?]{0,60}(?:newsletters?|briefing|digest)[^\n]{0,100}",
+    r"(?:Get|Receive) (?:our|the) [^\n.!?]{0,60}(?:newsletter|briefing)[^\n]{0,100}",
+)
+_CREDITED = (r"(?:AFP|AP|Reuters|REUTERS|Getty Images|EPA|EPA-EFE|Anadolu Agency|Anadolu|Xinhua|"
+             r"TASS|Sputnik|Shutterstock|SANA)")
+_NAME = r"[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3}"
+_PHOTO = (
+    r"\(?(?:File )?(?:Photo|Photograph|Picture|Image)s?(?: credit)?:[^\n]{1,160}",
+    r"\((?:File )?(?:Photo|Picture|Image)s? by [^\n()]{1,80}\)",
+    rf"\(?(?:{_NAME}[ \t]*/[ \t]*)?{_CREDITED}(?: Photo)?(?:[ \t]*/[ \t]*{_NAME})?"
+    r"(?:[ \t]*via[ \t]*Getty Images)?\)?",
+)
+_GALLERY = (r"(?:Photo|Image|Picture|Slide)[ \t]+\d{1,3}[ \t]+(?:of|/)[ \t]+\d{1,3}",)
+_NAVIGATION = (
+    r"Skip to (?:main )?(?:content|navigation)",
+    r"(?:Back to top|Go to top|Return to top)",
+    r"(?:Read more|READ MORE|Also read|ALSO READ|Related|RELATED|See also|Read next|"
+    r"READ NEXT)(?:[ \t]*[:|»›-][ \t]*[^\n]{0,160})?",
+    r"(?:Menu|MENU|Search|Log ?in|Sign ?in|Close|Home)(?:[ \t]*[|•][ \t]*(?:Menu|Search|Log ?in|"
+    r"Sign ?in|Subscribe|Close|Home))*",
+    r"Home[ \t]*[›»>/][ \t]*[^\n.!?]{1,120}",
+)
+# A wire signature on the last line (``Reuter``, ``REUTER...``), or set off by spaces after a
+# table's last row; or the wire's continuation marker (``More``: the story goes on in another
+# item).
+_SIGNATURE = re.compile(r"(?:\n|(?<=\S)[ \t]{2,})[ \t]*(?:(?i:reuters?)(?:\.{3})?|More|more)"
+                        r"\s*\Z")
+_TAIL = 80  # characters looked at: the signature is short, and so the step stays linear
+
+
+def _signature(text: str, meta: Mapping[str, str]) -> Iterable[Span]:
+    end = len(text.rstrip())
+    at = max(end - _TAIL, 0)
+    m = _SIGNATURE.search(text, at)
+    if m is None:
+        return []
+    return [(m.start() + (m.group().startswith("\n")), m.end(), "")]
+
+
 STEPS: tuple[CleaningStep, ...] = (
     CleaningStep("byte_order_mark", "byte-order mark (U+FEFF) written by the editor",
                  _regex(r"\A\ufeff")),
@@ -588,6 +807,21 @@ STEPS: tuple[CleaningStep, ...] = (
                  "(NFC): it can hide a copy", _canonical_composition),
     CleaningStep("unicode_spaces", "other Unicode space (em, thin, ideographic ...) made a "
                  "plain space", _unicode_spaces),
+    CleaningStep("wire_signature", "wire service signature (Reuter) or continuation marker (More) "
+                 "ending the item",
+                 _signature),
+    CleaningStep("newsletter_promo", "newsletter promotion line (sign up, subscribe)",
+                 _lines_matching(*_NEWSLETTER[1:])),
+    CleaningStep("script", "line of JavaScript copied from the page (ads, trackers)",
+                 _lines_matching(*_SCRIPT)),
+    CleaningStep("advertisement", "advertisement marker line", _lines_matching(*_ADVERTISEMENT)),
+    CleaningStep("share_buttons", "row of share buttons (Facebook, Twitter, Email ...)",
+                 _lines_matching(*_SHARE)),
+    CleaningStep("photo_credit", "photo credit or caption-credit line", _lines_matching(*_PHOTO)),
+    CleaningStep("gallery_counter", "photo-gallery counter (Image 1 of 3)",
+                 _lines_matching(*_GALLERY)),
+    CleaningStep("navigation", "page navigation line (skip link, menu, breadcrumb, read more)",
+                 _lines_matching(*_NAVIGATION)),
     CleaningStep("metadata_prefix", "scraper metadata prefix (date kept in the manifest)",
                  _regex(r"\A\s*date[ \t]+\d{4}-\d{2}-\d{2}[ \t]+")),
     CleaningStep("headline", "headline line (kept in the manifest)", _headline),
@@ -601,6 +835,9 @@ STEPS: tuple[CleaningStep, ...] = (
     CleaningStep("contributor_credit", "contributor credit",
                  _regex(r"(?:(?<=^)|(?<=[.!?”\"]))[ \t]*[^.!?\n]*contributed to this report\.",
                         flags=re.M)),
+    CleaningStep("reflow", "hard-wrapped line joined to the next: the text breaks its lines "
+                 "near one width inside sentences (an indented or blank line still starts a "
+                 "paragraph; tables are kept)", _reflow),
     CleaningStep("nbsp", "non-breaking space (a paragraph break where it separates sentences)",
                  _nbsp),
     CleaningStep("run_together", "paragraphs run together without a space", _run_together),

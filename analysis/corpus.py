@@ -18,7 +18,12 @@ The folder is untrusted input, and nothing in it is left out in silence:
   Hidden files and folders and system files (``.DS_Store``, ``Thumbs.db``, ``desktop.ini``,
   ``__MACOSX``) are ignored, and so, beside the manifest, are its backups and the
   ``annotations/``, ``speakers/`` and ``framing/`` folders;
-- byte-identical files are both loaded and named (a warning).
+- byte-identical files are both loaded and named (a warning), and so are files whose bytes
+  differ but whose text after cleaning is the same (a copy saved again with other line
+  endings, white space or page chrome). Duplicates are kept, not dropped: whether two rows
+  are one article saved twice or two articles that happen to match is the analyst's call;
+- a short paragraph standing verbatim at the same place in many of an outlet's articles is
+  named as likely page boilerplate (:func:`repeated_paragraphs`), and kept.
 
 ``load_corpus(errors=[])`` skips a bad document and records why instead of stopping the run.
 ``python -m analysis.corpus init|check FOLDER`` prints every such line with control characters
@@ -75,7 +80,9 @@ class CorpusError(AnalysisError):
 
     ``step`` says which check refused it (``manifest``, ``path``, ``read``, ``checksum``,
     ``decode``, ``empty``, ``no_words``, ``markup``, ``not_text``, ``size``, ``clean``,
-    ``sentences``, ``unlisted``, ``outside``, ``name``) or, for a warning, ``duplicate``.
+    ``sentences``, ``unlisted``, ``outside``, ``name``) or, for a warning, ``duplicate``
+    (byte-identical files), ``duplicate_text`` (the same text after cleaning) or
+    ``boilerplate`` (a paragraph repeated at one place across an outlet's articles).
     """
 
     def __init__(self, message: str, *, file: Path | str, row: int | None = None,
@@ -517,10 +524,12 @@ def load_corpus(root: Path | str | None = None, *, errors: list | None = None) -
     with the wrong checksum, not plain text, undecodable, empty, without words or markup, or one
     that fails cleaning or sentence splitting -- is left out and recorded there as a
     :class:`DocumentError`, and loading goes on; so is every file of the folder that is not
-    loaded (see :func:`survey`). Byte-identical files are both loaded and named: a warning
-    (``level="warning"``) in ``errors``, a :class:`CorpusWarning` when strict. Problems with the
-    folder or the manifest as a whole (absent, unreadable, a header column missing or repeated,
-    no document left) still raise.
+    loaded (see :func:`survey`). Byte-identical files, and files with the same text after
+    cleaning, are both loaded and named: a warning (``level="warning"``) in ``errors``, a
+    :class:`CorpusWarning` when strict; so is a paragraph repeated at one place across many of
+    an outlet's articles (:func:`repeated_paragraphs`). Problems with the folder or the
+    manifest as a whole (absent, unreadable, a header column missing or repeated, no document
+    left) still raise.
     """
     root = corpus_root(root)
     try:
@@ -557,6 +566,8 @@ def _load(root: Path, errors: list | None) -> Corpus:
                           "errors)", file=manifest_path, step="manifest")
     _name_duplicates(kept, manifest_path, errors)
     articles = [a for a, _, _, _, _ in loaded]
+    _name_same_text(kept, articles, manifest_path, errors)
+    _name_repeated_paragraphs(articles, manifest_path, errors)
     return Corpus(
         root=root,
         articles=pd.DataFrame(articles).sort_values(["date", "id"], kind="stable")
@@ -618,6 +629,90 @@ def _name_duplicates(records: list[dict], manifest_path: Path, errors: list | No
             warnings.warn(str(err), CorpusWarning, stacklevel=4)
         else:
             errors.append(DocumentError.from_error(err, rec["id"], level="warning"))
+
+
+def _name_same_text(records: list[dict], articles: list[dict], manifest_path: Path,
+                    errors: list | None) -> None:
+    """Name each loaded file whose clean text is that of an earlier file though its bytes
+    differ (a copy saved again with other line endings, spaces or page chrome): both stay
+    loaded, as byte-identical files do (see :func:`_name_duplicates`)."""
+    first: dict[str, tuple[dict, str]] = {}
+    for rec, article in zip(records, articles):
+        digest = hashlib.sha256(article["text"].encode("utf-8")).hexdigest()
+        twin, twin_bytes = first.setdefault(digest, (rec, rec["sha256"].lower()))
+        if twin is rec or twin_bytes == rec["sha256"].lower():
+            continue  # the first of its text, or byte-identical (named already)
+        err = CorpusError(f"file {shown(rec['file'])} has the same text after cleaning as "
+                          f"{shown(twin['file'])} (row {twin['_row']}, id {twin['id']!r}), though "
+                          "the files differ: both are loaded as separate articles; remove one row "
+                          "if it is the same article saved twice", file=manifest_path,
+                          row=rec["_row"], field="file", step="duplicate_text")
+        if errors is None:
+            warnings.warn(str(err), CorpusWarning, stacklevel=4)
+        else:
+            errors.append(DocumentError.from_error(err, rec["id"], level="warning"))
+
+
+# A paragraph at the same place (counted from the start or the end) in at least this many of
+# an outlet's articles, and this share of them, is named as likely page boilerplate.
+BOILERPLATE_MIN_ARTICLES = 5
+BOILERPLATE_MIN_SHARE = 0.1
+BOILERPLATE_MAX_WORDS = 30  # longer paragraphs repeated verbatim are copies, not chrome
+_PLACES = 3  # paragraphs looked at from each end of an article
+
+
+def repeated_paragraphs(articles: pd.DataFrame | list[dict]) -> pd.DataFrame:
+    """Paragraphs that stand verbatim at the same place in many articles of one outlet.
+
+    Evidence from the folder itself for page boilerplate the cleaning steps do not know (a
+    sign-off, a promotion, a standing credit): one row per (outlet, place, paragraph) found in
+    at least :data:`BOILERPLATE_MIN_ARTICLES` articles and :data:`BOILERPLATE_MIN_SHARE` of the
+    outlet's articles, with the count and the articles. ``place`` is ``first``, ``second`` ...
+    or ``last``, ``second from last`` .... Only named, never removed: a paragraph several
+    reports share may be the text itself.
+    """
+    rows = pd.DataFrame(articles)
+    places: dict[tuple[str, str, str], list[str]] = {}
+    names = ("first", "second", "third")
+    for outlet, ident, body in zip(rows["outlet"], rows["id"], rows["text"]):
+        paras = body.split("\n\n")
+        seen: dict[tuple[str, str], None] = {}  # in order: a tie goes to the place from the end
+        for i, para in enumerate(reversed(paras[-_PLACES:])):
+            seen[("last" if i == 0 else f"{names[i]} from last", para)] = None
+        for i, para in enumerate(paras[:_PLACES]):
+            seen[(names[i], para)] = None
+        for place, para in seen:
+            if len(text.words(para)) <= BOILERPLATE_MAX_WORDS:
+                places.setdefault((outlet, place, para), []).append(ident)
+    sizes = rows["outlet"].value_counts()
+    best: dict[tuple[str, str], tuple[str, list[str]]] = {}  # one place per paragraph: the
+    for (outlet, place, para), ids in places.items():       # one it holds in most articles
+        if len(ids) > len(best.get((outlet, para), ("", []))[1]):
+            best[(outlet, para)] = (place, ids)
+    out = [{"outlet": outlet, "place": place, "paragraph": para, "n_articles": len(ids),
+            "n_outlet_articles": int(sizes[outlet]), "article_ids": ids}
+           for (outlet, para), (place, ids) in best.items()
+           if len(ids) >= max(BOILERPLATE_MIN_ARTICLES, BOILERPLATE_MIN_SHARE * sizes[outlet])]
+    columns = ["outlet", "place", "paragraph", "n_articles", "n_outlet_articles", "article_ids"]
+    return pd.DataFrame(out, columns=columns).sort_values(
+        ["outlet", "n_articles", "place"], ascending=[True, False, True], kind="stable")
+
+
+def _name_repeated_paragraphs(articles: list[dict], manifest_path: Path,
+                              errors: list | None) -> None:
+    """Name each paragraph :func:`repeated_paragraphs` finds (a warning; nothing is removed)."""
+    for row in repeated_paragraphs(articles).itertuples():
+        ids = row.article_ids
+        shown_ids = ", ".join(ids[:3]) + (f" and {len(ids) - 3} more" if len(ids) > 3 else "")
+        err = CorpusError(f"outlet {shown(row.outlet)}: the paragraph {shown(row.paragraph)} "
+                          f"is the {row.place} paragraph of {row.n_articles} of its "
+                          f"{row.n_outlet_articles} articles ({shown_ids}): page boilerplate? It "
+                          "is kept; remove it from the files if it is not the articles' text",
+                          file=manifest_path, step="boilerplate")
+        if errors is None:
+            warnings.warn(str(err), CorpusWarning, stacklevel=4)
+        else:
+            errors.append(DocumentError.from_error(err, ids[0], level="warning"))
 
 
 def _fail(err: CorpusError, article_id: str, errors: list | None) -> None:

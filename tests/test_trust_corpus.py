@@ -340,6 +340,43 @@ def test_strict_load_warns_of_duplicates(tmp_path):
         assert len(load_corpus(root).articles) == 2
 
 
+def test_same_text_after_cleaning_is_named_both(tmp_path):
+    # The same article saved again: Windows line endings, a byte-order mark, a share row.
+    again = b"\xef\xbb\xbf" + A.replace(b"\n", b"\r\n") + b"Share | Tweet | Email\r\n"
+    root = build(tmp_path, {"a.txt": A, "a-saved-again.txt": again, "b.txt": B})
+    ids, errors = lenient(root)
+    assert sorted(ids) == ["a", "a-saved-again", "b"]  # both kept, as separate articles
+    same = [e for e in errors if e.step == "duplicate_text"]
+    assert len(same) == 1 and same[0].level == "warning", errors
+    assert "'a.txt'" in same[0].message and "'a-saved-again.txt'" in same[0].message
+    assert same[0].article_id == "a-saved-again"
+    assert not [e for e in errors if e.step == "duplicate"]  # the bytes differ
+
+
+def test_byte_identical_files_are_not_named_twice(tmp_path):
+    root = build(tmp_path, {"a.txt": A, "again.txt": A})
+    _, errors = lenient(root)
+    assert [e.step for e in errors] == ["duplicate"]
+
+
+def test_check_names_files_with_the_same_text(tmp_path, capsys):
+    root = build(tmp_path, {"a.txt": A, "b.txt": A.replace(b"\n", b"\r\n")})
+    code, printed = cli(capsys, "check", str(root))
+    same = [ln for ln in printed.splitlines() if "same text after cleaning" in ln]
+    assert len(same) == 1 and "'a.txt'" in same[0] and "'b.txt'" in same[0], printed
+    assert same[0].startswith("warning:") and code == 0
+
+
+def test_run_lists_duplicates_in_errors(tmp_path):
+    from analysis import pipeline
+
+    root = build(tmp_path, {"a.txt": A, "copy.txt": A, "b.txt": B,
+                            "b-again.txt": B.replace(b"\n", b"\r\n")})
+    errors = pipeline.errors(pipeline.run(root, tmp_path / "run", stages=("load",)))
+    rows = {(r.article_id, r.step) for r in errors.itertuples()}
+    assert rows == {("copy", "load.duplicate"), ("b-again", "load.duplicate_text")}
+
+
 def test_unlisted_copy_of_a_listed_file_is_named_with_its_twin(tmp_path):
     root = build(tmp_path, {"a.txt": A})
     (root / "raw" / "a (1).txt").write_bytes(A)
@@ -701,3 +738,34 @@ def test_wire_copy_with_tickers_in_angle_brackets_is_text():
     assert markup_kind(item) is None
     page = "<div><p>Menu</p><p>Home</p><span>News</span><a href='/x'>More</a></div> text"
     assert markup_kind(page) is not None
+
+
+# --- boilerplate named from the folder's own evidence ------------------------------------------
+
+PROMO = b"Follow the Courier on every platform for live updates"
+
+
+def test_paragraph_repeated_across_an_outlets_articles_is_named_not_removed(tmp_path):
+    files = {f"c{i}.txt": (f"Story {i} of the flood in the lower town on day {i}.\n".encode()
+                           + PROMO + b"\n") for i in range(6)}
+    files.update({f"w{i}.txt": f"Wire story {i} about the harbour.\n".encode() + PROMO + b"\n"
+                  for i in range(3)})
+    rows = [line(name[:-4], name, data, outlet="Courier" if name[0] == "c" else "Wire")
+            for name, data in files.items()]
+    root = build(tmp_path, files, rows)
+    ids, errors = lenient(root)
+    assert len(ids) == 9
+    named = [e for e in errors if e.step == "boilerplate"]
+    assert len(named) == 1 and named[0].level == "warning", errors
+    assert "'Courier'" in named[0].message and "last paragraph of 6 of its 6" in named[0].message
+    texts = load_corpus(root, errors=[]).articles.set_index("id")["text"]
+    assert all(t.endswith(PROMO.decode()) for t in texts)  # kept: only named
+    table = corpus_mod.repeated_paragraphs(load_corpus(root, errors=[]).articles)
+    assert table[["outlet", "place", "n_articles"]].values.tolist() == [["Courier", "last", 6]]
+
+
+def test_a_few_shared_paragraphs_are_not_boilerplate(tmp_path):
+    files = {f"c{i}.txt": f"Story {i}.\n".encode() + PROMO + b"\n" for i in range(4)}
+    root = build(tmp_path, files)
+    _, errors = lenient(root)
+    assert not [e for e in errors if e.step == "boilerplate"]
