@@ -174,7 +174,9 @@ ARTICLE_COLUMNS = {"label": "Report", "outlet": "Outlet", "date": "Date",
                    "sentences": "Sentences"}
 
 
-BOILERPLATE_STEPS = ("newsletter", "comment_form", "source_line", "contributor_credit")
+BOILERPLATE_STEPS = ("newsletter", "comment_form", "source_line", "contributor_credit",
+                     "newsletter_promo", "script", "advertisement", "share_buttons",
+                     "photo_credit", "gallery_counter", "navigation", "wire_signature")
 
 
 def _long_date(ts: pd.Timestamp) -> str:
