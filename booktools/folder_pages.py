@@ -107,8 +107,8 @@ def validation_sentence(facts: FolderFacts) -> str:
 
     if not facts.annotated:
         return ("This folder has no hand annotations (no `annotations/` folder in the book's "
-                "formats), so the chapters leave out their validation sections: nothing in this "
-                "book measures how accurate the methods are on these articles.")
+                "formats), so no chapter validates its method here: nothing in this book "
+                "measures how accurate the methods are on these articles.")
     tasks = join([TASK_WORDS[t] for t in facts.annotated])
     missing = [TASK_WORDS[t] for t in TASKS if t not in facts.annotated]
     rest = (f" Nothing measures the methods for {join(missing)} on these articles." if missing

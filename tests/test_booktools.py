@@ -463,6 +463,10 @@ def test_rebuild_shows_the_corrected_label(tmp_path):
     assert "Northwire" in page and "Cite this" in page
     assert (html / "_static" / "wire-and-spin-data.zip").is_file()
     assert (out / "_build" / "run").is_dir()  # the chapters' stored run, in book-for's folder
+    intro = (html / "book" / "intro.html").read_text(encoding="utf-8")  # issue 16
+    assert "eight articles" in intro and "applied to the folder “corpus”" in intro
+    assert not [w for w in ("Idlib", "five texts", "AFP", "Times of Israel", "VOA", "Syria",
+                            "Turkey", "Unattributed (00") if w in intro]
     relabel(corpus, "northwire", "Northwire Corrected")
     html = bf.book_for(corpus, out, ["01_corpus"])
     page = (html / "book" / "01_corpus.html").read_text(encoding="utf-8")
