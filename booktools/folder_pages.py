@@ -33,6 +33,8 @@ TASKS = ("reuse", "claims", "quotes", "framing", "spin")  # annotations/<task>/ 
 TASK_WORDS = {"reuse": "copied passages", "claims": "figures", "quotes": "quotations",
               "framing": "framing labels", "spin": "spun wording"}
 LIST_AT_MOST = 6  # inferred dates: name the articles up to this many, else count them
+# The facts the pages read from the folder, besides the number of articles (the intro says so).
+FACTS_READ = "whose dates are inferred, which hand annotations, speakers table and lexicon it holds"
 
 
 @dataclass(frozen=True)
@@ -140,11 +142,6 @@ def lexicon_sentence(facts: FolderFacts) -> str:
             "be counted.")
 
 
-def read_facts_words(facts: FolderFacts) -> str:
-    return ("whose dates are inferred, which hand annotations, speakers table and lexicon it "
-            "holds")
-
-
 # --- The pages ------------------------------------------------------------------------------
 
 def folder_citation(book_cff: Path | str, facts: FolderFacts) -> dict:
@@ -168,7 +165,7 @@ def render(page: str, facts: FolderFacts, citation_path: Path | str,
     values = {
         "folder": plain_markdown(facts.name),
         "articles": count(facts.n_articles, "article"),
-        "facts_read": read_facts_words(facts),
+        "facts_read": FACTS_READ,
         "annotations_in_zip": annotations,
         "authors": plain_markdown(cited.authors), "year": plain_markdown(cited.year),
         "title": plain_markdown(cited.title), "version": plain_markdown(cited.version),
