@@ -8,6 +8,12 @@ the copy. Nothing of the main build is touched. ``CHAPTER`` names (``01_corpus``
 contents to those chapters; the build is then not strict (the intro's links to the other
 chapters dangle).
 
+The book's introduction, limits and glossary describe its own five reports; for any other folder
+the copy gets pages written for that folder from ``booktools/pages/`` (what the book is, the
+chapters' questions, the number of articles read from the folder, how to cite, the limits that
+hold for any folder) and a ``CITATION.cff`` whose title names the folder
+(:mod:`booktools.folder_pages`). Folder names and manifest values are escaped there.
+
 Your folders are safe:
 
 - every argument is checked before any work: ``CORPUS`` must be a corpus folder (a
@@ -260,6 +266,17 @@ def _copy_sources(src: Path, chapters: list[str] | None, root: Path) -> None:
         (src / "_toc.yml").write_text("\n".join(keep) + "\n", encoding="utf-8")
 
 
+def prepare_sources(src: Path, corpus: Path, chapters: list[str] | None,
+                    root: Path = ROOT) -> None:
+    """The book copy in ``src``: the book's pages and configuration, then, for a folder other
+    than the book's ``data/``, its own introduction, limits, glossary and citation
+    (:mod:`booktools.folder_pages`), so no page states what holds only for the book's texts."""
+    from booktools.folder_pages import write_folder_pages
+
+    _copy_sources(src, chapters, root)
+    write_folder_pages(src, corpus, root)
+
+
 HEADS = ("Warning, treated as error:", "Sphinx error:", "Extension error", "Exception occurred:")
 
 
@@ -324,7 +341,7 @@ def book_for(corpus: Path | str, out: Path | str, chapters: list[str] | None = N
     staging = out_path / NEXT
     _remove_own(staging)  # left by a build that failed
     src = staging / SRC
-    _copy_sources(src, chapters, root)
+    prepare_sources(src, corpus_path, chapters, root)
     from booktools.bundle import write_bundle
 
     write_bundle(src / "_static" / "vega-bundle.js")

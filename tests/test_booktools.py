@@ -463,6 +463,10 @@ def test_rebuild_shows_the_corrected_label(tmp_path):
     assert "Northwire" in page and "Cite this" in page
     assert (html / "_static" / "wire-and-spin-data.zip").is_file()
     assert (out / "_build" / "run").is_dir()  # the chapters' stored run, in book-for's folder
+    intro = (html / "book" / "intro.html").read_text(encoding="utf-8")  # issue 16
+    assert "eight articles" in intro and "applied to the folder “corpus”" in intro
+    assert not [w for w in ("Idlib", "five texts", "AFP", "Times of Israel", "VOA", "Syria",
+                            "Turkey", "Unattributed (00") if w in intro]
     relabel(corpus, "northwire", "Northwire Corrected")
     html = bf.book_for(corpus, out, ["01_corpus"])
     page = (html / "book" / "01_corpus.html").read_text(encoding="utf-8")
@@ -641,3 +645,144 @@ def test_the_extension_writes_escaped_cite_lines_that_follow_the_citation(tmp_pa
     assert "differ" in result.stderr  # under -W, a failed build
     assert cite_lines(out / "index.html")["fig-one"].endswith(
         "figure at https://elsewhere.example.org/index.html#fig-one")
+
+
+# --- book-for's pages in words: nothing that holds only for the book's five texts ----------
+
+from booktools import folder_pages  # noqa: E402
+
+# Words of the book's own introduction, limits and glossary that hold only for its five texts.
+FIVE_TEXT_WORDS = ("Idlib", "five texts", "five reports", "AFP", "Times of Israel", "VOA",
+                   "Turkey", "Syria", "Unattributed (00")
+WORD_PAGES = ("intro", "limits", "glossary")
+
+
+def word_pages(src: Path) -> dict[str, str]:
+    return {page: (src / "book" / f"{page}.md").read_text(encoding="utf-8")
+            for page in WORD_PAGES}
+
+
+def five_text_words(text: str) -> list[str]:
+    return [w for w in FIVE_TEXT_WORDS if w.lower() in text.lower()]
+
+
+def test_the_book_for_pages_say_nothing_only_true_of_the_five_texts(tmp_path, corpus):
+    """Issue 16: the copy's introduction, limits and glossary (and its citation) name none of
+    the five texts' event, outlets or labels, and give the folder's article count, read from
+    the folder by the chapters' loader."""
+    from analysis.corpus import load_corpus
+    from analysis.present.words import count
+
+    book = word_pages(ROOT)
+    assert five_text_words(book["intro"]) and five_text_words(book["limits"])  # they would fail
+    src = tmp_path / "src"
+    bf.prepare_sources(src, corpus, None, ROOT)
+    pages = word_pages(src)
+    for page, text in pages.items():
+        assert five_text_words(text) == [], page
+        assert text != book[page] and "$" not in text  # every template field was filled
+    cff = (src / "CITATION.cff").read_text(encoding="utf-8")
+    assert five_text_words(cff) == [] and "“my corpus”" in cff
+    articles = count(len(load_corpus(corpus).articles), "article")
+    assert articles == "eight articles"
+    assert articles in pages["intro"] and articles in pages["limits"]
+    # A fact of the folder shows up: its one article with an inferred date, by its label.
+    assert "The date of *Coastal Notes* is inferred" in pages["limits"]
+    assert "no hand annotations" in pages["limits"] and "no speakers table" in pages["limits"]
+    # Every chapter is referred to, and every term of the book's glossary is defined.
+    for label in ("ch-corpus", "ch-reuse", "ch-numbers", "ch-voices", "ch-framing", "ch-spin"):
+        assert f"{{ref}}`{label}`" in pages["intro"]
+    terms = re.findall(r"^(\S[^\n]*)\n: ", book["glossary"], re.M)
+    assert terms and terms == re.findall(r"^(\S[^\n]*)\n: ", pages["glossary"], re.M)
+
+
+def test_the_book_for_its_own_folder_keeps_the_book_pages(tmp_path):
+    src = tmp_path / "src"
+    bf.prepare_sources(src, (ROOT / "data").resolve(), ["01_corpus"], ROOT)
+    assert word_pages(src) == word_pages(ROOT)
+    assert (src / "CITATION.cff").read_bytes() == (ROOT / "CITATION.cff").read_bytes()
+
+
+def test_the_limits_follow_what_the_folder_brings(tmp_path, corpus):
+    """Annotations, a speakers table, a lexicon and many inferred dates change the sentences
+    that say what the folder brings; labels are named up to a few, then counted."""
+    (corpus / "annotations" / "quotes").mkdir(parents=True)
+    (corpus / "annotations" / "quotes" / "quotes.csv").write_text("x\n", encoding="utf-8")
+    (corpus / "speakers").mkdir()
+    (corpus / "speakers" / "speakers.csv").write_text("name\n", encoding="utf-8")
+    (corpus / "framing").mkdir()
+    (corpus / "framing" / "labels.csv").write_text("label\n", encoding="utf-8")
+    facts = folder_pages.folder_facts(corpus)
+    assert facts.annotated == ("quotes",) and facts.speakers_table and facts.lexicon
+    assert facts.n_articles == 8 and facts.inferred == ("Coastal Notes",)
+    limits = folder_pages.render("limits", facts, ROOT / "CITATION.cff")
+    assert "hand annotations of quotations" in limits
+    assert "for copied passages, figures, framing labels and spun wording" in limits
+    assert "folder's own hand table" in limits and "brings its own lexicon" in limits
+    many = folder_pages.FolderFacts("f", 9, tuple(f"L{i}" for i in range(9)), (), False, False)
+    assert "The dates of nine articles of the folder are inferred" in folder_pages.render(
+        "limits", many, ROOT / "CITATION.cff")
+    two = folder_pages.FolderFacts("f", 2, ("A", "B"), (), False, False)
+    assert "The dates of *A* and *B* are inferred" in folder_pages.dates_sentence(two)
+
+
+def test_the_book_for_copy_cites_its_folder_at_the_same_address(tmp_path, corpus):
+    """The copy's CITATION.cff names the folder instead of the book's story; authors, year,
+    version and base URL stay, so its "Cite this" lines keep the book's address form and
+    _config.yml and CITATION.cff still agree."""
+    src = tmp_path / "src"
+    bf.prepare_sources(src, corpus, ["01_corpus"], ROOT)
+    book = ext.read_citation(ROOT / "CITATION.cff")
+    copy = ext.read_citation(src / "CITATION.cff")
+    assert copy.title == "Wire and Spin, applied to the folder “my corpus”"
+    assert (copy.authors, copy.year, copy.version, copy.url) == (
+        book.authors, book.year, book.version, book.url)
+    config = yaml.safe_load((src / "_config.yml").read_text(encoding="utf-8"))
+    assert config["html"]["baseurl"] == copy.url
+    line = ext.cite_text(copy, copy.url, "book/01_corpus.html", "fig-timeline")
+    assert line == ext.cite_text(book, book.url, "book/01_corpus.html", "fig-timeline").replace(
+        book.title, copy.title)
+    intro = (src / "book" / "intro.md").read_text(encoding="utf-8")
+    assert "*Wire and Spin\\, applied to the folder “my corpus”.*" in intro
+
+
+HOSTILE_NAME = "<img src=x onerror=alert(1)> {{ x }} {eval}`x` [a](javascript:alert(3))"
+HOSTILE_LABEL = "<script>alert(2)</script> **b** {{ y }} {ref}`ch-spin`"
+
+
+def test_a_hostile_folder_name_and_label_stay_text(tmp_path):
+    """A folder name and a manifest label that look like HTML, a MyST substitution, a role
+    and a link show as written on the built pages (intro, limits, glossary, built by
+    jupyter-book with the book's configuration) and never become markup."""
+    import html as html_module
+
+    corpus = corpus_copy(tmp_path / HOSTILE_NAME)
+    relabel(corpus, "notes", HOSTILE_LABEL)
+    src, out = tmp_path / "src", tmp_path / "out"
+    bf.prepare_sources(src, corpus, ["01_corpus"], ROOT)
+    (src / "_toc.yml").write_text("format: jb-book\nroot: book/intro\nchapters:\n"
+                                  "  - file: book/limits\n  - file: book/glossary\n",
+                                  encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "WIRESPIN_CORPUS": str(corpus)}
+    result = subprocess.run(
+        [sys.executable, "-c", "from jupyter_book.cli.main import main; main()", "build",
+         str(src), "--path-output", str(out), "-n", "--keep-going"], env=env,
+        capture_output=True, text=True, timeout=300, cwd=str(src))
+    html_dir = out / "_build" / "html" / "book"
+    assert (html_dir / "intro.html").is_file(), result.stdout[-3000:] + result.stderr[-3000:]
+    intro = (html_dir / "intro.html").read_text(encoding="utf-8")
+    limits = (html_dir / "limits.html").read_text(encoding="utf-8")
+    for page in (intro, limits):
+        assert "<img src=x" not in page and "<script>alert" not in page
+        assert not re.search(r"href=\"\s*javascript", page, re.I)
+    log = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout + result.stderr).splitlines()
+    assert not [line for line in log if "WARNING" in line and re.search(
+        r"substitution|role|directive", line, re.I)]
+
+    def text(page: str) -> str:
+        body = page[page.index('<main'):]
+        return " ".join(html_module.unescape(re.sub(r"<[^>]+>", "", body)).split())
+
+    assert f"applied to the folder “{HOSTILE_NAME}”" in text(intro)
+    assert HOSTILE_LABEL in text(limits)  # the label of the article with an inferred date
+    assert "<strong>b</strong>" not in limits
