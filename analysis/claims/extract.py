@@ -20,6 +20,8 @@ from analysis import text as textmod
 from analysis.claims.lexicon import (_COUNTED_PHRASES, _EVENT_RE, _SIDE_RE, _SPEECH, DENIALS,
                                      EVENT_BY_COUNTED, NO_SIDE, PERSON_KINDS, SOURCES)
 from analysis.claims.lexicon import counted_after as _counted_after
+from analysis.claims.lexicon import (measured_unit, phrase_after, phrase_before,
+                                     same_thing_between)
 from analysis.claims.numbers import HEDGES, ClaimError, Quantity, find_quantities
 from analysis.claims.time import resolve_time, time_expressions
 
@@ -209,9 +211,13 @@ def sentence_claims(sentence: str, published: pd.Timestamp,
                 counted, rel = _counted_after(folded[m.end(): q.start])
                 if counted:
                     np_start = m.start()
-        event = _event(folded, q.start, np_end)
         # the last earlier claim of this sentence that ends before this quantity
         prev = next((r for r in reversed(rows) if r["_q"].end <= q.start), None)
+        phrase = ""
+        if counted is None:
+            counted, phrase, m_end = _measured(folded, q, prev)
+            np_end = max(np_end, m_end) if counted else np_end
+        event = _event(folded, q.start, np_end)
         hedge, low, high, value, exact = q.hedge, q.low, q.high, q.value, q.exact
         side = ""
         if counted is None and prev and q.kind in ("digits", "words") and not q.hedge \
@@ -256,9 +262,29 @@ def sentence_claims(sentence: str, published: pd.Timestamp,
             "counted": counted or "", "event": event, "side": side, "source": source,
             "stance": stance,
             "time_expression": expr, "date_start": start_d, "date_end": end_d,
-            "date_basis": basis, "_q": q, "_end": np_end,
+            "date_basis": basis, "_q": q, "_end": np_end, "_phrase": phrase,
         })
     return rows
+
+
+def _measured(folded: str, q: Quantity, prev: dict | None) -> tuple[str | None, str, int]:
+    """What a figure outside the lexicon measures, as a phrase of the text with its unit
+    (``net profit (dlrs)``, ``crude palm oil (tonnes)``): the phrase after the figure and its
+    unit, else the previous figure's phrase when only ``to``/``from``/``and``... stand between
+    them, else the phrase a verb or preposition ties it to on the left. Returns (counted or
+    ``None``, the bare phrase, end of the claim's noun phrase)."""
+    after = folded[q.end:]
+    unit, u_end = measured_unit(after)
+    phrase, p_end = phrase_after(after[u_end:])
+    end = q.end + u_end + (p_end if phrase else 0)
+    if not phrase and prev is not None and prev["_phrase"] \
+            and same_thing_between(folded[prev["_end"]:q.start]):
+        phrase = prev["_phrase"]
+    if not phrase:
+        phrase = phrase_before(folded[:q.start])
+    if not phrase:
+        return None, "", q.end
+    return (f"{phrase.lower()} ({unit})" if unit else phrase.lower()), phrase, end
 
 
 def article_claims(article: pd.Series | dict, sentences: pd.DataFrame) -> pd.DataFrame:
