@@ -23,7 +23,7 @@ from analysis.claims.lexicon import counted_after as _counted_after
 from analysis.claims.lexicon import (measured_unit, phrase_after, phrase_before,
                                      same_thing_between)
 from analysis.claims.numbers import HEDGES, ClaimError, Quantity, find_quantities
-from analysis.claims.time import resolve_time, time_expressions
+from analysis.claims.time import SHIFT, resolve_time, shifted, time_expressions
 
 _SIDE_PHRASE = re.compile(r"^\s+on\s+the\s+[\w-]+\s+side\b", re.I)
 
@@ -244,8 +244,14 @@ def sentence_claims(sentence: str, published: pd.Timestamp,
             side = ""
         usable = [t for t in times if not _blocked(folded, t, q)]
         if usable:
-            t = min(usable, key=lambda t: (abs((t[0] + t[1]) / 2 - (q.start + q.end) / 2), t[0]))
+            t = _segment_time(usable, quantities, q, sentence)
             start_d, end_d = resolve_time(t[2], published)
+            if SHIFT.fullmatch(re.sub(r"\s+", " ", t[2].strip().lower())):
+                bases = [u for u in times if not SHIFT.fullmatch(
+                    re.sub(r"\s+", " ", u[2].strip().lower()))]
+                if bases:
+                    b = min(bases, key=lambda u: abs(u[0] - t[0]))
+                    start_d, end_d = shifted(t[2], resolve_time(b[2], published))
             expr, basis = t[2], "expression"
         else:
             start_d = end_d = pd.Timestamp(published).normalize()
@@ -265,6 +271,25 @@ def sentence_claims(sentence: str, published: pd.Timestamp,
             "date_basis": basis, "_q": q, "_end": np_end, "_phrase": phrase,
         })
     return rows
+
+
+def _segment_time(usable: list[tuple[int, int, str]], quantities: list[Quantity],
+                  q: Quantity, sentence: str) -> tuple[int, int, str]:
+    """The time expression of figure ``q``: the first one after it and before the next figure
+    ('rose to 29.7 pct in 1986 from ... 29.2 pct'), else the last one between the previous
+    figure and it, else the nearest in the sentence."""
+    prev_end = max((p.end for p in quantities if p.end <= q.start), default=0)
+    next_start = min((p.start for p in quantities if p.start >= q.end), default=10 ** 9)
+    after = [t for t in usable if q.end <= t[0] and t[1] <= next_start
+             and not (SHIFT.fullmatch(re.sub(r"\s+", " ", t[2].strip().lower()))
+                      and next_start - t[1] < 4)  # 'from year-ago 199.0': the next one's
+             and not re.search(r"[,;:]", textmod.fold_chars(sentence[q.end:t[0]]))]
+    if after:
+        return after[0]
+    before = [t for t in usable if prev_end <= t[0] and t[1] <= q.start]
+    if before and prev_end > 0:
+        return before[-1]
+    return min(usable, key=lambda t: (abs((t[0] + t[1]) / 2 - (q.start + q.end) / 2), t[0]))
 
 
 def _measured(folded: str, q: Quantity, prev: dict | None) -> tuple[str | None, str, int]:
