@@ -136,8 +136,9 @@ _QUANTITY = re.compile(
     rf"(?P<hedge>\b(?:{_HEDGE_RE})\s+)?"
     rf"(?:(?P<vague>\b(?:{_VAGUE_RE}))"
     rf"|(?P<half>\bhalf\s+of)"
-    rf"|(?P<digits>(?<![\w.,:-])(?:{_DIGITS})(?:\s+{_SCALE_WORD}\b)?(?![\w-]*[A-Za-z\d]|,\d|\.\d))"
-    rf"|(?P<words>\b{_WORDNUM}))",
+    rf"|(?P<frac>(?<![\w.,:/-])\d+-\d{{1,2}}/\d{{1,2}}(?![\d/]))"
+    rf"|(?P<digits>(?<![\w.,:/-])(?:{_DIGITS})(?:\s+{_SCALE_WORD}\b)?(?![\w-]*[A-Za-z\d]|,\d|\.\d))"
+    rf"|(?P<words>\b{_WORDNUM}(?:\s+(?:mln|bln)\b)?))",
     re.IGNORECASE,
 )
 _MONTH_RE = "|".join(m for m in MONTHS)
@@ -293,10 +294,20 @@ def find_quantities(sentence: str) -> list[Quantity]:
                 continue
             value, kind, hedge = prev[-1].value / 2, "half", "half of"
         else:
-            kind = "digits" if m.group("digits") else "words"
+            kind = "digits" if m.group("digits") or m.group("frac") else "words"
+            phrase = m.group("digits") or m.group("words") or ""
+            scale = 1.0
+            if m.group("words") and re.search(r"\s(?:mln|bln)$", phrase, re.I):
+                phrase, _, abbr = phrase.rpartition(" ")
+                scale = DIGIT_SCALES[abbr.lower()]
             try:
-                number = parse_number(m.group("digits") or m.group("words"))
-            except ValueError:
+                if m.group("frac"):
+                    whole, _, frac = m.group("frac").partition("-")
+                    num, _, den = frac.partition("/")
+                    number = int(whole) + int(num) / int(den)
+                else:
+                    number = parse_number(phrase.strip()) * scale
+            except (ValueError, ZeroDivisionError):
                 continue  # a bare scale word ('million') or a run that is not one number
             rel = HEDGES.get(hedge, "")
             if rel == "low":
@@ -309,7 +320,60 @@ def find_quantities(sentence: str) -> list[Quantity]:
         found.append(Quantity(m.start(), m.end(), sentence[m.start():m.end()], value, low, high,
                               hedge, exact, kind))
     found.extend(_tally_items(folded, sentence, found))
-    return sorted(found, key=lambda q: q.start)
+    return _ranges(folded, sentence, sorted(found, key=lambda q: q.start))
+
+
+_RANGE_UNIT = r"(?:pct|per\s+cent|percent|dlrs|cts|tonnes|tons|stg|yen|francs|marks|years|" \
+              r"months|weeks|days|hours|points|kms|mln|billion|million)"
+_RANGE_GAP = re.compile(rf"^\s*(?:({_RANGE_UNIT})\s+)?(to|and|or|-)\s*$", re.I)
+_RANGE_UNIT_AFTER = re.compile(rf"^\s*({_RANGE_UNIT})\b", re.I)
+
+
+def _ranges(folded: str, sentence: str, found: list[Quantity]) -> list[Quantity]:
+    """Join the two ends of a range into one quantity with ``low`` and ``high``: 'two or
+    three', 'four to five', '34 cts to 36 cts', 'between 1.5 and 1.6 mln'. A 'from X to Y'
+    (a change) and 'rose 5.7 pct to 19.7 mln' (two measures) stay two figures."""
+    out: list[Quantity] = []
+    i = 0
+    while i < len(found):
+        a = found[i]
+        b = found[i + 1] if i + 1 < len(found) else None
+        if b is None or a.value is None or b.value is None or a.kind == "tally" \
+                or b.kind == "tally" or b.hedge:
+            out.append(a)
+            i += 1
+            continue
+        gap = _RANGE_GAP.match(folded[a.end:b.start])
+        before = folded[max(0, a.start - 25):a.start].lower()
+        ok = False
+        if gap:
+            unit, word = (gap.group(1) or "").lower(), gap.group(2).lower()
+            after = _RANGE_UNIT_AFTER.match(folded[b.end:])
+            same_unit = not unit or (after is not None and after.group(1).lower() == unit)
+            if word in ("or", "-"):
+                ok = same_unit
+            elif word == "to":
+                ok = same_unit and not re.search(r"\b(?:from|to|by)\s*$", before) \
+                    and not re.search(r"\b(?:rose|fell|increased|decreased|declined|dropped|"
+                                      r"cut|raised|reduced|lowered|up|down)\s*$", before)
+            else:
+                ok = bool(re.search(r"\bbetween\s*$", before)) and same_unit
+        if not ok or b.value <= a.value / 1e6:
+            out.append(a)
+            i += 1
+            continue
+        low = a.value
+        scale = re.search(rf"\s({_SCALE_WORD})$", b.text, re.I)
+        if scale and not re.search(rf"\s({_SCALE_WORD})$", a.text, re.I) and low < b.value / 100:
+            low *= DIGIT_SCALES[scale.group(1).lower()]
+        if low >= b.value:
+            out.append(a)
+            i += 1
+            continue
+        out.append(Quantity(a.start, b.end, sentence[a.start:b.end], None, low, b.value,
+                            a.hedge, False, "range"))
+        i += 2
+    return out
 
 
 def _tally_items(folded: str, sentence: str, found: list[Quantity]) -> list[Quantity]:
