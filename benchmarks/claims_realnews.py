@@ -92,12 +92,47 @@ def errors(m: pd.DataFrame) -> pd.DataFrame:
                 "found_value", "gold_counted", "found_counted", "gold_period", "found_period"]]
 
 
+def conflicts(n: int, archive: Path = ARCHIVE) -> pd.DataFrame:
+    """The comparison rows of the first ``n`` archive items (sentences cut as above) whose
+    verdict is ``conflict`` or ``undetermined``, for checking by hand: Reuters items that are
+    updates or repeats of one story give the same figures twice."""
+    from types import SimpleNamespace
+
+    from analysis.claims import compare
+
+    frames, ids = [], []
+    for item in archive_items(archive, n):
+        sents = rn.sentences(item.id, item.text())
+        ids.append(item.id)
+        try:
+            found = article_claims({"id": item.id, "date": item.day}, sents)
+        except Exception as err:  # one odd item never stops the run
+            print(f"{item.id}: {err}", file=sys.stderr)
+            continue
+        if len(found):
+            frames.append(found)
+    claims = pd.concat(frames, ignore_index=True)
+    out = compare(claims, SimpleNamespace(articles=pd.DataFrame({"id": ids})))
+    print(out["verdict"].value_counts().to_string())
+    return out[out["verdict"].isin(["conflict", "undetermined"])]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.claims_realnews")
     parser.add_argument("--split", choices=("dev", "test", "both"), default="both")
     parser.add_argument("--errors", action="store_true", help="list every disagreement")
     parser.add_argument("--archive", type=Path, default=ARCHIVE)
+    parser.add_argument("--conflicts", type=int, default=0, metavar="N",
+                        help="instead: list the conflict/undetermined verdicts of the first N "
+                             "archive items, to check by hand")
     args = parser.parse_args(argv)
+    if args.conflicts:
+        rows = conflicts(args.conflicts, args.archive)
+        with pd.option_context("display.width", 250, "display.max_colwidth", 200,
+                               "display.max_rows", None):
+            for r in rows.itertuples():
+                print(f"[{r.verdict}] {r.quantity} | {r.figures}\n    {r.reasoning}")
+        return 0
     if not args.archive.exists():
         print(f"error: no archive at {args.archive}", file=sys.stderr)
         return 1

@@ -19,7 +19,7 @@ from analysis.claims.numbers import VAGUE, Quantity
 from analysis.claims.time import resolve_time, time_expressions
 
 VERDICTS = ("agree", "consistent (sum)", "consistent update", "contested", "conflict",
-            "single report")
+            "single report", "undetermined")
 
 
 def format_value(row: pd.Series | dict) -> str:
@@ -97,6 +97,10 @@ def _verdict(group: pd.DataFrame, claims: pd.DataFrame | _ByQuantity,
         # end (one pass, not every pair).
         if ivs and max(a[0] for a in ivs) > min(a[1] for a in ivs):
             figs = "; ".join(f"{r.article_id} {format_value(r)}" for _, r in same.iterrows())
+            undated = _undated(same)
+            if undated:
+                return "undetermined", (f"Different figures ({figs}), but {undated} states no "
+                                        "period, so they may measure different periods.")
             return "conflict", (f"Same period ending {_day(end)}, incompatible figures: {figs}.")
         if len(same) > 1:
             figs = ", ".join(f"{r.article_id} {format_value(r)}" for _, r in same.iterrows())
@@ -110,6 +114,16 @@ def _verdict(group: pd.DataFrame, claims: pd.DataFrame | _ByQuantity,
             notes.append(summed)
             continue
         ia, ib = _interval(a), _interval(b)
+        if ib[1] < ia[0] and _is_measure(a["counted"]):
+            return "undetermined", (f"{b.article_id} gives {format_value(b)} up to "
+                                    f"{_day(later)}, below {a.article_id}'s {format_value(a)} "
+                                    f"up to {_day(earlier)}; a measure ({a['counted']}) is not "
+                                    "a running total, so a lower later figure contradicts "
+                                    "nothing.")
+        if ib[1] < ia[0] and (_undated(a.to_frame().T) or _undated(b.to_frame().T)):
+            return "undetermined", (f"{b.article_id} gives {format_value(b)}, below "
+                                    f"{a.article_id}'s {format_value(a)}, but not both state "
+                                    "a period.")
         if ib[1] < ia[0]:
             return "conflict", (f"{b.article_id} gives {format_value(b)} up to {_day(later)}, "
                                 f"below {a.article_id}'s {format_value(a)} up to {_day(earlier)}"
@@ -122,6 +136,20 @@ def _verdict(group: pd.DataFrame, claims: pd.DataFrame | _ByQuantity,
 
 
 _QUANTITY = ["article_id", "counted", "event", "side"]
+
+
+def _is_measure(counted: str) -> bool:
+    """A measured thing with a unit (``net profit (dlrs)``, ``sales (pct)``), not a count of
+    people or things that can only grow as a running total."""
+    return bool(re.search(r"\([^)]*\)\s*$", str(counted)))
+
+
+def _undated(rows: pd.DataFrame) -> str:
+    """The reports among ``rows`` whose figure is dated only by publication ('' if none)."""
+    if "date_basis" not in rows:
+        return ""
+    ids = rows.loc[rows["date_basis"].astype(str) == "publication date", "article_id"]
+    return ", ".join(dict.fromkeys(ids))
 
 
 class _ByQuantity:
@@ -253,6 +281,8 @@ def compare(claims: pd.DataFrame, corpus) -> pd.DataFrame:
     c["key"] = group_keys(c)
     c["stance"] = _stance(c)
     c["figure"] = c.apply(format_value, axis=1)
+    if "date_basis" not in c:
+        c["date_basis"] = "expression"  # no basis given: every figure counts as dated
     dedup = (c.groupby(["key", "article_id", "stance", "figure", "date_end"], as_index=False,
                        sort=True)
              .agg(mentions=("sentence_id", "size"), sentence_ids=("sentence_id", ", ".join),
@@ -260,6 +290,7 @@ def compare(claims: pd.DataFrame, corpus) -> pd.DataFrame:
                   hedge=("hedge", "first"), exact=("exact", "first"),
                   counted=("counted", "first"), event=("event", "first"),
                   side=("side", "first"), date_start=("date_start", "first"),
+                  date_basis=("date_basis", "first"),
                   source=("source", "first"), pub_date_inferred=("pub_date_inferred", "first")))
     asserted_claims = _ByQuantity(c[c["stance"] != "denied"])
     rows = []
