@@ -149,7 +149,7 @@ _UNIT_RE = re.compile(
     + "|".join(sorted((re.escape(u).replace(r"\ ", r"\s+") for u in UNIT_WORDS),
                       key=len, reverse=True))
     + r")(?![\w])(?:\s+(?:a|per)\s+(share|tonne|ton|barrel|day|year|ounce|pound|bushel|"
-      r"dollar|head))?", re.I)
+      r"dollar|head)(?![\s-]+(?:earlier|ago|before|later)\b))?", re.I)
 # Verbs and prepositions that tie a figure to the thing named before it.
 _LINK = (r"rose|rise|rises|risen|rising|fell|fall|falls|fallen|falling|was|were|is|are|be|been|"
          r"being|of|at|totalled|totaled|totalling|totaling|total|totals|reached|reach|reaches|"
@@ -172,7 +172,7 @@ _LINK_WORDS = frozenset(_LINK.split("|"))
 # Between two figures, words that make the second one a figure of the same thing ('fell to
 # 101.9 mln dlrs from 199.0 mln', 'rose 5.7 pct to 19.7 mln', '40 vs 36').
 _PREVIOUS_FIGURE = frozenset("and to from up down against compared with versus vs or a an year "
-                             "earlier ago the previous prior last respectively".split())
+                             "earlier ago the previous prior last respectively in".split())
 
 
 def same_thing_between(between: str) -> bool:
