@@ -171,10 +171,13 @@ class _Context(list):
 
 
 def _context_claim(context: list[dict], event: str) -> dict | None:
-    """The latest earlier claim with ``event``, else the latest counting persons, else None."""
+    """The latest earlier claim with ``event``, else the latest counting persons, else None.
+    Without an event only a count of persons is taken: a figure with no event ('40 cts a
+    share') does not inherit whatever was counted last ('sales')."""
     if isinstance(context, _Context):
-        return context.by_event.get(event) or context.person
-    return (next((r for r in reversed(context) if r["event"] == event), None)
+        return (context.by_event.get(event) if event else None) or context.person
+    return ((next((r for r in reversed(context) if r["event"] == event), None) if event
+             else None)
             or next((r for r in reversed(context) if r["counted"] in PERSON_KINDS), None))
 
 

@@ -114,7 +114,8 @@ def counted_after(after: str) -> tuple[str | None, int]:
             if len(phrase) == n and phrase in _COUNTED_PHRASES:
                 return _COUNTED_PHRASES[phrase], ws[j + n - 1][1]
     if i == 0 and ws and _UNLISTED_NOUN.match(ws[0][2]) and ws[0][2] not in _STOP | _ELLIPSIS \
-            and ws[0][2] not in UNIT_WORDS and ws[0][2] not in ("mln", "bln"):
+            and ws[0][2] not in UNIT_WORDS and ws[0][2] not in ("mln", "bln") \
+            and ws[0][2] not in _NP_STOP:
         return textmod.match_form(ws[0][2]), ws[0][1]  # a plural noun not in the lexicon counts itself ('40 boats')
     return None, 0
 
@@ -131,7 +132,8 @@ UNIT_WORDS = {
     "dlrs": "dlrs", "dlr": "dlrs", "dollars": "dlrs", "dollar": "dlrs", "cts": "cts",
     "cents": "cts", "stg": "stg", "pounds sterling": "stg", "yen": "yen", "francs": "francs",
     "marks": "marks", "lire": "lire", "guilders": "guilders", "pesos": "pesos",
-    "roubles": "roubles", "rupees": "rupees", "crowns": "crowns",
+    "roubles": "roubles", "rupees": "rupees", "crowns": "crowns", "franc": "francs",
+    "crown": "crowns", "guilder": "guilders", "peso": "pesos", "rupee": "rupees",
     "tonnes": "tonnes", "tonne": "tonnes", "tons": "tons", "long tons": "long tons",
     "short tons": "short tons", "barrels": "barrels", "bpd": "barrels per day",
     "ounces": "ounces", "bushels": "bushels", "bales": "bales", "bags": "bags",
@@ -165,12 +167,14 @@ _LINK = (r"rose|rise|rises|risen|rising|fell|fall|falls|fallen|falling|was|were|
          r"probably|still|now|then|already|in|on|for|with|from|against|compared|"
          r"respectively|more|less|around|roughly|approximately|least|most|as|much|many|"
          r"compares|compared|indicates|indicate|implies|imply|range|level|levels|rate|"
-         r"found|finds|showed|shows|said|says|year|years|month|months|earlier|ago|last|"
+         r"showed|shows|hit|hits|topped|year|years|month|months|earlier|ago|last|mid|"
          r"january|february|march|april|may|june|july|august|september|october|november|"
          r"december|quarter|week|full|first|second|third|fourth|half)")
 _LINK_WORDS = frozenset(_LINK.split("|"))
 # Between two figures, words that make the second one a figure of the same thing ('fell to
 # 101.9 mln dlrs from 199.0 mln', 'rose 5.7 pct to 19.7 mln', '40 vs 36').
+_MONTH_WORDS = frozenset("january february march april may june july august september "
+                         "october november december".split())
 _PREVIOUS_FIGURE = frozenset("and to from up down against compared with versus vs or a an year "
                              "earlier ago the previous prior last respectively in".split())
 
@@ -181,7 +185,9 @@ def same_thing_between(between: str) -> bool:
     if len(between) > 40 or re.search(r"[;:()\"]", between):
         return False
     ws = [w.lower() for w in re.findall(r"[A-Za-z]+", between)]
-    return bool(ws) and all(w in _PREVIOUS_FIGURE for w in ws)
+    return bool(ws) and all(w in _PREVIOUS_FIGURE or w in _MONTH_WORDS or w in UNIT_WORDS
+                            or w in ("mln", "bln", "billion", "million", "mid") for w in ws) \
+        and any(w in _PREVIOUS_FIGURE for w in ws)
 
 _NP_STOP = frozenset("""a an the of in on at to from by with for and or but that which who
     whose said says say told this these those its their his her our it they he she we i you
@@ -221,7 +227,7 @@ def phrase_after(after: str) -> tuple[str, int]:
     """A noun phrase right after a figure or its unit: ``of crude palm oil`` -> ``crude palm
     oil``; ``Asian countries`` -> ``Asian countries``; up to four words, stopping at a function
     word, a verb of linking or punctuation. ``('', 0)`` when none."""
-    m = re.match(r"^\s*(?:of\s+)?", after)
+    m = re.match(r"^\s*(?:of\s+(?:the\s+|those\s+|its\s+|their\s+)?)?", after)
     pos = m.end()
     if re.match(r"[,.;:()\"]", after[pos:pos + 1] or "."):
         return "", 0
@@ -232,7 +238,7 @@ def phrase_after(after: str) -> tuple[str, int]:
             break
         lw = w.lower()
         if lw in _NP_STOP or lw in _LINK_WORDS or not _NOUNISH.match(lw) \
-                or lw.endswith("'s") or len(out) >= 4 or (out and _VERB_FORM.match(lw)):
+                or lw.endswith("'s") or len(out) >= 4 or _VERB_FORM.match(lw):
             break
         out.append(w)
         end = b
@@ -250,7 +256,7 @@ def phrase_before(before: str) -> str:
     clause_tail = before[-160:]
     skipped = 0
     while i >= 0 and (ws[i][2].lower() in _LINK_WORDS or _VERB_FORM.match(ws[i][2].lower())
-                      ) and skipped < 6:
+                      or re.fullmatch(r"[a-z]{3,}ly", ws[i][2].lower())) and skipped < 6:
         if re.search(r"[,;:()\"]", clause_tail[ws[i][1]:]):
             return ""
         i -= 1
@@ -262,7 +268,9 @@ def phrase_before(before: str) -> str:
         w = ws[i][2]
         lw = w.lower()
         if lw in _NP_STOP or lw in _VERBS or lw.endswith("'s") or lw.endswith("'") \
-                or not re.match(r"^[A-Za-z][A-Za-z-]*$", w) or lw in _LINK_WORDS:
+                or not re.match(r"^[A-Za-z][A-Za-z-]*$", w) or lw in _LINK_WORDS \
+                or lw in UNIT_WORDS or lw in ("mln", "bln", "billion", "million") \
+                or (len(w) < 3 and not w.isupper()):
             break
         if out and re.search(r"[,;:()\"]", clause_tail[ws[i][1]:ws[i + 1][0]]):
             break
