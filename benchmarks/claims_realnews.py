@@ -94,16 +94,17 @@ def errors(m: pd.DataFrame) -> pd.DataFrame:
 
 def conflicts(n: int, archive: Path = ARCHIVE) -> pd.DataFrame:
     """The comparison rows of the first ``n`` archive items (sentences cut as above) whose
-    verdict is ``conflict`` or ``undetermined``, for checking by hand: Reuters items that are
+    verdict is ``conflict``, ``undetermined`` or ``different things``, for checking by hand: Reuters items that are
     updates or repeats of one story give the same figures twice."""
     from types import SimpleNamespace
 
     from analysis.claims import compare
 
-    frames, ids = [], []
+    frames, ids, all_sents = [], [], []
     for item in archive_items(archive, n):
         sents = rn.sentences(item.id, item.text())
         ids.append(item.id)
+        all_sents.append(sents)
         try:
             found = article_claims({"id": item.id, "date": item.day}, sents)
         except Exception as err:  # one odd item never stops the run
@@ -112,9 +113,10 @@ def conflicts(n: int, archive: Path = ARCHIVE) -> pd.DataFrame:
         if len(found):
             frames.append(found)
     claims = pd.concat(frames, ignore_index=True)
-    out = compare(claims, SimpleNamespace(articles=pd.DataFrame({"id": ids})))
+    out = compare(claims, SimpleNamespace(articles=pd.DataFrame({"id": ids}),
+                                          sentences=pd.concat(all_sents, ignore_index=True)))
     print(out["verdict"].value_counts().to_string())
-    return out[out["verdict"].isin(["conflict", "undetermined"])]
+    return out[out["verdict"].isin(["conflict", "undetermined", "different things"])]
 
 
 def main(argv: list[str] | None = None) -> int:

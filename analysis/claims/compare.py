@@ -19,7 +19,7 @@ from analysis.claims.numbers import VAGUE, Quantity
 from analysis.claims.time import resolve_time, time_expressions
 
 VERDICTS = ("agree", "consistent (sum)", "consistent update", "contested", "conflict",
-            "single report", "undetermined")
+            "single report", "undetermined", "different things")
 
 
 def format_value(row: pd.Series | dict) -> str:
@@ -142,6 +142,50 @@ def _is_measure(counted: str) -> bool:
     """A measured thing with a unit (``net profit (dlrs)``, ``sales (pct)``), not a count of
     people or things that can only grow as a running total."""
     return bool(re.search(r"\([^)]*\)\s*$", str(counted)))
+
+
+# A name: a capitalised word (not opening the sentence) or an acronym, e.g. 'Ford', 'CRD'.
+_NAME = re.compile(r"(?<=[\w,;]\s)[A-Z][\w&.'-]*[A-Za-z]|\b[A-Z]{2,}\b")
+_NOT_NAMES = frozenset("""The A An It He She They We In On At By Of For And But Its Their This That
+    These Those Reuter Reuters January February March April May June July August September
+    October November December Monday Tuesday Wednesday Thursday Friday Saturday Sunday U.S.
+    Mln Billion Dlrs Pct""".split())
+
+
+def _sentence_names(corpus, sentence_ids: set) -> dict[str, frozenset] | None:
+    """The names in each claim's sentence (``None`` when the corpus gives no sentences)."""
+    sents = getattr(corpus, "sentences", None)
+    if sents is None or "text" not in getattr(sents, "columns", []):
+        return None
+    out = {}
+    for sid, text in zip(sents["sentence_id"], sents["text"]):
+        if sid in sentence_ids:
+            out[sid] = frozenset(n.rstrip(".'") for n in _NAME.findall(str(text))
+                                 if n not in _NOT_NAMES)
+    return out
+
+
+def _no_name_in_common(group: pd.DataFrame, names: dict[str, frozenset]) -> str:
+    """For a measure (``net profit (dlrs)``) given by several reports: the reason they are
+    different things when no two reports' sentences share a name (company, country, body)
+    while each names something; ``''`` otherwise. Counts of persons and things (the lexicon's
+    categories, ``soldiers``) are left to the counted thing, event and side."""
+    if not _is_measure(group["counted"].iloc[0]):
+        return ""
+    by_report: dict[str, set] = {}
+    for aid, sids in zip(group["article_id"], group["sentence_ids"]):
+        for sid in str(sids).split(", "):
+            by_report.setdefault(aid, set()).update(names.get(sid, frozenset()))
+    if len(by_report) < 2 or not all(by_report.values()):
+        return ""
+    reports = list(by_report)
+    for i, a in enumerate(reports):
+        for b in reports[i + 1:]:
+            if by_report[a] & by_report[b]:
+                return ""
+    shown = "; ".join(f"{aid}: {', '.join(sorted(n)[:4])}" for aid, n in by_report.items())
+    return (f"Same words for the measure ({group['counted'].iloc[0]}), but the reports name "
+            f"no company, country or body in common ({shown}): different things.")
 
 
 def _undated(rows: pd.DataFrame) -> str:
@@ -293,10 +337,15 @@ def compare(claims: pd.DataFrame, corpus) -> pd.DataFrame:
                   date_basis=("date_basis", "first"),
                   source=("source", "first"), pub_date_inferred=("pub_date_inferred", "first")))
     asserted_claims = _ByQuantity(c[c["stance"] != "denied"])
+    names = _sentence_names(corpus, set(c["sentence_id"]))
     rows = []
     for key, g in dedup.groupby("key", sort=True):
         ga, gd = g[g["stance"] != "denied"], g[g["stance"] == "denied"]
         verdict, why = _verdict(ga if len(ga) else gd, asserted_claims, order)
+        if verdict in ("conflict", "undetermined") and names is not None:
+            apart = _no_name_in_common(ga if len(ga) else gd, names)
+            if apart:
+                verdict, why = "different things", apart
         asserted_verdict = verdict if len(ga) else ""
         if len(ga) and len(gd):
             contested, note = _contest(gd, ga)

@@ -246,8 +246,9 @@ def sentence_claims(sentence: str, published: pd.Timestamp,
         else:
             side = ""
         usable = [t for t in times if not _blocked(folded, t, q)]
+        own = False
         if usable:
-            t = _segment_time(usable, quantities, q, sentence)
+            t, own = _segment_time(usable, quantities, q, sentence)
             start_d, end_d = resolve_time(t[2], published)
             if SHIFT.fullmatch(re.sub(r"\s+", " ", t[2].strip().lower())):
                 bases = [u for u in times if not SHIFT.fullmatch(
@@ -271,16 +272,51 @@ def sentence_claims(sentence: str, published: pd.Timestamp,
             "counted": counted or "", "event": event, "side": side, "source": source,
             "stance": stance,
             "time_expression": expr, "date_start": start_d, "date_end": end_d,
-            "date_basis": basis, "_q": q, "_end": np_end, "_phrase": phrase,
+            "date_basis": basis, "_q": q, "_end": np_end, "_phrase": phrase, "_own": own,
         })
+    _year_on_year(folded, rows)
     return rows
 
 
+_COMPARED = re.compile(r"\b(?:from|against|compared|versus|vs)\b", re.I)
+
+
+def _year_on_year(folded: str, rows: list[dict]) -> None:
+    """'rose to 17.2 pct from 17.0 pct in 1985' and 'fell 5.7 pct to 19.7 mln in 1986 from
+    20.9 mln': two figures of one thing joined by ``from``/``against``/``compared``, one of
+    them dated in its own stretch of the sentence and the other not, are a year apart (the
+    wire's year-on-year comparison), so the undated one takes the other's period moved by a
+    year."""
+    for r1, r2 in zip(rows, rows[1:]):
+        if not r1["_phrase"] or r1["_phrase"] != r2["_phrase"]:
+            continue
+        between = folded[r1["_end"]:r2["_q"].start]
+        if not _COMPARED.search(between):
+            continue
+        if r1["date_basis"] == "expression" and not r2["_own"] \
+                and not _COMPARED.search(r2["time_expression"] or "x") \
+                and (r1["_own"] or r2["date_basis"] == "expression"):
+            r2["date_start"], r2["date_end"] = _moved(r1, -1)
+            r2["date_basis"] = "expression"
+        elif r2["_own"] and not r1["_own"] and r2["date_basis"] == "expression":
+            r1["date_start"], r1["date_end"] = _moved(r2, +1)
+            r1["date_basis"] = "expression"
+
+
+def _moved(row: dict, years: int) -> tuple[pd.Timestamp, pd.Timestamp]:
+    start = (row["date_start"] + pd.DateOffset(years=years)).normalize()
+    end = (row["date_end"] + pd.DateOffset(years=years)).normalize()
+    if row["date_end"].is_month_end:
+        end = end + pd.offsets.MonthEnd(0)
+    return start, end
+
+
 def _segment_time(usable: list[tuple[int, int, str]], quantities: list[Quantity],
-                  q: Quantity, sentence: str) -> tuple[int, int, str]:
+                  q: Quantity, sentence: str) -> tuple[tuple[int, int, str], bool]:
     """The time expression of figure ``q``: the first one after it and before the next figure
     ('rose to 29.7 pct in 1986 from ... 29.2 pct'), else the last one between the previous
-    figure and it, else the nearest in the sentence."""
+    figure and it, else the nearest in the sentence (not a 'year-ago' that opens the next
+    figure); with whether it lies in the figure's own stretch."""
     prev_end = max((p.end for p in quantities if p.end <= q.start), default=0)
     next_start = min((p.start for p in quantities if p.start >= q.end), default=10 ** 9)
     after = [t for t in usable if q.end <= t[0] and t[1] <= next_start
@@ -288,11 +324,14 @@ def _segment_time(usable: list[tuple[int, int, str]], quantities: list[Quantity]
                       and next_start - t[1] < 4)  # 'from year-ago 199.0': the next one's
              and not re.search(r"[,;:]", textmod.fold_chars(sentence[q.end:t[0]]))]
     if after:
-        return after[0]
+        return after[0], True
     before = [t for t in usable if prev_end <= t[0] and t[1] <= q.start]
     if before and prev_end > 0:
-        return before[-1]
-    return min(usable, key=lambda t: (abs((t[0] + t[1]) / 2 - (q.start + q.end) / 2), t[0]))
+        return before[-1], True
+    shared = [t for t in usable if not (SHIFT.fullmatch(re.sub(r"\s+", " ", t[2].strip().lower()))
+                                        and next_start - t[1] < 4)] or usable
+    return min(shared, key=lambda t: (abs((t[0] + t[1]) / 2 - (q.start + q.end) / 2), t[0])), \
+        False
 
 
 def _measured(folded: str, q: Quantity, prev: dict | None) -> tuple[str | None, str, int]:
