@@ -145,24 +145,35 @@ def _is_measure(counted: str) -> bool:
 
 
 # A name: a capitalised word (not opening the sentence) or an acronym, e.g. 'Ford', 'CRD'.
-_NAME = re.compile(r"(?<=[\w,;]\s)[A-Z][\w&.'-]*[A-Za-z]|\b[A-Z]{2,}\b")
+_NAME = re.compile(r"(?<=[\w,;<]\s)[A-Z][\w&.'-]*[A-Za-z]|(?<=\s)[A-Z][a-z]+(?=\s[A-Z])"
+                   r"|\b[A-Z]{2,}\b")
 _NOT_NAMES = frozenset("""The A An It He She They We In On At By Of For And But Its Their This That
     These Those Reuter Reuters January February March April May June July August September
-    October November December Monday Tuesday Wednesday Thursday Friday Saturday Sunday U.S.
-    Mln Billion Dlrs Pct""".split())
+    October November December Monday Tuesday Wednesday Thursday Friday Saturday Sunday U.S
+    U.S. Mln Billion Dlrs Pct Inc Corp Co Ltd Plc Group Company Bank International National
+    Industries Corporation Holdings American New York London Tokyo Washington CTS NET SHR REVS
+    QTR Net Shr Revs Qtr Avg Shrs Oper Note""".split())
 
 
 def _sentence_names(corpus, sentence_ids: set) -> dict[str, frozenset] | None:
-    """The names in each claim's sentence (``None`` when the corpus gives no sentences)."""
+    """The names a claim's sentence can share with another report's: the names in the sentence
+    and in its report's first sentence (wire copy names its subject in the lead). ``None`` when
+    the corpus gives no sentences."""
     sents = getattr(corpus, "sentences", None)
     if sents is None or "text" not in getattr(sents, "columns", []):
         return None
-    out = {}
-    for sid, text in zip(sents["sentence_id"], sents["text"]):
-        if sid in sentence_ids:
-            out[sid] = frozenset(n.rstrip(".'") for n in _NAME.findall(str(text))
-                                 if n not in _NOT_NAMES)
-    return out
+    wanted = sents[sents["sentence_id"].isin(sentence_ids)]
+    lead_of = {}
+    for aid, text in zip(sents["article_id"], sents["text"]):
+        lead_of.setdefault(aid, _names(str(text)))
+    return {sid: _names(str(text)) | lead_of.get(aid, frozenset())
+            for sid, aid, text in zip(wanted["sentence_id"], wanted["article_id"],
+                                      wanted["text"])}
+
+
+def _names(text: str) -> frozenset:
+    return frozenset(n.rstrip(".'") for n in _NAME.findall(" " + text)
+                     if n.rstrip(".'") not in _NOT_NAMES)
 
 
 def _no_name_in_common(group: pd.DataFrame, names: dict[str, frozenset]) -> str:

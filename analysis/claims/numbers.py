@@ -132,10 +132,16 @@ _VAGUE_RE = "|".join(sorted((re.escape(v).replace(r"\ ", r"\s+") for v in VAGUE)
 _WORD_RE = "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
 _WORDNUM = rf"(?:an?\s+(?:hundred|thousand|million|dozen)\b|(?:{_WORD_RE})\b)" \
            rf"(?:(?:\s+and\s+|[\s-]+)(?:{_WORD_RE})\b)*"
+ORDINALS = {w: i for i, w in enumerate(
+    "_ first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth".split())
+    if w != "_"}
+_ORDINAL_WORDS = "|".join(sorted(ORDINALS, key=len, reverse=True))
 _QUANTITY = re.compile(
     rf"(?P<hedge>\b(?:{_HEDGE_RE})\s+)?"
     rf"(?:(?P<vague>\b(?:{_VAGUE_RE}))"
     rf"|(?P<half>\bhalf\s+of)"
+    rf"|(?P<streak>\b(?:{_ORDINAL_WORDS}|\d{{1,3}}(?:st|nd|rd|th))(?=\s+(?:consecutive|straight|"
+    rf"successive|running)\b))"
     rf"|(?P<frac>(?<![\w.,:/-])\d+-\d{{1,2}}/\d{{1,2}}(?![\d/]))"
     rf"|(?P<digits>(?<![\w.,:/-])(?:{_DIGITS})(?:\s+{_SCALE_WORD}\b)?(?![\w-]*[A-Za-z\d]|,\d|\.\d))"
     rf"|(?P<words>\b{_WORDNUM}(?:\s+(?:mln|bln)\b)?))",
@@ -295,6 +301,12 @@ def find_quantities(sentence: str) -> list[Quantity]:
             value, kind, hedge = prev[-1].value / 2, "half", "half of"
         else:
             kind = "digits" if m.group("digits") or m.group("frac") else "words"
+            if m.group("streak"):  # 'the seventh consecutive month': a count of months
+                w = m.group("streak").lower()
+                number = float(ORDINALS[w]) if w in ORDINALS else float(w[:-2])
+                found.append(Quantity(m.start(), m.end(), sentence[m.start():m.end()], number,
+                                      None, None, "", True, "streak"))
+                continue
             phrase = m.group("digits") or m.group("words") or ""
             scale = 1.0
             if m.group("words") and re.search(r"\s(?:mln|bln)$", phrase, re.I):
