@@ -140,3 +140,27 @@ def test_dev_scores_keep_their_floor():
     assert s["recall"] >= 0.88, s
     assert s["value_precision"] >= 0.94, s
     assert s["right_precision"] >= 0.36, s
+
+
+def test_measure_of_reports_naming_nothing_in_common_is_different_things():
+    base = {"low": None, "high": None, "hedge": "", "exact": True, "event": "", "side": "",
+            "source": "outlet", "stance": "asserted", "time_expression": "",
+            "date_basis": "expression", "pub_date_inferred": False, "surface": "x",
+            "counted": "net income (dlrs)", "date_start": pd.Timestamp("1986-01-01"),
+            "date_end": pd.Timestamp("1986-12-31")}
+    rows = [{**base, "article_id": "a", "sentence_id": "a-s02", "value": 50.0},
+            {**base, "article_id": "b", "sentence_id": "b-s02", "value": 40.0}]
+    texts = {"a-s01": "Acme Corp said its profits rose.", "a-s02": "Net income was 50 mln dlrs.",
+             "b-s01": "Zenith Foods Inc said it had a good year.",
+             "b-s02": "Net income was 40 mln dlrs."}
+    sents = pd.DataFrame({"sentence_id": list(texts), "text": list(texts.values()),
+                          "article_id": [k[0] for k in texts]})
+    corpus = type("K", (), {"articles": pd.DataFrame({"id": ["a", "b"]}), "sentences": sents})
+    [row] = C.compare(pd.DataFrame(rows), corpus).itertuples()
+    assert row.verdict == "different things" and "Acme" in row.reasoning
+    texts["b-s01"] = "Acme Corp said it revised its figures."
+    corpus.sentences = sents.assign(text=list(texts.values()))
+    assert list(C.compare(pd.DataFrame(rows), corpus)["verdict"]) == ["conflict"]
+    texts["b-s01"] = "the company said it revised its figures."
+    corpus.sentences = sents.assign(text=list(texts.values()))
+    assert list(C.compare(pd.DataFrame(rows), corpus)["verdict"]) == ["undetermined"]

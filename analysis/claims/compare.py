@@ -145,14 +145,18 @@ def _is_measure(counted: str) -> bool:
 
 
 # A name: a capitalised word (not opening the sentence) or an acronym, e.g. 'Ford', 'CRD'.
-_NAME = re.compile(r"(?<=[\w,;<]\s)[A-Z][\w&.'-]*[A-Za-z]|(?<=\s)[A-Z][a-z]+(?=\s[A-Z])"
-                   r"|\b[A-Z]{2,}\b")
+_NAME = re.compile(r"(?<![\w'&.-])[A-Z][\w&.'-]*[A-Za-z]")
 _NOT_NAMES = frozenset("""The A An It He She They We In On At By Of For And But Its Their This That
     These Those Reuter Reuters January February March April May June July August September
     October November December Monday Tuesday Wednesday Thursday Friday Saturday Sunday U.S
     U.S. Mln Billion Dlrs Pct Inc Corp Co Ltd Plc Group Company Bank International National
     Industries Corporation Holdings American New York London Tokyo Washington CTS NET SHR REVS
-    QTR Net Shr Revs Qtr Avg Shrs Oper Note""".split())
+    QTR Net Shr Revs Qtr Avg Shrs Oper Note NOTE Shares Sales Profit Loss Earnings Revenues
+    Income Exports Imports Production Output Prices Trade Total For From To With As After
+    Before Since When While If Under Over About Some More Less Most Analysts Officials Dealers
+    Traders Government President Minister Chairman Director Officer Spokesman Also However
+    But Or Nor So Yet Other Such All Both Each Many Several Last Next This First Second Third
+    Fourth Fiscal Year Quarter Month Week Average Reuter Reuters""".split())
 
 
 def _sentence_names(corpus, sentence_ids: set) -> dict[str, frozenset] | None:
@@ -179,7 +183,8 @@ def _names(text: str) -> frozenset:
 def _no_name_in_common(group: pd.DataFrame, names: dict[str, frozenset]) -> str:
     """For a measure (``net profit (dlrs)``) given by several reports: the reason they are
     different things when no two reports' sentences share a name (company, country, body)
-    while each names something; ``''`` otherwise. Counts of persons and things (the lexicon's
+    while each names something; the reason prefixed ``?`` when a report names nothing (then
+    the verdict is ``undetermined``); ``''`` otherwise. Counts of persons and things (the lexicon's
     categories, ``soldiers``) are left to the counted thing, event and side."""
     if not _is_measure(group["counted"].iloc[0]):
         return ""
@@ -187,8 +192,13 @@ def _no_name_in_common(group: pd.DataFrame, names: dict[str, frozenset]) -> str:
     for aid, sids in zip(group["article_id"], group["sentence_ids"]):
         for sid in str(sids).split(", "):
             by_report.setdefault(aid, set()).update(names.get(sid, frozenset()))
-    if len(by_report) < 2 or not all(by_report.values()):
+    if len(by_report) < 2:
         return ""
+    if not all(by_report.values()):
+        silent = ", ".join(aid for aid, n in by_report.items() if not n)
+        return "?" + (f"Same words for the measure ({group['counted'].iloc[0]}), but {silent} "
+                      "names no company, country or body, so whether the figures measure the "
+                      "same thing is undetermined.")
     reports = list(by_report)
     for i, a in enumerate(reports):
         for b in reports[i + 1:]:
@@ -355,7 +365,9 @@ def compare(claims: pd.DataFrame, corpus) -> pd.DataFrame:
         verdict, why = _verdict(ga if len(ga) else gd, asserted_claims, order)
         if verdict in ("conflict", "undetermined") and names is not None:
             apart = _no_name_in_common(ga if len(ga) else gd, names)
-            if apart:
+            if apart.startswith("?"):
+                verdict, why = "undetermined", apart[1:]
+            elif apart:
                 verdict, why = "different things", apart
         asserted_verdict = verdict if len(ga) else ""
         if len(ga) and len(gd):
