@@ -15,6 +15,7 @@ import re
 import pandas as pd
 
 from analysis import text as textmod
+from analysis.claims.lexicon import COUNTED
 from analysis.claims.numbers import VAGUE, Quantity
 from analysis.claims.time import resolve_time, time_expressions
 
@@ -136,6 +137,7 @@ def _verdict(group: pd.DataFrame, claims: pd.DataFrame | _ByQuantity,
 
 
 _QUANTITY = ["article_id", "counted", "event", "side"]
+_LEXICON_CATEGORIES = frozenset(COUNTED)
 
 
 def _is_measure(counted: str) -> bool:
@@ -181,13 +183,20 @@ def _names(text: str) -> frozenset:
 
 
 def _no_name_in_common(group: pd.DataFrame, names: dict[str, frozenset]) -> str:
-    """For a measure (``net profit (dlrs)``) given by several reports: the reason they are
-    different things when no two reports' sentences share a name (company, country, body)
-    while each names something; the reason prefixed ``?`` when a report names nothing (then
+    """For a thing outside the lexicon's categories (``net profit (dlrs)``, ``cars``) given by
+    several reports: the reason they are different things when no two reports' sentences (and
+    leads) share a name (company, country, body) while each names something; the reason prefixed ``?`` when a report names nothing (then
     the verdict is ``undetermined``); ``''`` otherwise. Counts of persons and things (the lexicon's
-    categories, ``soldiers``) are left to the counted thing, event and side."""
-    if not _is_measure(group["counted"].iloc[0]):
+    categories, ``soldiers``) are left to the counted thing, event and side. A report that
+    itself gives several figures under the words makes the verdict ``undetermined``."""
+    counted = group["counted"].iloc[0]
+    if not _is_measure(counted) and counted in _LEXICON_CATEGORIES:
         return ""
+    for aid, figs in group.groupby("article_id")["figure"]:
+        if figs.nunique() > 1:
+            return "?" + (f"{aid} itself gives {figs.nunique()} different figures for "
+                          f"'{counted}' ({', '.join(dict.fromkeys(figs))}), so the words name "
+                          "several things and which ones the reports share is undetermined.")
     by_report: dict[str, set] = {}
     for aid, sids in zip(group["article_id"], group["sentence_ids"]):
         for sid in str(sids).split(", "):
