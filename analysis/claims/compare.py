@@ -147,7 +147,8 @@ def _is_measure(counted: str) -> bool:
 
 
 # A name: a capitalised word (not opening the sentence) or an acronym, e.g. 'Ford', 'CRD'.
-_NAME = re.compile(r"(?<![\w'&.-])[A-Z][\w&.'-]*[A-Za-z]")
+_NAME_RUN = re.compile(r"(?<![\w'&.-])[A-Z][\w&.'-]*[A-Za-z](?:\s+(?:of\s+|de\s+|&\s+)?"
+                       r"[A-Z][\w&.'-]*[A-Za-z])*")
 _NOT_NAMES = frozenset("""The A An It He She They We In On At By Of For And But Its Their This That
     These Those Reuter Reuters January February March April May June July August September
     October November December Monday Tuesday Wednesday Thursday Friday Saturday Sunday U.S
@@ -171,15 +172,28 @@ def _sentence_names(corpus, sentence_ids: set) -> dict[str, frozenset] | None:
     wanted = sents[sents["sentence_id"].isin(sentence_ids)]
     lead_of = {}
     for aid, text in zip(sents["article_id"], sents["text"]):
-        lead_of.setdefault(aid, _names(str(text)))
+        if aid not in lead_of:
+            lead = _names(str(text), ordered=True)
+            lead_of[aid] = frozenset(lead[:1])  # the lead's first name: the report's subject
     return {sid: _names(str(text)) | lead_of.get(aid, frozenset())
             for sid, aid, text in zip(wanted["sentence_id"], wanted["article_id"],
                                       wanted["text"])}
 
 
-def _names(text: str) -> frozenset:
-    return frozenset(n.rstrip(".'") for n in _NAME.findall(" " + text)
-                     if n.rstrip(".'") not in _NOT_NAMES)
+def _names(text: str, ordered: bool = False):
+    """The names of ``text``: runs of capitalised words ('Wal-Mart Stores', 'Morgan
+    Stanley'), common words that open sentences or name a line of a table left out."""
+    out = []
+    for run in _NAME_RUN.findall(text):
+        words = [w.rstrip(".'") for w in run.split()]
+        while words and (words[0] in _NOT_NAMES or words[0].islower()):
+            words.pop(0)
+        while words and words[-1] in _NOT_NAMES:
+            words.pop()
+        if words:
+            out.append(" ".join(words))
+    out = list(dict.fromkeys(out))
+    return out if ordered else frozenset(out)
 
 
 def _no_name_in_common(group: pd.DataFrame, names: dict[str, frozenset]) -> str:
