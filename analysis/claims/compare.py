@@ -198,9 +198,10 @@ def _names(text: str, ordered: bool = False):
 
 def _no_name_in_common(group: pd.DataFrame, names: dict[str, frozenset]) -> str:
     """For a thing outside the lexicon's categories (``net profit (dlrs)``, ``cars``) given by
-    several reports: the reason they are different things when no two reports' sentences (and
-    leads) share a name (company, country, body) while each names something; the reason prefixed ``?`` when a report names nothing (then
-    the verdict is ``undetermined``); ``''`` otherwise. Counts of persons and things (the lexicon's
+    several reports: the reason they are different things when no two reports whose figures
+    are incompatible share a name (company, country, body) in their sentences or leads; the
+    reason prefixed ``?`` (the verdict is then ``undetermined``) when such a report names
+    nothing or the figures differ only by rounding (:data:`ROUNDING`); ``''`` otherwise. Counts of persons and things (the lexicon's
     categories, ``soldiers``) are left to the counted thing, event and side. A report that
     itself gives several figures under the words makes the verdict ``undetermined``."""
     counted = group["counted"].iloc[0]
@@ -212,24 +213,38 @@ def _no_name_in_common(group: pd.DataFrame, names: dict[str, frozenset]) -> str:
                           f"'{counted}' ({', '.join(dict.fromkeys(figs))}), so the words name "
                           "several things and which ones the reports share is undetermined.")
     by_report: dict[str, set] = {}
-    for aid, sids in zip(group["article_id"], group["sentence_ids"]):
-        for sid in str(sids).split(", "):
-            by_report.setdefault(aid, set()).update(names.get(sid, frozenset()))
+    interval: dict[str, tuple[float, float]] = {}
+    for r in group.itertuples():
+        for sid in str(r.sentence_ids).split(", "):
+            by_report.setdefault(r.article_id, set()).update(names.get(sid, frozenset()))
+        interval[r.article_id] = _interval(pd.Series(r._asdict()))
     if len(by_report) < 2:
         return ""
-    if not all(by_report.values()):
-        silent = ", ".join(aid for aid, n in by_report.items() if not n)
-        return "?" + (f"Same words for the measure ({group['counted'].iloc[0]}), but {silent} "
-                      "names no company, country or body, so whether the figures measure the "
-                      "same thing is undetermined.")
     reports = list(by_report)
-    for i, a in enumerate(reports):
-        for b in reports[i + 1:]:
-            if by_report[a] & by_report[b]:
-                return ""
+    clashing = [(a, b) for i, a in enumerate(reports) for b in reports[i + 1:]
+                if not _overlap(_rounded(interval[a]), _rounded(interval[b]))]
+    if not clashing:
+        return "?" + ("The figures differ by less than the rounding of the printed figures "
+                      f"({ROUNDING:.1%}): the same figure printed at different precision.")
+    named = [(a, b) for a, b in clashing if by_report[a] and by_report[b]]
+    if any(by_report[a] & by_report[b] for a, b in named):
+        return ""
+    if len(named) < len(clashing):
+        silent = ", ".join(dict.fromkeys(x for a, b in clashing for x in (a, b)
+                                         if not by_report[x]))
+        return "?" + (f"Same words for the measure ({counted}), but {silent} names no "
+                      "company, country or body, so whether the figures measure the same thing "
+                      "is undetermined.")
     shown = "; ".join(f"{aid}: {', '.join(sorted(n)[:4])}" for aid, n in by_report.items())
-    return (f"Same words for the measure ({group['counted'].iloc[0]}), but the reports name "
-            f"no company, country or body in common ({shown}): different things.")
+    return (f"Same words for the measure ({counted}), but no two reports with incompatible "
+            f"figures name a company, country or body in common ({shown}): different things.")
+
+
+ROUNDING = 0.005  # '1.46 billion' and '1,459,193,000' are one figure
+
+
+def _rounded(iv: tuple[float, float]) -> tuple[float, float]:
+    return (iv[0] * (1 - ROUNDING), iv[1] * (1 + ROUNDING))
 
 
 def _undated(rows: pd.DataFrame) -> str:
