@@ -163,9 +163,9 @@ _NOT_NAMES = frozenset("""The A An It He She They We In On At By Of For And But 
 
 
 def _sentence_names(corpus, sentence_ids: set) -> dict[str, frozenset] | None:
-    """The names a claim's sentence can share with another report's: the names in the sentence
-    and in its report's first sentence (wire copy names its subject in the lead). ``None`` when
-    the corpus gives no sentences."""
+    """The name a claim's report is about: the first name of its first sentence (wire copy names
+    its subject first in the lead: 'Duke Power Co is raising...'; names later in a sentence are
+    underwriters, parents, partners). ``None`` when the corpus gives no sentences."""
     sents = getattr(corpus, "sentences", None)
     if sents is None or "text" not in getattr(sents, "columns", []):
         return None
@@ -175,9 +175,8 @@ def _sentence_names(corpus, sentence_ids: set) -> dict[str, frozenset] | None:
         if aid not in lead_of:
             lead = _names(str(text), ordered=True)
             lead_of[aid] = frozenset(lead[:1])  # the lead's first name: the report's subject
-    return {sid: _names(str(text)) | lead_of.get(aid, frozenset())
-            for sid, aid, text in zip(wanted["sentence_id"], wanted["article_id"],
-                                      wanted["text"])}
+    return {sid: lead_of.get(aid, frozenset())
+            for sid, aid in zip(wanted["sentence_id"], wanted["article_id"])}
 
 
 def _names(text: str, ordered: bool = False):
