@@ -103,8 +103,8 @@ def errors(m: pd.DataFrame) -> pd.DataFrame:
 
 def conflicts(n: int, archive: Path = ARCHIVE) -> pd.DataFrame:
     """The comparison rows of the first ``n`` archive items (sentences cut as above) whose
-    verdict is ``conflict``, ``undetermined`` or ``different things``, for checking by hand: Reuters items that are
-    updates or repeats of one story give the same figures twice."""
+    verdict is ``conflict``, ``undetermined`` or ``different things``, for checking by hand
+    (Reuters items that are updates or repeats of one story give the same figures twice)."""
     from types import SimpleNamespace
 
     from analysis.claims import compare

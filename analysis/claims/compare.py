@@ -5,6 +5,14 @@ Two asserted claims measure the same quantity when they share a key (counted thi
 first day of the period). A *denied* figure (``stance == 'denied'``) is set against the asserted
 claims of the same counted thing, event and side whose periods span its date: when its range
 overlaps their figures, the row is *contested* and says who denies what.
+
+A *conflict* needs more than different figures under one key: every figure must state its
+period (else *undetermined*); a lower later figure contradicts only a running total, not a
+measure with a unit such as ``net profit (dlrs)`` (else *undetermined*); figures within
+rounding (:data:`ROUNDING`) are one figure; and for a thing outside the lexicon's categories
+the reports whose figures clash must be about the same subject, the first name of their lead
+('Duke Power Co is raising...'), else the verdict is *different things* (or *undetermined* when
+a lead names nothing, or one report itself gives several figures under the words).
 """
 
 from __future__ import annotations
@@ -198,11 +206,12 @@ def _names(text: str, ordered: bool = False):
 def _no_name_in_common(group: pd.DataFrame, names: dict[str, frozenset]) -> str:
     """For a thing outside the lexicon's categories (``net profit (dlrs)``, ``cars``) given by
     several reports: the reason they are different things when no two reports whose figures
-    are incompatible share a name (company, country, body) in their sentences or leads; the
-    reason prefixed ``?`` (the verdict is then ``undetermined``) when such a report names
-    nothing or the figures differ only by rounding (:data:`ROUNDING`); ``''`` otherwise. Counts of persons and things (the lexicon's
-    categories, ``soldiers``) are left to the counted thing, event and side. A report that
-    itself gives several figures under the words makes the verdict ``undetermined``."""
+    are incompatible share their subject (:func:`_sentence_names`); the reason prefixed ``?``
+    (the verdict is then ``undetermined``) when such a report names nothing or the figures
+    differ only by rounding (:data:`ROUNDING`); ``''`` otherwise. Counts of persons and things
+    (the lexicon's categories, ``soldiers``) are left to the counted thing, event and side. A
+    report that itself gives several figures under the words makes the verdict
+    ``undetermined``."""
     counted = group["counted"].iloc[0]
     if not _is_measure(counted) and counted in _LEXICON_CATEGORIES:
         return ""
