@@ -5,6 +5,14 @@ Two asserted claims measure the same quantity when they share a key (counted thi
 first day of the period). A *denied* figure (``stance == 'denied'``) is set against the asserted
 claims of the same counted thing, event and side whose periods span its date: when its range
 overlaps their figures, the row is *contested* and says who denies what.
+
+A *conflict* needs more than different figures under one key: every figure must state its
+period (else *undetermined*); a lower later figure contradicts only a running total, not a
+measure with a unit such as ``net profit (dlrs)`` (else *undetermined*); figures within
+rounding (:data:`ROUNDING`) are one figure; and for a thing outside the lexicon's categories
+the reports whose figures clash must be about the same subject, the first name of their lead
+('Duke Power Co is raising...'), else the verdict is *different things* (or *undetermined* when
+a lead names nothing, or one report itself gives several figures under the words).
 """
 
 from __future__ import annotations
@@ -15,11 +23,12 @@ import re
 import pandas as pd
 
 from analysis import text as textmod
+from analysis.claims.lexicon import COUNTED
 from analysis.claims.numbers import VAGUE, Quantity
 from analysis.claims.time import resolve_time, time_expressions
 
 VERDICTS = ("agree", "consistent (sum)", "consistent update", "contested", "conflict",
-            "single report")
+            "single report", "undetermined", "different things")
 
 
 def format_value(row: pd.Series | dict) -> str:
@@ -97,6 +106,10 @@ def _verdict(group: pd.DataFrame, claims: pd.DataFrame | _ByQuantity,
         # end (one pass, not every pair).
         if ivs and max(a[0] for a in ivs) > min(a[1] for a in ivs):
             figs = "; ".join(f"{r.article_id} {format_value(r)}" for _, r in same.iterrows())
+            undated = _undated(same)
+            if undated:
+                return "undetermined", (f"Different figures ({figs}), but {undated} states no "
+                                        "period, so they may measure different periods.")
             return "conflict", (f"Same period ending {_day(end)}, incompatible figures: {figs}.")
         if len(same) > 1:
             figs = ", ".join(f"{r.article_id} {format_value(r)}" for _, r in same.iterrows())
@@ -110,6 +123,16 @@ def _verdict(group: pd.DataFrame, claims: pd.DataFrame | _ByQuantity,
             notes.append(summed)
             continue
         ia, ib = _interval(a), _interval(b)
+        if ib[1] < ia[0] and _is_measure(a["counted"]):
+            return "undetermined", (f"{b.article_id} gives {format_value(b)} up to "
+                                    f"{_day(later)}, below {a.article_id}'s {format_value(a)} "
+                                    f"up to {_day(earlier)}; a measure ({a['counted']}) is not "
+                                    "a running total, so a lower later figure contradicts "
+                                    "nothing.")
+        if ib[1] < ia[0] and (_undated(a.to_frame().T) or _undated(b.to_frame().T)):
+            return "undetermined", (f"{b.article_id} gives {format_value(b)}, below "
+                                    f"{a.article_id}'s {format_value(a)}, but not both state "
+                                    "a period.")
         if ib[1] < ia[0]:
             return "conflict", (f"{b.article_id} gives {format_value(b)} up to {_day(later)}, "
                                 f"below {a.article_id}'s {format_value(a)} up to {_day(earlier)}"
@@ -122,6 +145,122 @@ def _verdict(group: pd.DataFrame, claims: pd.DataFrame | _ByQuantity,
 
 
 _QUANTITY = ["article_id", "counted", "event", "side"]
+_LEXICON_CATEGORIES = frozenset(COUNTED)
+
+
+def _is_measure(counted: str) -> bool:
+    """A measured thing with a unit (``net profit (dlrs)``, ``sales (pct)``), not a count of
+    people or things that can only grow as a running total."""
+    return bool(re.search(r"\([^)]*\)\s*$", str(counted)))
+
+
+# A name: a capitalised word (not opening the sentence) or an acronym, e.g. 'Ford', 'CRD'.
+_NAME_RUN = re.compile(r"(?<![\w'&.-])[A-Z][\w&.'-]*[A-Za-z](?:\s+(?:of\s+|de\s+|&\s+)?"
+                       r"[A-Z][\w&.'-]*[A-Za-z])*")
+_NOT_NAMES = frozenset("""The A An It He She They We In On At By Of For And But Its Their This That
+    These Those Reuter Reuters January February March April May June July August September
+    October November December Monday Tuesday Wednesday Thursday Friday Saturday Sunday U.S
+    U.S. Mln Billion Dlrs Pct Inc Corp Co Ltd Plc Group Company Bank International National
+    Industries Corporation Holdings American New York London Tokyo Washington CTS NET SHR REVS
+    QTR Net Shr Revs Qtr Avg Shrs Oper Note NOTE Shares Sales Profit Loss Earnings Revenues
+    Income Exports Imports Production Output Prices Trade Total For From To With As After
+    Before Since When While If Under Over About Some More Less Most Analysts Officials Dealers
+    Traders Government President Minister Chairman Director Officer Spokesman Also However
+    But Or Nor So Yet Other Such All Both Each Many Several Last Next This First Second Third
+    Fourth Fiscal Year Quarter Month Week Average Reuter Reuters""".split())
+
+
+def _sentence_names(corpus, sentence_ids: set) -> dict[str, frozenset] | None:
+    """The name a claim's report is about: the first name of its first sentence (wire copy names
+    its subject first in the lead: 'Duke Power Co is raising...'; names later in a sentence are
+    underwriters, parents, partners). ``None`` when the corpus gives no sentences."""
+    sents = getattr(corpus, "sentences", None)
+    if sents is None or "text" not in getattr(sents, "columns", []):
+        return None
+    wanted = sents[sents["sentence_id"].isin(sentence_ids)]
+    lead_of = {}
+    for aid, text in zip(sents["article_id"], sents["text"]):
+        if aid not in lead_of:
+            lead = _names(str(text), ordered=True)
+            lead_of[aid] = frozenset(lead[:1])  # the lead's first name: the report's subject
+    return {sid: lead_of.get(aid, frozenset())
+            for sid, aid in zip(wanted["sentence_id"], wanted["article_id"])}
+
+
+def _names(text: str, ordered: bool = False):
+    """The names of ``text``: runs of capitalised words ('Wal-Mart Stores', 'Morgan
+    Stanley'), common words that open sentences or name a line of a table left out."""
+    out = []
+    for run in _NAME_RUN.findall(text):
+        words = [w.rstrip(".'") for w in run.split()]
+        while words and (words[0] in _NOT_NAMES or words[0].islower()):
+            words.pop(0)
+        while words and words[-1] in _NOT_NAMES:
+            words.pop()
+        if words:
+            out.append(" ".join(words))
+    out = list(dict.fromkeys(out))
+    return out if ordered else frozenset(out)
+
+
+def _no_name_in_common(group: pd.DataFrame, names: dict[str, frozenset]) -> str:
+    """For a thing outside the lexicon's categories (``net profit (dlrs)``, ``cars``) given by
+    several reports: the reason they are different things when no two reports whose figures
+    are incompatible share their subject (:func:`_sentence_names`); the reason prefixed ``?``
+    (the verdict is then ``undetermined``) when such a report names nothing or the figures
+    differ only by rounding (:data:`ROUNDING`); ``''`` otherwise. Counts of persons and things
+    (the lexicon's categories, ``soldiers``) are left to the counted thing, event and side. A
+    report that itself gives several figures under the words makes the verdict
+    ``undetermined``."""
+    counted = group["counted"].iloc[0]
+    if not _is_measure(counted) and counted in _LEXICON_CATEGORIES:
+        return ""
+    for aid, figs in group.groupby("article_id")["figure"]:
+        if figs.nunique() > 1:
+            return "?" + (f"{aid} itself gives {figs.nunique()} different figures for "
+                          f"'{counted}' ({', '.join(dict.fromkeys(figs))}), so the words name "
+                          "several things and which ones the reports share is undetermined.")
+    by_report: dict[str, set] = {}
+    interval: dict[str, tuple[float, float]] = {}
+    for r in group.itertuples():
+        for sid in str(r.sentence_ids).split(", "):
+            by_report.setdefault(r.article_id, set()).update(names.get(sid, frozenset()))
+        interval[r.article_id] = _interval(pd.Series(r._asdict()))
+    if len(by_report) < 2:
+        return ""
+    reports = list(by_report)
+    clashing = [(a, b) for i, a in enumerate(reports) for b in reports[i + 1:]
+                if not _overlap(_rounded(interval[a]), _rounded(interval[b]))]
+    if not clashing:
+        return "?" + ("The figures differ by less than the rounding of the printed figures "
+                      f"({ROUNDING:.1%}): the same figure printed at different precision.")
+    named = [(a, b) for a, b in clashing if by_report[a] and by_report[b]]
+    if any(by_report[a] & by_report[b] for a, b in named):
+        return ""
+    if len(named) < len(clashing):
+        silent = ", ".join(dict.fromkeys(x for a, b in clashing for x in (a, b)
+                                         if not by_report[x]))
+        return "?" + (f"Same words for the measure ({counted}), but {silent} names no "
+                      "company, country or body, so whether the figures measure the same thing "
+                      "is undetermined.")
+    shown = "; ".join(f"{aid}: {', '.join(sorted(n)[:4])}" for aid, n in by_report.items())
+    return (f"Same words for the measure ({counted}), but no two reports with incompatible "
+            f"figures name a company, country or body in common ({shown}): different things.")
+
+
+ROUNDING = 0.005  # '1.46 billion' and '1,459,193,000' are one figure
+
+
+def _rounded(iv: tuple[float, float]) -> tuple[float, float]:
+    return (iv[0] * (1 - ROUNDING), iv[1] * (1 + ROUNDING))
+
+
+def _undated(rows: pd.DataFrame) -> str:
+    """The reports among ``rows`` whose figure is dated only by publication ('' if none)."""
+    if "date_basis" not in rows:
+        return ""
+    ids = rows.loc[rows["date_basis"].astype(str) == "publication date", "article_id"]
+    return ", ".join(dict.fromkeys(ids))
 
 
 class _ByQuantity:
@@ -253,6 +392,8 @@ def compare(claims: pd.DataFrame, corpus) -> pd.DataFrame:
     c["key"] = group_keys(c)
     c["stance"] = _stance(c)
     c["figure"] = c.apply(format_value, axis=1)
+    if "date_basis" not in c:
+        c["date_basis"] = "expression"  # no basis given: every figure counts as dated
     dedup = (c.groupby(["key", "article_id", "stance", "figure", "date_end"], as_index=False,
                        sort=True)
              .agg(mentions=("sentence_id", "size"), sentence_ids=("sentence_id", ", ".join),
@@ -260,12 +401,20 @@ def compare(claims: pd.DataFrame, corpus) -> pd.DataFrame:
                   hedge=("hedge", "first"), exact=("exact", "first"),
                   counted=("counted", "first"), event=("event", "first"),
                   side=("side", "first"), date_start=("date_start", "first"),
+                  date_basis=("date_basis", "first"),
                   source=("source", "first"), pub_date_inferred=("pub_date_inferred", "first")))
     asserted_claims = _ByQuantity(c[c["stance"] != "denied"])
+    names = _sentence_names(corpus, set(c["sentence_id"]))
     rows = []
     for key, g in dedup.groupby("key", sort=True):
         ga, gd = g[g["stance"] != "denied"], g[g["stance"] == "denied"]
         verdict, why = _verdict(ga if len(ga) else gd, asserted_claims, order)
+        if verdict in ("conflict", "undetermined") and names is not None:
+            apart = _no_name_in_common(ga if len(ga) else gd, names)
+            if apart.startswith("?"):
+                verdict, why = "undetermined", apart[1:]
+            elif apart:
+                verdict, why = "different things", apart
         asserted_verdict = verdict if len(ga) else ""
         if len(ga) and len(gd):
             contested, note = _contest(gd, ga)

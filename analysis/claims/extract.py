@@ -20,8 +20,10 @@ from analysis import text as textmod
 from analysis.claims.lexicon import (_COUNTED_PHRASES, _EVENT_RE, _SIDE_RE, _SPEECH, DENIALS,
                                      EVENT_BY_COUNTED, NO_SIDE, PERSON_KINDS, SOURCES)
 from analysis.claims.lexicon import counted_after as _counted_after
+from analysis.claims.lexicon import (measured_unit, phrase_after, phrase_before,
+                                     same_thing_between)
 from analysis.claims.numbers import HEDGES, ClaimError, Quantity, find_quantities
-from analysis.claims.time import resolve_time, time_expressions
+from analysis.claims.time import SHIFT, resolve_time, shifted, time_expressions
 
 _SIDE_PHRASE = re.compile(r"^\s+on\s+the\s+[\w-]+\s+side\b", re.I)
 
@@ -169,10 +171,13 @@ class _Context(list):
 
 
 def _context_claim(context: list[dict], event: str) -> dict | None:
-    """The latest earlier claim with ``event``, else the latest counting persons, else None."""
+    """The latest earlier claim with ``event``, else the latest counting persons, else None.
+    Without an event only a count of persons is taken: a figure with no event ('40 cts a
+    share') does not inherit whatever was counted last ('sales')."""
     if isinstance(context, _Context):
-        return context.by_event.get(event) or context.person
-    return (next((r for r in reversed(context) if r["event"] == event), None)
+        return (context.by_event.get(event) if event else None) or context.person
+    return ((next((r for r in reversed(context) if r["event"] == event), None) if event
+             else None)
             or next((r for r in reversed(context) if r["counted"] in PERSON_KINDS), None))
 
 
@@ -209,9 +214,13 @@ def sentence_claims(sentence: str, published: pd.Timestamp,
                 counted, rel = _counted_after(folded[m.end(): q.start])
                 if counted:
                     np_start = m.start()
-        event = _event(folded, q.start, np_end)
         # the last earlier claim of this sentence that ends before this quantity
         prev = next((r for r in reversed(rows) if r["_q"].end <= q.start), None)
+        phrase = ""
+        if counted is None:
+            counted, phrase, m_end = _measured(folded, q, prev)
+            np_end = max(np_end, m_end) if counted else np_end
+        event = _event(folded, q.start, np_end)
         hedge, low, high, value, exact = q.hedge, q.low, q.high, q.value, q.exact
         side = ""
         if counted is None and prev and q.kind in ("digits", "words") and not q.hedge \
@@ -237,9 +246,16 @@ def sentence_claims(sentence: str, published: pd.Timestamp,
         else:
             side = ""
         usable = [t for t in times if not _blocked(folded, t, q)]
+        own = False
         if usable:
-            t = min(usable, key=lambda t: (abs((t[0] + t[1]) / 2 - (q.start + q.end) / 2), t[0]))
+            t, own = _segment_time(usable, quantities, q, sentence)
             start_d, end_d = resolve_time(t[2], published)
+            if SHIFT.fullmatch(re.sub(r"\s+", " ", t[2].strip().lower())):
+                bases = [u for u in times if not SHIFT.fullmatch(
+                    re.sub(r"\s+", " ", u[2].strip().lower()))]
+                if bases:
+                    b = min(bases, key=lambda u: abs(u[0] - t[0]))
+                    start_d, end_d = shifted(t[2], resolve_time(b[2], published))
             expr, basis = t[2], "expression"
         else:
             start_d = end_d = pd.Timestamp(published).normalize()
@@ -256,9 +272,86 @@ def sentence_claims(sentence: str, published: pd.Timestamp,
             "counted": counted or "", "event": event, "side": side, "source": source,
             "stance": stance,
             "time_expression": expr, "date_start": start_d, "date_end": end_d,
-            "date_basis": basis, "_q": q, "_end": np_end,
+            "date_basis": basis, "_q": q, "_end": np_end, "_phrase": phrase, "_own": own,
         })
+    _year_on_year(folded, rows)
     return rows
+
+
+_COMPARED = re.compile(r"\b(?:from|against|compared|versus|vs)\b", re.I)
+
+
+def _year_on_year(folded: str, rows: list[dict]) -> None:
+    """'rose to 17.2 pct from 17.0 pct in 1985' and 'fell 5.7 pct to 19.7 mln in 1986 from
+    20.9 mln': two figures of one thing joined by ``from``/``against``/``compared``, one of
+    them dated in its own stretch of the sentence and the other not, are a year apart (the
+    wire's year-on-year comparison), so the undated one takes the other's period moved by a
+    year."""
+    for r1, r2 in zip(rows, rows[1:]):
+        if not r1["_phrase"] or r1["_phrase"] != r2["_phrase"]:
+            continue
+        between = folded[r1["_end"]:r2["_q"].start]
+        if not _COMPARED.search(between):
+            continue
+        if r1["date_basis"] == "expression" and not r2["_own"] \
+                and not _COMPARED.search(r2["time_expression"] or "x") \
+                and (r1["_own"] or r2["date_basis"] == "expression"):
+            r2["date_start"], r2["date_end"] = _moved(r1, -1)
+            r2["date_basis"] = "expression"
+        elif r2["_own"] and not r1["_own"] and r2["date_basis"] == "expression":
+            r1["date_start"], r1["date_end"] = _moved(r2, +1)
+            r1["date_basis"] = "expression"
+
+
+def _moved(row: dict, years: int) -> tuple[pd.Timestamp, pd.Timestamp]:
+    start = (row["date_start"] + pd.DateOffset(years=years)).normalize()
+    end = (row["date_end"] + pd.DateOffset(years=years)).normalize()
+    if row["date_end"].is_month_end:
+        end = end + pd.offsets.MonthEnd(0)
+    return start, end
+
+
+def _segment_time(usable: list[tuple[int, int, str]], quantities: list[Quantity],
+                  q: Quantity, sentence: str) -> tuple[tuple[int, int, str], bool]:
+    """The time expression of figure ``q``: the first one after it and before the next figure
+    ('rose to 29.7 pct in 1986 from ... 29.2 pct'), else the last one between the previous
+    figure and it, else the nearest in the sentence (not a 'year-ago' that opens the next
+    figure); with whether it lies in the figure's own stretch."""
+    prev_end = max((p.end for p in quantities if p.end <= q.start), default=0)
+    next_start = min((p.start for p in quantities if p.start >= q.end), default=10 ** 9)
+    after = [t for t in usable if q.end <= t[0] and t[1] <= next_start
+             and not (SHIFT.fullmatch(re.sub(r"\s+", " ", t[2].strip().lower()))
+                      and next_start - t[1] < 4)  # 'from year-ago 199.0': the next one's
+             and not re.search(r"[,;:]", textmod.fold_chars(sentence[q.end:t[0]]))]
+    if after:
+        return after[0], True
+    before = [t for t in usable if prev_end <= t[0] and t[1] <= q.start]
+    if before and prev_end > 0:
+        return before[-1], True
+    shared = [t for t in usable if not (SHIFT.fullmatch(re.sub(r"\s+", " ", t[2].strip().lower()))
+                                        and next_start - t[1] < 4)] or usable
+    return min(shared, key=lambda t: (abs((t[0] + t[1]) / 2 - (q.start + q.end) / 2), t[0])), \
+        False
+
+
+def _measured(folded: str, q: Quantity, prev: dict | None) -> tuple[str | None, str, int]:
+    """What a figure outside the lexicon measures, as a phrase of the text with its unit
+    (``net profit (dlrs)``, ``crude palm oil (tonnes)``): the phrase after the figure and its
+    unit, else the previous figure's phrase when only ``to``/``from``/``and``... stand between
+    them, else the phrase a verb or preposition ties it to on the left. Returns (counted or
+    ``None``, the bare phrase, end of the claim's noun phrase)."""
+    after = folded[q.end:]
+    unit, u_end = measured_unit(after)
+    phrase, p_end = phrase_after(after[u_end:])
+    end = q.end + u_end + (p_end if phrase else 0)
+    if not phrase and prev is not None and prev["_phrase"] \
+            and same_thing_between(folded[prev["_end"]:q.start]):
+        phrase = prev["_phrase"]
+    if not phrase:
+        phrase = phrase_before(folded[:q.start])
+    if not phrase:
+        return None, "", q.end
+    return (f"{phrase.lower()} ({unit})" if unit else phrase.lower()), phrase, end
 
 
 def article_claims(article: pd.Series | dict, sentences: pd.DataFrame) -> pd.DataFrame:

@@ -19,6 +19,10 @@ from analysis import text as textmod
 from analysis.claims.numbers import MONTHS, TENS, UNITS, WEEKDAYS, parse_number
 
 _MONTH_RE = "|".join(MONTHS)
+_MONTH_NOT_MAY = "|".join(m for m in MONTHS if m != "may")
+_QUARTERS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4,
+             "4th": 4}
+_QUARTER = "|".join(_QUARTERS)
 
 # A count of days, weeks or months in ``the past three days``: digits or number words only, so
 # ``the past few days`` (which has no resolvable length) is not a time expression.
@@ -31,10 +35,17 @@ _TIME = re.compile(
     rf"(?P<weekday>\b(?:(?:earlier|later|late|early)\s+(?:on\s+)?|on\s+|by\s+)?"
     rf"(?:{'|'.join(WEEKDAYS)})\b)"
     rf"|(?P<thismonth>\b(?:earlier\s+)?this\s+(?:month|week|year)\b)"
-    rf"|(?P<last>\blast\s+(?:year|month|week)\b)"
+    rf"|(?P<shift>\b(?:a\s+)?(?:year|month)[\s-](?:earlier|ago)\b"
+    rf"|\b(?:in\s+)?the\s+(?:prior|previous)\s+(?:year|month)\b)"
+    rf"|(?P<night>\b(?:last\s+night|yesterday|today)\b)"
+    rf"|(?P<last>\b(?:last|next)\s+(?:year|month|week)\b)"
+    rf"|(?P<quarter>\b(?:{_QUARTER})[\s-]+(?:quarter|qtr)\b(?:\s+(?:of\s+)?(?:19|20)\d\d\b)?)"
+    rf"|(?P<month>\b(?:in\s+)?(?:{_MONTH_NOT_MAY}|(?<=in\s)may)\b(?:\s+(?:19|20)\d\d\b)?"
+    rf"(?!\s+\d))"
     rf"|(?P<since>\bsince\s+(?:mid-|early\s+|late\s+)?(?:{_MONTH_RE})\b)"
     rf"|(?P<date>\b(?:{_MONTH_RE})\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{_MONTH_RE})\b)"
     rf"|(?P<year>\bin\s+(?:19|20)\d\d\b)"
+    rf"|(?P<bareyear>(?<![\d/-])(?<!base\s)\b(?:19|20)\d\d\b(?![/-]?\d))"
     rf"|(?P<recent>\bin\s+recent\s+(?:weeks|days|months)\b)"
     rf"|(?P<lastn>\b(?:in\s+)?the\s+(?:last|past)\s+(?:\d+|{_COUNT_WORD_RE})\s+"
     rf"(?:months|weeks|days)\b)",
@@ -76,6 +87,45 @@ def resolve_time(expression: str, published: pd.Timestamp) -> tuple[pd.Timestamp
         else:
             d = pub - pd.Timedelta(days=(pub.weekday() - target) % 7)
         return d, d
+    if e in ("today",):
+        return pub, pub
+    if e in ("last night", "yesterday"):
+        return pub - day, pub - day
+    if m := re.fullmatch(r"(?:a )?(year|month)[ -](?:earlier|ago)|(?:in )?the (?:prior|previous) "
+                         r"(year|month)", e):
+        unit = m.group(1) or m.group(2)  # without a base period: the one before publication
+        if unit == "year":
+            return pd.Timestamp(pub.year - 1, 1, 1), pd.Timestamp(pub.year - 1, 12, 31)
+        end = pub.replace(day=1) - day
+        return end.replace(day=1), end
+    if m := re.fullmatch(r"this year", e):
+        return pd.Timestamp(pub.year, 1, 1), pd.Timestamp(pub.year, 12, 31)  # the whole year
+    if m := re.fullmatch(r"next (year|month|week)", e):
+        if m.group(1) == "year":
+            return pd.Timestamp(pub.year + 1, 1, 1), pd.Timestamp(pub.year + 1, 12, 31)
+        if m.group(1) == "month":
+            start = (pub.replace(day=1) + pd.DateOffset(months=1)).normalize()
+            return start, start + pd.offsets.MonthEnd(0)
+        start = pub + pd.Timedelta(days=7 - pub.weekday())
+        return start, start + pd.Timedelta(days=6)
+    if m := re.fullmatch(rf"({_QUARTER})[ -](?:quarter|qtr)(?: (?:of )?((?:19|20)\d\d))?", e):
+        q = _QUARTERS[m.group(1)]
+        if m.group(2):
+            year = int(m.group(2))
+        else:  # the latest such quarter that ended before publication
+            year = pub.year if pd.Timestamp(pub.year, 3 * q, 1) + pd.offsets.MonthEnd(0) < pub \
+                else pub.year - 1
+        start = pd.Timestamp(year, 3 * q - 2, 1)
+        return start, pd.Timestamp(year, 3 * q, 1) + pd.offsets.MonthEnd(0)
+    if m := re.fullmatch(rf"(?:in )?({_MONTH_RE})(?: ((?:19|20)\d\d))?", e):
+        month = MONTHS.index(m.group(1)) + 1
+        year = int(m.group(2)) if m.group(2) else (pub.year if month <= pub.month
+                                                   else pub.year - 1)
+        start = pd.Timestamp(year, month, 1)
+        return start, start + pd.offsets.MonthEnd(0)
+    if m := re.fullmatch(r"(?:fiscal )?((?:19|20)\d\d)", e):
+        y = int(m.group(1))
+        return pd.Timestamp(y, 1, 1), pd.Timestamp(y, 12, 31)
     if m := re.fullmatch(r"(earlier )?this (month|week|year)", e):
         start = {"month": pub.replace(day=1), "year": pub.replace(month=1, day=1),
                  "week": pub - pd.Timedelta(days=pub.weekday())}[m.group(2)]
@@ -138,3 +188,23 @@ def time_expressions(sentence: str, published: pd.Timestamp | None = None
         out.append((m.start(), m.end(), expr))
     return out
 
+
+
+SHIFT = re.compile(r"(?:a )?(year|month)[ -](?:earlier|ago)|(?:in )?the (?:prior|previous) "
+                   r"(year|month)", re.I)
+
+
+def shifted(expression: str, base: tuple[pd.Timestamp, pd.Timestamp]
+            ) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """``a year earlier`` / ``the prior year`` / ``a month earlier`` applied to the period
+    ``base`` another expression of the sentence names (the same quarter a year before, the
+    month before...); ``None`` when ``expression`` is not such a shift."""
+    m = SHIFT.fullmatch(re.sub(r"\s+", " ", textmod.fold_chars(expression).strip().lower()))
+    if not m:
+        return None
+    months = 12 if (m.group(1) or m.group(2)) == "year" else 1
+    start = (base[0] - pd.DateOffset(months=months)).normalize()
+    end = (base[1] - pd.DateOffset(months=months)).normalize()
+    if base[1].is_month_end:
+        end = end + pd.offsets.MonthEnd(0)
+    return start, end
