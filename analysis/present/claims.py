@@ -22,7 +22,8 @@ from analysis.present import for_book_only
 from analysis.present.publish import plain_markdown, readable
 from analysis.present.words import capital, count, number, verb
 
-VERDICT_COLOURS = ["#009E73", "#56B4E9", "#0072B2", "#CC79A7", "#D55E00", "#BBBBBB"]
+VERDICT_COLOURS = ["#009E73", "#56B4E9", "#0072B2", "#CC79A7", "#D55E00", "#BBBBBB", "#E69F00",
+                   "#666666"]
 
 
 def _day(d: pd.Timestamp) -> str:
@@ -67,7 +68,8 @@ def comparison_frame(comparison: pd.DataFrame) -> pd.DataFrame:
     """The comparison with the quantities several reports give first (contested and conflicts
     at the top), single-report figures after them."""
     rank = {v: i for i, v in enumerate(["contested", "conflict", "consistent (sum)",
-                                        "consistent update", "agree", "single report"])}
+                                        "consistent update", "agree", "undetermined",
+                                        "different things", "single report"])}
     out = comparison.assign(period_from=comparison["from"].dt.strftime("%d %b %Y"),
                             _multi=comparison["n_reports"] <= 1,
                             _rank=comparison["verdict"].map(rank))
@@ -206,7 +208,9 @@ def _and(items: list[str]) -> str:
 
 _AMONG = {"agree": "in agreement", "consistent update": "consistent (a later figure for a "
           "longer period)", "consistent (sum)": "consistent (their figures add up)",
-          "conflict": "in conflict", "single report": "one report"}
+          "conflict": "in conflict", "single report": "one report",
+          "undetermined": "not comparable on the evidence (undetermined)",
+          "different things": "about different things"}
 
 
 def contested_markdown(claims: pd.DataFrame, comparison: pd.DataFrame, corpus) -> str:
