@@ -128,6 +128,23 @@ def conflicts(n: int, archive: Path = ARCHIVE) -> pd.DataFrame:
     return out[out["verdict"].isin(["conflict", "undetermined", "different things"])]
 
 
+def record_scores(split: str, f: dict[str, float]) -> None:
+    """Write one split's figures with :func:`benchmarks.scores.record`."""
+    from benchmarks.scores import record
+
+    right = round(f["right_precision"] * f["extracted"])
+    note = "sentences cut as the annotation cut them"
+    record("claims", split, [
+        {"metric": "extraction precision", "value": f["precision"], "numerator": f["matched"],
+         "denominator": f["extracted"], "note": note},
+        {"metric": "extraction recall", "value": f["recall"], "numerator": f["matched"],
+         "denominator": f["annotated"], "target": 0.85, "note": note},
+        {"metric": "strict precision (value, counted thing and period right)",
+         "value": f["right_precision"], "numerator": right, "denominator": f["extracted"],
+         "target": 0.90, "note": note},
+    ], f"python -m benchmarks.claims_realnews --split {split} --record")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.claims_realnews")
     parser.add_argument("--split", choices=("dev", "test", "both"), default="both")
@@ -136,6 +153,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--conflicts", type=int, default=0, metavar="N",
                         help="instead: list the conflict/undetermined verdicts of the first N "
                              "archive items, to check by hand")
+    parser.add_argument("--record", action="store_true",
+                        help="write the figures to analysis/resources/realnews/scores.csv")
     args = parser.parse_args(argv)
     if args.conflicts:
         rows = conflicts(args.conflicts, args.archive)
@@ -152,6 +171,8 @@ def main(argv: list[str] | None = None) -> int:
     for split in splits:
         summary, m = measure(split, args.archive)
         rows.append({"split": split, **summary})
+        if args.record:
+            record_scores(split, summary)
         if args.errors:
             with pd.option_context("display.width", 250, "display.max_colwidth", 45,
                                    "display.max_rows", None):
