@@ -36,6 +36,7 @@ import pandas as pd
 from analysis.claims import article_claims
 from analysis.evaluation import realnews_claims as rn
 from benchmarks.reuters import ARCHIVE, items as archive_items
+from benchmarks import ROOT
 
 
 def item_texts(newids: Iterable[int], archive: Path = ARCHIVE) -> dict[int, str]:
@@ -77,7 +78,7 @@ def extract(items: pd.DataFrame, texts: dict[str, str]) -> pd.DataFrame:
 def measure(split: str, archive: Path = ARCHIVE, folder: Path | None = None
             ) -> tuple[dict[str, float], pd.DataFrame]:
     """The summary and the match frame of one split (``dev`` or ``test``)."""
-    gold = rn.load(folder)
+    gold = rn.load(folder if folder is not None else ROOT / "data" / "realnews")
     items = gold.items[gold.items["split"] == split]
     by_newid = item_texts(items["newid"].astype(int), archive)
     texts = {f"reuters-{n:05d}": t for n, t in by_newid.items()}

@@ -39,7 +39,6 @@ import pandas as pd
 from analysis.evaluation import GoldError
 from analysis.text import read_table, sentence_spans
 
-FOLDER = Path(__file__).resolve().parents[2] / "data" / "realnews"
 GOLD_COLUMNS = ("article_id", "split", "claim_id", "surface", "value", "unit", "counted",
                 "period", "sentence", "note")
 ITEM_COLUMNS = ("article_id", "newid", "split", "date", "headline", "words", "sha256", "tasks")
@@ -56,11 +55,11 @@ class RealNewsClaims:
     items: pd.DataFrame
 
 
-def load(folder: Path | str | None = None) -> RealNewsClaims:
+def load(folder: Path | str) -> RealNewsClaims:
     """Read ``claims.csv`` and ``items_claims.csv``; :class:`GoldError` names file, row and
     field for a missing column, a value that is not a positive number, or an item unknown to
     ``items_claims.csv``."""
-    folder = Path(folder) if folder is not None else FOLDER
+    folder = Path(folder)
     items = read_table(folder / "items_claims.csv", ITEM_COLUMNS, error=GoldError)
     claims = read_table(folder / "claims.csv", GOLD_COLUMNS, error=GoldError)
     known = set(items["article_id"])
