@@ -721,38 +721,59 @@ def quoted_spans(sentence: str) -> list[tuple[int, int]]:
     return list(zip(marks[::2], marks[1::2]))
 
 
+PMI_LINE = 8.0  # a pair seen this many times more often than chance is an idiom ("A")
+
+
 def _side(words: list[Word], i: int, j: int, table: Counts) -> str:
-    """``A`` the pair of words ``i`` and neighbour ``j`` is in the bigram table, ``u`` it is
-    not, ``-`` no evidence (edge of sentence, punctuation between, or a name or number)."""
+    """The pair of word ``i`` and its neighbour ``j``: ``A`` in the bigram table and at least
+    :data:`PMI_LINE` times as common as chance, ``l`` in the table but less so, ``u`` not in
+    the table, ``-`` no evidence (edge of sentence, punctuation between, a name or number)."""
     lo, hi = min(i, j), max(i, j)
     if j < 0 or j >= len(words) or not words[lo].joined:
         return "-"
     if _is_name(words, j) or not words[j].key.isalpha():
         return "-"
-    return "A" if table.has(words[lo].key, words[hi].key) else "u"
+    a, b = words[lo].key, words[hi].key
+    found = table.bigrams.get(f"{a} {b}", 0)
+    if not found:
+        return "u"
+    return "A" if found * table.total >= PMI_LINE * table.uni(a) * table.uni(b) else "l"
 
 
 EVIDENCE_COLUMNS = ["article_id", "sentence_id", "surface", "occurrence", "start", "end",
                     "rarity", "context"]
 
 
-def word_evidence(sentences: pd.DataFrame) -> pd.DataFrame:
+def _common(key: str, table: Counts) -> bool:
+    return table.unigrams.get(key, 0) >= RARITY_EDGES[-1]
+
+
+def word_evidence(sentences: pd.DataFrame, repeats: bool = True) -> pd.DataFrame:
     """One row per ordinary word of each sentence: its rarity band and context code.
 
     ``context`` is the left and right side codes of :func:`_side` (``AA``, ``uu``, ``-A`` ...).
     Names, numbers, capitalised words and quoted words get no row: they are never evidence.
+    Nor (with ``repeats``) does a word that is not among the most common and that its article
+    uses more than once: a word a text repeats is its vocabulary (house style such as "dlrs",
+    the topic's terms), while a spinner draws each swap afresh from every meaning of a word.
     """
     table = counts()
     rows = []
-    for s in sentences.itertuples(index=False):
-        words = sentence_words(s.text)
+    parsed = [(s, sentence_words(s.text)) for s in sentences.itertuples(index=False)]
+    uses: dict[tuple[str, str], int] = {}
+    for s, words in parsed:
+        for w in words:
+            uses[s.article_id, w.key] = uses.get((s.article_id, w.key), 0) + 1
+    for s, words in parsed:
         quotes = quoted_spans(s.text)
         seen: dict[str, int] = {}
         for i, w in enumerate(words):
             seen[w.key] = seen.get(w.key, 0) + 1
-            if _is_name(words, i) or not w.key.isalpha():
-                continue
+            if _is_name(words, i) or not w.key.isalpha() or w.text[:1].isupper():
+                continue  # a capital, even opening a sentence, may start a name
             if any(a <= w.start < b for a, b in quotes):
+                continue
+            if repeats and uses[s.article_id, w.key] > 1 and not _common(w.key, table):
                 continue
             rows.append((s.article_id, s.sentence_id, w.text, seen[w.key], w.start, w.end,
                          rarity_band(table.unigrams.get(w.key, 0)),
@@ -841,7 +862,7 @@ def human_spread(evidence: pd.DataFrame, decision: Decision) -> tuple[float, flo
 
 def calibrate(human_evidence: pd.DataFrame, human_sentences: pd.DataFrame,
               llr: dict[tuple[int, str], float], mix: float = 0.05,
-              max_flags_per_100: float = 0.2, z_margin: float = 1.0, min_flags: int = 3
+              max_flags_per_100: float = 0.2, z_margin: float = 1.0, min_flags: int = 2
               ) -> Decision:
     """A :class:`Decision` set on human text only (the development split).
 
@@ -869,7 +890,7 @@ def calibrate(human_evidence: pd.DataFrame, human_sentences: pd.DataFrame,
 def write_decision(decision: Decision, folder: Path) -> None:
     """The fitted table (``evidence.csv``) and the document settings (``decision.csv``)."""
     folder.mkdir(parents=True, exist_ok=True)
-    pd.DataFrame([{"rarity": r, "context": c, "llr": round(v, 6)}
+    pd.DataFrame([{"rarity": r, "context": c, "llr": v}
                   for (r, c), v in sorted(decision.llr.items())]).to_csv(
         folder / "evidence.csv", index=False)
     pd.DataFrame([{"setting": k, "value": getattr(decision, k)} for k in

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from analysis import spin
@@ -23,9 +24,12 @@ from analysis.evaluation import spin as spin_eval
 from analysis.present import for_book_only
 from analysis.present.publish import plain_markdown
 from analysis.store import StoredRun
+from pathlib import Path
 
 SCORE_COLUMNS = ["article_id", "n_words", "n_flags", "per_100_words", "n_sentences",
-                 "flagged_sentences", "threshold", "spun"]
+                 "flagged_sentences", "threshold", "n_evidence_flags", "z", "z_line", "spun"]
+REALNEWS = Path(__file__).resolve().parents[2] / "benchmarks" / "results" / "spin_realnews.csv"
+REALNEWS_COLUMNS = ["items", "spinner", "rate", "measure", "value"]
 SYNTHETIC_COLUMNS = ["doc", "rate", "seed", "n_words", "n_spun", "n_flags", "hits",
                      "per_100_words"]
 THRESHOLD_COLUMNS = ["article_id", "threshold", "basis"]
@@ -89,23 +93,25 @@ def labels(corpus: Corpus) -> dict[str, str]:
 
 def score_data(ch: Chapter, corpus: Corpus) -> pd.DataFrame:
     s = ch.scores
-    top = s.loc[s["per_100_words"].idxmax(), "article_id"]
+    top = top_article(ch)
     return s.assign(report=s["article_id"].map(labels(corpus)),
                     role=["highest score" if a == top else "other reports"
                           for a in s["article_id"]])
 
 
 def score_chart(ch: Chapter, corpus: Corpus) -> alt.LayerChart:
-    """Flags per 100 words per report, with each report's decision line."""
+    """The decision's evidence per report (z: how far above human text of its length), with
+    the line a report must reach to be called spun."""
     data = score_data(ch, corpus)
     base = alt.Chart(data).encode(y=alt.Y("report:N", sort=None, title=None))
     bars = base.mark_bar().encode(
-        x=alt.X("per_100_words:Q", title="Flags per 100 words"),
+        x=alt.X("z:Q", title="Evidence of swapped words (z, human text = 0)"),
         color=alt.Color("role:N", title=None, legend=alt.Legend(orient="bottom")),
-        tooltip=["report", "n_words", "n_flags", alt.Tooltip("per_100_words:Q", format=".2f"),
-                 alt.Tooltip("threshold:Q", format=".2f"), "spun"])
-    ticks = base.mark_tick(color="#222", thickness=2, size=18).encode(x="threshold:Q")
-    return (bars + ticks).properties(width=480)
+        tooltip=["report", "n_words", "n_evidence_flags", alt.Tooltip("z:Q", format=".1f"),
+                 alt.Tooltip("z_line:Q", format=".1f"), "spun"])
+    rule = alt.Chart(data.head(1)).mark_rule(color="#222", strokeDash=[4, 3], size=2).encode(
+        x="z_line:Q")
+    return (bars + rule).properties(width=480)
 
 
 def synthetic_chart(table: pd.DataFrame) -> alt.Chart:
@@ -199,8 +205,12 @@ def highlighted(ch: Chapter, corpus: Corpus, article_id: str) -> Highlighted:
 
 
 def top_article(ch: Chapter) -> str:
+    """The report with the strongest evidence (highest z; WordNet flags per 100 words break
+    ties and stand in when the run has no z)."""
     s = ch.scores
-    return str(s.loc[s["per_100_words"].idxmax(), "article_id"])
+    key = s["z"].fillna(-np.inf) if "z" in s and s["z"].notna().any() else s["per_100_words"]
+    return str(s.assign(_k=key).sort_values(["_k", "per_100_words"], ascending=False)
+               ["article_id"].iloc[0])
 
 
 def _pct(x: float) -> str:
@@ -245,6 +255,8 @@ def clean_called_note(ch: Chapter, corpus: Corpus) -> str:
 
 def key_numbers(ch: Chapter, corpus: Corpus) -> dict[str, object]:
     """Prose numbers over roles: the report with the highest score and the other reports."""
+    from analysis.present.words import count
+
     s = ch.scores
     top = top_article(ch)
     row = s[s["article_id"] == top].iloc[0]
@@ -263,6 +275,10 @@ def key_numbers(ch: Chapter, corpus: Corpus) -> dict[str, object]:
         "spin_top_words": int(row.n_words),
         "spin_top_threshold": f"{row.threshold:.2f}",
         "spin_top_called": "is" if row.spun else "is not",
+        "spin_top_z": f"{row.z:.1f}",
+        "spin_z_line": f"{row.z_line:.1f}",
+        "spin_top_evidence_flags": count(int(row.n_evidence_flags), "strong flag"),
+        "spin_n_called": count(int(s["spun"].sum()), "report"),
         "spin_top_sentences": int(row.flagged_sentences),
         "spin_top_n_sentences": int(row.n_sentences),
         "spin_top_kinds": ", ".join(f"{n} {k}" for k, n in
@@ -325,3 +341,61 @@ def publish_validation(ch: Chapter, corpus: Corpus) -> str:
         columns={"report": "Report", "gold": "Annotated", "predicted": "Flagged",
                  "correct": "Both", "precision": "Precision", "recall": "Recall"})
     return validation_text(validation)
+
+
+def realnews(path: Path = REALNEWS) -> pd.DataFrame:
+    """Figures of ``benchmarks/spin_realnews.py`` on held-out wire copy (empty when absent)."""
+    if not Path(path).is_file():
+        return pd.DataFrame(columns=REALNEWS_COLUMNS)
+    return pd.read_csv(path, keep_default_na=False).astype({"rate": float, "value": float})
+
+
+def _value(t: pd.DataFrame, measure: str, spinner: str = "", rate: float = 0.0,
+           items: str = "test") -> float:
+    hit = t[(t["measure"] == measure) & (t["spinner"] == spinner) & (t["rate"] == rate)
+            & (t["items"] == items)]
+    return float(hit["value"].iloc[0]) if len(hit) else float("nan")
+
+
+def realnews_chart(t: pd.DataFrame) -> alt.Chart:
+    """Share of held-out wire items called spun, human and spun by each spinner."""
+    rows = [{"spinner": "human (not spun)", "rate": 0.0,
+             "share": _value(t, "called_spun") / max(_value(t, "articles"), 1)}]
+    for name, label in (("aiksaurus", "independent thesaurus"), ("wordnet", "WordNet")):
+        for r in sorted(set(t.loc[t["spinner"] == name, "rate"])):
+            rows.append({"spinner": label, "rate": r,
+                         "share": _value(t, "called_spun_share", name, r)})
+    data = pd.DataFrame(rows)
+    return alt.Chart(data).mark_line(point=True).encode(
+        x=alt.X("rate:Q", title="Share of replaceable words swapped", axis=alt.Axis(format="%")),
+        y=alt.Y("share:Q", title="Items called spun", scale=alt.Scale(domain=[0, 1]),
+                axis=alt.Axis(format="%")),
+        color=alt.Color("spinner:N", title=None, legend=alt.Legend(orient="bottom")),
+        tooltip=["spinner", "rate", alt.Tooltip("share:Q", format=".3f")],
+    ).properties(width=480, height=220)
+
+
+def realnews_numbers(t: pd.DataFrame) -> dict[str, object]:
+    """Prose numbers of the held-out wire test (``n/a`` when the benchmark was not run)."""
+    from analysis.present.words import count
+
+    if not len(t):
+        return {k: "n/a" for k in ("spin_rn_items", "spin_rn_called", "spin_rn_flags",
+                                   "spin_rn_wordnet_flags", "spin_rn_auc10", "spin_rn_recall10",
+                                   "spin_rn_auc10_wn", "spin_rn_recall10_wn",
+                                   "spin_rn_auc20", "spin_rn_recall20", "spin_rn_auc10_long",
+                                   "spin_rn_old_auc10")}
+    return {
+        "spin_rn_items": count(int(_value(t, "articles")), "item"),
+        "spin_rn_called": count(int(_value(t, "called_spun")), "item"),
+        "spin_rn_flags": f"{_value(t, 'flags_per_100_words'):.2f}",
+        "spin_rn_wordnet_flags": f"{_value(t, 'wordnet_flags_per_100_words'):.2f}",
+        "spin_rn_auc10": f"{_value(t, 'auc', 'aiksaurus', 0.1):.2f}",
+        "spin_rn_recall10": _pct(_value(t, "called_spun_share", "aiksaurus", 0.1)),
+        "spin_rn_auc10_wn": f"{_value(t, 'auc', 'wordnet', 0.1):.2f}",
+        "spin_rn_recall10_wn": _pct(_value(t, "called_spun_share", "wordnet", 0.1)),
+        "spin_rn_auc20": f"{_value(t, 'auc', 'aiksaurus', 0.2):.2f}",
+        "spin_rn_recall20": _pct(_value(t, "called_spun_share", "aiksaurus", 0.2)),
+        "spin_rn_auc10_long": f"{_value(t, 'auc_150_words', 'aiksaurus', 0.1):.2f}",
+        "spin_rn_old_auc10": f"{_value(t, 'wordnet_flags_auc', 'aiksaurus', 0.1):.2f}",
+    }
