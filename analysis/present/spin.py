@@ -23,6 +23,7 @@ from analysis.corpus import Corpus
 from analysis.evaluation import spin as spin_eval
 from analysis.present import for_book_only
 from analysis.present.publish import plain_markdown
+from analysis.present.words import count, number
 from analysis.store import StoredRun
 from pathlib import Path
 
@@ -95,7 +96,7 @@ def score_data(ch: Chapter, corpus: Corpus) -> pd.DataFrame:
     s = ch.scores
     top = top_article(ch)
     return s.assign(report=s["article_id"].map(labels(corpus)),
-                    role=["highest score" if a == top else "other reports"
+                    role=["most WordNet flags" if a == top else "other reports"
                           for a in s["article_id"]])
 
 
@@ -205,12 +206,10 @@ def highlighted(ch: Chapter, corpus: Corpus, article_id: str) -> Highlighted:
 
 
 def top_article(ch: Chapter) -> str:
-    """The report with the strongest evidence (highest z; WordNet flags per 100 words break
-    ties and stand in when the run has no z)."""
+    """The report with the most WordNet flags per 100 words (the one the flag table and the
+    highlighted sentences show first)."""
     s = ch.scores
-    key = s["z"].fillna(-np.inf) if "z" in s and s["z"].notna().any() else s["per_100_words"]
-    return str(s.assign(_k=key).sort_values(["_k", "per_100_words"], ascending=False)
-               ["article_id"].iloc[0])
+    return str(s.loc[s["per_100_words"].idxmax(), "article_id"])
 
 
 def _pct(x: float) -> str:
@@ -255,8 +254,6 @@ def clean_called_note(ch: Chapter, corpus: Corpus) -> str:
 
 def key_numbers(ch: Chapter, corpus: Corpus) -> dict[str, object]:
     """Prose numbers over roles: the report with the highest score and the other reports."""
-    from analysis.present.words import count
-
     s = ch.scores
     top = top_article(ch)
     row = s[s["article_id"] == top].iloc[0]
@@ -279,6 +276,8 @@ def key_numbers(ch: Chapter, corpus: Corpus) -> dict[str, object]:
         "spin_z_line": f"{row.z_line:.1f}",
         "spin_top_evidence_flags": count(int(row.n_evidence_flags), "strong flag"),
         "spin_n_called": count(int(s["spun"].sum()), "report"),
+        "spin_z_max_label": labels(corpus)[s.loc[s["z"].idxmax(), "article_id"]],
+        "spin_z_max": f"{s['z'].max():.1f}",
         "spin_top_sentences": int(row.flagged_sentences),
         "spin_top_n_sentences": int(row.n_sentences),
         "spin_top_kinds": ", ".join(f"{n} {k}" for k, n in
@@ -377,8 +376,6 @@ def realnews_chart(t: pd.DataFrame) -> alt.Chart:
 
 def realnews_numbers(t: pd.DataFrame) -> dict[str, object]:
     """Prose numbers of the held-out wire test (``n/a`` when the benchmark was not run)."""
-    from analysis.present.words import count
-
     if not len(t):
         return {k: "n/a" for k in ("spin_rn_items", "spin_rn_called", "spin_rn_flags",
                                    "spin_rn_wordnet_flags", "spin_rn_auc10", "spin_rn_recall10",
@@ -399,3 +396,29 @@ def realnews_numbers(t: pd.DataFrame) -> dict[str, object]:
         "spin_rn_auc10_long": f"{_value(t, 'auc_150_words', 'aiksaurus', 0.1):.2f}",
         "spin_rn_old_auc10": f"{_value(t, 'wordnet_flags_auc', 'aiksaurus', 0.1):.2f}",
     }
+
+
+def annotated_line_check(ch: Chapter, corpus: Corpus) -> dict[str, object]:
+    """The reports over their WordNet-flag line, and whether each stays over it when only the
+    flags the hand annotation also marks are counted (needs the annotation; else ``n/a``)."""
+    s = ch.scores
+    over = s[s["per_100_words"] >= s["threshold"]]
+    gold = spin_eval.load_gold(corpus)
+    out: dict[str, object] = {"spin_wn_over": count(len(over), "report"),
+                              "spin_wn_over_names": ", ".join(
+                                  labels(corpus)[a] for a in over["article_id"]) or "none"}
+    if gold is None or not len(over):
+        return out | {"spin_wn_check": "n/a"}
+    sentences = []
+    for r in over.itertuples(index=False):
+        mine = ch.flags[ch.flags["article_id"] == r.article_id]
+        kept = int(spin_eval.matched_flags(mine, gold).sum()) if len(mine) else 0
+        rate = 100 * kept / max(int(r.n_words), 1)
+        verdict = "stays over" if rate >= r.threshold else "falls under"
+        sentences.append(
+            f"*{plain_markdown(labels(corpus)[r.article_id])}* has "
+            f"{count(int(r.n_flags), 'flag')} ({r.per_100_words:.2f} per 100 words, its line "
+            f"{r.threshold:.2f}); the hand annotation marks {number(kept) if kept else 'none'} "
+            f"of them as a spinner's swap, and counting only those ({rate:.2f} per 100 words) "
+            f"it {verdict} its line.")
+    return out | {"spin_wn_check": " ".join(sentences)}
