@@ -112,6 +112,7 @@ def report(sentences: pd.DataFrame, decision: spin.Decision, thesaurus) -> pd.Da
                      "value": float(value)})
         print(f"{items:12s} {spinner:10s} {rate:4.2f} {measure:38s} {value:10.3f}")
 
+    row("thesaurus_pairs_also_in_wordnet", evaluation.shared_pairs(thesaurus), "aiksaurus")
     human, ev = score(test, decision, True)
     n_words = human["n_words"].sum()
     row("articles", len(human))

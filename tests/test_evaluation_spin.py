@@ -112,3 +112,8 @@ def test_aiksaurus_reader_on_a_tiny_binary(tmp_path):
     (tmp_path / "meanings.dat").write_bytes(struct.pack(">HHHH", 0, 1, 7, 0xFFFF))
     with pytest.raises(es.ThesaurusError, match="word number"):
         es.read_aiksaurus(tmp_path)
+
+
+def test_shared_pairs_counts_what_wordnet_also_lists():
+    th = es.Thesaurus("t", {"kill": ("defeat", "zzzq"), "defeat": ("kill",), "zzzq": ("kill",)})
+    assert es.shared_pairs(th) == pytest.approx(0.5)  # kill-defeat in WordNet, kill-zzzq not

@@ -249,3 +249,14 @@ def spin_sentences_with(sentences: pd.DataFrame, rate: float, seed: int, thesaur
         rows.append({"article_id": s.article_id, "sentence_id": s.sentence_id, "text": text})
         gold.update((s.sentence_id, start) for start, _ in spans)
     return pd.DataFrame(rows, columns=["article_id", "sentence_id", "text"]), gold
+
+
+def shared_pairs(thesaurus: Thesaurus) -> float:
+    """Share of the thesaurus's synonym pairs (single words) that WordNet also lists as
+    synonyms: how little of the validation spinner the detector's own thesaurus knows."""
+    from analysis.spin import lexicon
+
+    lex = lexicon()
+    pairs = {(a, b) for a, ss in thesaurus.synonyms.items() for b in ss if a < b}
+    both = sum(1 for a, b in pairs if b in lex.synonyms.get(a, ()))
+    return both / len(pairs) if pairs else float("nan")

@@ -10,6 +10,7 @@ paired edits inside copies. Nothing here runs the method.
 from __future__ import annotations
 
 import html
+import math
 import re
 from dataclasses import dataclass
 
@@ -121,7 +122,7 @@ def synthetic_chart(table: pd.DataFrame) -> alt.Chart:
                       var_name="measure", value_name="value")
     # With nothing swapped there is nothing to recall: only the documents called spun are shown.
     long = long[(long["rate"] > 0) | (long["measure"] == "called_spun")]
-    long["measure"] = long["measure"].map({"called_spun": "documents called spun",
+    long["measure"] = long["measure"].map({"called_spun": "documents over the flag line",
                                            "recall": "word recall",
                                            "precision": "word precision"})
     return alt.Chart(long).mark_line(point=True).encode(
@@ -305,6 +306,10 @@ def key_numbers(ch: Chapter, corpus: Corpus) -> dict[str, object]:
         "spin_book_note": for_book_only(
             corpus, "In this book's corpus the report with the highest score is the one the "
             "manifest notes for its odd word choices, and its source is not among the texts."),
+        "spin_finding_note": for_book_only(
+            corpus, "The swaps the annotation confirms in it are mostly common words traded for "
+            "common words (a function word, a plural noun), which leave word pairs the counts "
+            "know: a thesaurus can reverse them, the rarity of the words cannot show them."),
         "spin_grid_note": for_book_only(
             corpus, "On these five texts alone the same grid would drop the minimum count, "
             "keeping the ratio and the fit gain."),
@@ -381,7 +386,8 @@ def realnews_numbers(t: pd.DataFrame) -> dict[str, object]:
                                    "spin_rn_wordnet_flags", "spin_rn_auc10", "spin_rn_recall10",
                                    "spin_rn_auc10_wn", "spin_rn_recall10_wn",
                                    "spin_rn_auc20", "spin_rn_recall20", "spin_rn_auc10_long",
-                                   "spin_rn_old_auc10")}
+                                   "spin_rn_old_auc10", "spin_rn_max_z", "spin_rn_long",
+                                   "spin_rn_recall10_long")}
     return {
         "spin_rn_items": count(int(_value(t, "articles")), "item"),
         "spin_rn_called": count(int(_value(t, "called_spun")), "item"),
@@ -395,6 +401,10 @@ def realnews_numbers(t: pd.DataFrame) -> dict[str, object]:
         "spin_rn_recall20": _pct(_value(t, "called_spun_share", "aiksaurus", 0.2)),
         "spin_rn_auc10_long": f"{_value(t, 'auc_150_words', 'aiksaurus', 0.1):.2f}",
         "spin_rn_old_auc10": f"{_value(t, 'wordnet_flags_auc', 'aiksaurus', 0.1):.2f}",
+        "spin_rn_max_z": f"{_value(t, 'max_z'):.1f}",
+        "spin_rn_long": count(int(_value(t, "articles_150_words")), "item"),
+        "spin_rn_recall10_long": _pct(_value(t, "called_spun_share_150_words", "aiksaurus",
+                                             0.1)),
     }
 
 
@@ -422,3 +432,13 @@ def annotated_line_check(ch: Chapter, corpus: Corpus) -> dict[str, object]:
             f"of them as a spinner's swap, and counting only those ({rate:.2f} per 100 words) "
             f"it {verdict} its line.")
     return out | {"spin_wn_check": " ".join(sentences)}
+
+
+def rule_numbers() -> dict[str, object]:
+    """The shipped decision's settings, for prose."""
+    d = spin.decision()
+    return {"spin_rule_z": f"{d.z_line:.1f}",
+            "spin_rule_flags": count(d.min_flags, "strong flag"),
+            "spin_rule_ratio": f"{math.exp(d.flag_llr):.0f}",
+            "spin_rule_mix": _pct(d.mix),
+            "spin_rule_max_llr": f"{math.exp(max(d.llr.values())):.0f}"}
