@@ -214,6 +214,9 @@ def top_article(ch: Chapter) -> str:
 
 
 def _pct(x: float) -> str:
+    """A share as a percentage: whole numbers, one decimal under 1% (0.3% is not 0%)."""
+    if 0 < x < 0.01:
+        return f"{100 * x:.1f}%"
     return f"{100 * x:.0f}%"
 
 
@@ -248,9 +251,9 @@ def clean_called_note(ch: Chapter, corpus: Corpus) -> str:
         return ""
     lab = labels(corpus)
     names = ", ".join(f"*{plain_markdown(str(lab.get(d, d)))}*" for d in who)
-    return ("With nothing swapped a copy is the report itself, so the unspun copies called spun "
-            f"are those of the {'report' if len(who) == 1 else 'reports'} called spun above "
-            f"({names}).")
+    return ("With nothing swapped a copy is the report itself, so the unspun copies over their "
+            f"line are those of the {'report' if len(who) == 1 else 'reports'} over "
+            f"{'its' if len(who) == 1 else 'their'} WordNet-flag line above ({names}).")
 
 
 def key_numbers(ch: Chapter, corpus: Corpus) -> dict[str, object]:
@@ -379,6 +382,10 @@ def realnews_chart(t: pd.DataFrame) -> alt.Chart:
     ).properties(width=480, height=220)
 
 
+def _n(x: float, noun: str) -> str:
+    return "n/a" if math.isnan(x) else count(int(x), noun)
+
+
 def realnews_numbers(t: pd.DataFrame) -> dict[str, object]:
     """Prose numbers of the held-out wire test (``n/a`` when the benchmark was not run)."""
     if not len(t):
@@ -386,11 +393,11 @@ def realnews_numbers(t: pd.DataFrame) -> dict[str, object]:
                                    "spin_rn_wordnet_flags", "spin_rn_auc10", "spin_rn_recall10",
                                    "spin_rn_auc10_wn", "spin_rn_recall10_wn",
                                    "spin_rn_auc20", "spin_rn_recall20", "spin_rn_auc10_long",
-                                   "spin_rn_old_auc10", "spin_rn_max_z", "spin_rn_long",
+                                   "spin_rn_old_auc10", "spin_rn_max_z", "spin_rn_overlap", "spin_rn_long",
                                    "spin_rn_recall10_long")}
     return {
-        "spin_rn_items": count(int(_value(t, "articles")), "item"),
-        "spin_rn_called": count(int(_value(t, "called_spun")), "item"),
+        "spin_rn_items": _n(_value(t, "articles"), "item"),
+        "spin_rn_called": _n(_value(t, "called_spun"), "item"),
         "spin_rn_flags": f"{_value(t, 'flags_per_100_words'):.2f}",
         "spin_rn_wordnet_flags": f"{_value(t, 'wordnet_flags_per_100_words'):.2f}",
         "spin_rn_auc10": f"{_value(t, 'auc', 'aiksaurus', 0.1):.2f}",
@@ -402,7 +409,8 @@ def realnews_numbers(t: pd.DataFrame) -> dict[str, object]:
         "spin_rn_auc10_long": f"{_value(t, 'auc_150_words', 'aiksaurus', 0.1):.2f}",
         "spin_rn_old_auc10": f"{_value(t, 'wordnet_flags_auc', 'aiksaurus', 0.1):.2f}",
         "spin_rn_max_z": f"{_value(t, 'max_z'):.1f}",
-        "spin_rn_long": count(int(_value(t, "articles_150_words")), "item"),
+        "spin_rn_overlap": f"{100 * _value(t, 'thesaurus_pairs_also_in_wordnet', 'aiksaurus'):.1f}%",
+        "spin_rn_long": _n(_value(t, "articles_150_words"), "item"),
         "spin_rn_recall10_long": _pct(_value(t, "called_spun_share_150_words", "aiksaurus",
                                              0.1)),
     }
