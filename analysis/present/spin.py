@@ -284,8 +284,15 @@ def key_numbers(ch: Chapter, corpus: Corpus) -> dict[str, object]:
         "spin_z_max": f"{s['z'].max():.1f}",
         "spin_top_sentences": int(row.flagged_sentences),
         "spin_top_n_sentences": int(row.n_sentences),
-        "spin_top_kinds": ", ".join(f"{n} {k}" for k, n in
+        "spin_top_kinds": ", ".join(count(int(n), k) for k, n in
                                     mine["kind"].value_counts().items()) or "none",
+        "spin_top_flags_text": count(int(row.n_flags), "flag"),
+        "spin_top_words_text": count(int(row.n_words), "word"),
+        "spin_n_flags_text": count(len(f), "flag"),
+        "spin_n_paired_text": count(len(ch.paired), "substitution"),
+        "spin_n_spinner_text": number(spinner) if spinner else "none",
+        "spin_n_editor_text": number(len(ch.paired) - spinner) if len(ch.paired) - spinner
+        else "none",
         "spin_others_max": f"{others['per_100_words'].max():.1f}" if len(others) else "n/a",
         "spin_others_called": int(others["spun"].sum()),
         "spin_n_others": len(others),
@@ -324,9 +331,9 @@ def validation_text(scores: pd.DataFrame | None) -> str:
     if scores is None:
         return ""
     a = scores[scores["article_id"] == "all"].iloc[0]
-    return (f"Against the hand annotation ({a['gold']} words judged spun), the "
-            f"{a['predicted']} flags have precision {a['precision']:.2f} and recall "
-            f"{a['recall']:.2f} ({a['correct']} words found).")
+    return (f"Against the hand annotation ({count(int(a['gold']), 'word')} judged spun), the "
+            f"{count(int(a['predicted']), 'flag')} have precision {a['precision']:.2f} and "
+            f"recall {a['recall']:.2f} ({count(int(a['correct']), 'word')} found).")
 
 
 def publish_validation(ch: Chapter, corpus: Corpus) -> str:
@@ -393,7 +400,8 @@ def realnews_numbers(t: pd.DataFrame) -> dict[str, object]:
                                    "spin_rn_wordnet_flags", "spin_rn_auc10", "spin_rn_recall10",
                                    "spin_rn_auc10_wn", "spin_rn_recall10_wn",
                                    "spin_rn_auc20", "spin_rn_recall20", "spin_rn_auc10_long",
-                                   "spin_rn_old_auc10", "spin_rn_max_z", "spin_rn_overlap", "spin_rn_long",
+                                   "spin_rn_old_auc10", "spin_rn_max_z", "spin_rn_overlap",
+                                   "spin_rn_max_z_note", "spin_rn_long",
                                    "spin_rn_recall10_long")}
     return {
         "spin_rn_items": _n(_value(t, "articles"), "item"),
@@ -409,6 +417,10 @@ def realnews_numbers(t: pd.DataFrame) -> dict[str, object]:
         "spin_rn_auc10_long": f"{_value(t, 'auc_150_words', 'aiksaurus', 0.1):.2f}",
         "spin_rn_old_auc10": f"{_value(t, 'wordnet_flags_auc', 'aiksaurus', 0.1):.2f}",
         "spin_rn_max_z": f"{_value(t, 'max_z'):.1f}",
+        "spin_rn_max_z_note": (
+            "; the highest z of a human item is {:.1f}, {}".format(
+                _value(t, "max_z"), "over the line, so the two-flag condition is needed"
+                if _value(t, "max_z") >= _value(t, "z_line") else "under the line")),
         "spin_rn_overlap": f"{100 * _value(t, 'thesaurus_pairs_also_in_wordnet', 'aiksaurus'):.1f}%",
         "spin_rn_long": _n(_value(t, "articles_150_words"), "item"),
         "spin_rn_recall10_long": _pct(_value(t, "called_spun_share_150_words", "aiksaurus",
@@ -426,7 +438,7 @@ def annotated_line_check(ch: Chapter, corpus: Corpus) -> dict[str, object]:
                               "spin_wn_over_names": ", ".join(
                                   labels(corpus)[a] for a in over["article_id"]) or "none"}
     if gold is None or not len(over):
-        return out | {"spin_wn_check": "n/a"}
+        return out | {"spin_wn_check": ""}
     sentences = []
     for r in over.itertuples(index=False):
         mine = ch.flags[ch.flags["article_id"] == r.article_id]
