@@ -533,7 +533,14 @@ def _spin(ctx: Context) -> None:
         ctx.write("spin_thresholds", pd.DataFrame({
             "article_id": ids, "threshold": [line[a] for a in ids],
             "basis": ["leave one out" if a in lines else "whole sample" for a in ids]}))
-        ctx.write("spin_scores", spin.decide(spin.document_scores(sentences, found), line))
+        # The decision itself needs no thesaurus: strong word evidence, far above human text.
+        decision = spin.decision()
+        evidence = spin.evidence_scores(
+            sentences, spin.with_llr(spin.word_evidence(sentences), decision), decision)
+        scores = spin.decide(spin.document_scores(sentences, found), line).drop(columns="spun")
+        ctx.write("spin_scores", scores.merge(
+            evidence[["article_id", "n_flags", "z", "z_line", "spun"]].rename(
+                columns={"n_flags": "n_evidence_flags"}), on="article_id", how="left"))
     with ctx.log.guard("spin.paired"):
         ctx.write("spin_paired", spin.paired_edits(ctx.corpus, ctx.table("edits")))
 
@@ -636,7 +643,8 @@ TABLES: dict[str, str] = {
     "label_counts": "Framing: uses of each label per article, own and quoted.",
     "group_rates": "Framing: label uses per article and group, per 1,000 words.",
     "label_keyness": "Framing: keyness of the labels themselves.",
-    "spin_scores": "Spin: per article, flags per 100 words and the decision.",
+    "spin_scores": "Spin: per article, WordNet flags per 100 words against the synthetic line, "
+                   "and the decision (thesaurus-free evidence z against its line).",
     "errors": "What a step could not handle: article, sentence (if known), step, message. "
               "Empty when every step handled every article.",
 }

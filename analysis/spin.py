@@ -18,7 +18,14 @@ relative to how common the two words are), ``fixed phrase`` (a swap restores a W
 expression) and ``tautology`` (a name coordinated with its own abbreviation: "The United States and
 US"). :func:`paired_edits` classifies the word substitutions inside copied passages (from
 :mod:`analysis.reuse`) as a spinner's or an editor's. :func:`spin` makes a synthetic spun copy
-at a chosen rate, for validation. Pure: no charts, no annotations, no article ids.
+at a chosen rate, for validation.
+
+The flags need the spinner to have used WordNet, and on human wire copy they fire about 1.5
+times per 100 words, so they explain but do not decide. The document decision
+(:func:`word_evidence`, :func:`evidence_scores`, :class:`Decision`) reads no thesaurus: the
+rarity of each ordinary word and whether its pairs with its neighbours are in the bigram table,
+weighed by a table fitted on development-split wire copy (``resources/spin``), and a line that
+no human development item reaches. Pure: no charts, no annotations, no article ids.
 """
 
 from __future__ import annotations
@@ -31,10 +38,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analysis.corpus import Corpus
-from analysis.text import AnalysisError, fold_chars, match_form
+from analysis.text import AnalysisError, fold_chars, match_form, resource
 
 # --- resources ----------------------------------------------------------------------------------
 
@@ -687,3 +695,228 @@ def grid(sentences: pd.DataFrame, ratios=(5, 10, 30, 100), fits=(3, 10, 30),
                              100 * syn.loc[syn["rate"] == 0, "n_flags"].sum()
                              / syn.loc[syn["rate"] == 0, "n_words"].sum())})
     return pd.DataFrame(rows)
+
+
+# --- evidence that needs no thesaurus -----------------------------------------------------------
+#
+# The flags above need the spinner to have used WordNet: a swap WordNet cannot reverse leaves no
+# flag. The evidence below reads no thesaurus. A spinner draws a synonym at random from every
+# meaning of a word, so the word it writes is usually rarer than the one it replaces and sits
+# in word pairs English does not use. Each ordinary word (names, numbers, capitalised words and
+# words inside quotation marks are never evidence) gets two plain facts: how common it is
+# (a band of its count in the unigram table) and whether the pairs it makes with its left and
+# right neighbours are in the bigram table. A table fitted on human text and on synthetic spun
+# text (:func:`fit_evidence`) turns each combination into a log likelihood ratio; the document
+# decision adds the words' evidence under a "some words are spun" alternative and needs it to
+# lie far above what human text of the same length gives (:class:`Decision`).
+
+RARITY_EDGES = (1e5, 1e6, 1e7, 1e8, 1e9)  # bands of a word's unigram count
+
+
+def rarity_band(count: int) -> int:
+    """1..6 by :data:`RARITY_EDGES`; a word absent from the table is in band 1 (rarest), so
+    whether a spinner's vocabulary is in the table is no evidence of its own."""
+    return 1 + sum(count >= e for e in RARITY_EDGES)
+
+
+def quoted_spans(sentence: str) -> list[tuple[int, int]]:
+    """Offsets of text inside double quotation marks (straight or curly); an unclosed quote
+    runs to the end of the sentence."""
+    marks = [m.start() for m in re.finditer('"', fold_chars(sentence))]
+    if len(marks) % 2:
+        marks.append(len(sentence))
+    return list(zip(marks[::2], marks[1::2]))
+
+
+PMI_LINE = 8.0  # a pair seen this many times more often than chance is an idiom ("A")
+
+
+def _side(words: list[Word], i: int, j: int, table: Counts) -> str:
+    """The pair of word ``i`` and its neighbour ``j``: ``A`` in the bigram table and at least
+    :data:`PMI_LINE` times as common as chance, ``l`` in the table but less so, ``u`` not in
+    the table, ``-`` no evidence (edge of sentence, punctuation between, a name or number)."""
+    lo, hi = min(i, j), max(i, j)
+    if j < 0 or j >= len(words) or not words[lo].joined:
+        return "-"
+    if _is_name(words, j) or not words[j].key.isalpha():
+        return "-"
+    a, b = words[lo].key, words[hi].key
+    found = table.bigrams.get(f"{a} {b}", 0)
+    if not found:
+        return "u"
+    return "A" if found * table.total >= PMI_LINE * table.uni(a) * table.uni(b) else "l"
+
+
+EVIDENCE_COLUMNS = ["article_id", "sentence_id", "surface", "occurrence", "start", "end",
+                    "rarity", "context"]
+
+
+def _common(key: str, table: Counts) -> bool:
+    return table.unigrams.get(key, 0) >= RARITY_EDGES[-1]
+
+
+def word_evidence(sentences: pd.DataFrame, repeats: bool = True) -> pd.DataFrame:
+    """One row per ordinary word of each sentence: its rarity band and context code.
+
+    ``context`` is the left and right side codes of :func:`_side` (``AA``, ``uu``, ``-A`` ...).
+    Names, numbers, capitalised words and quoted words get no row: they are never evidence.
+    Nor (with ``repeats``) does a word that is not among the most common and that its article
+    uses more than once: a word a text repeats is its vocabulary (house style such as "dlrs",
+    the topic's terms), while a spinner draws each swap afresh from every meaning of a word.
+    """
+    table = counts()
+    rows = []
+    parsed = [(s, sentence_words(s.text)) for s in sentences.itertuples(index=False)]
+    uses: dict[tuple[str, str], int] = {}
+    for s, words in parsed:
+        for w in words:
+            uses[s.article_id, w.key] = uses.get((s.article_id, w.key), 0) + 1
+    for s, words in parsed:
+        quotes = quoted_spans(s.text)
+        seen: dict[str, int] = {}
+        for i, w in enumerate(words):
+            seen[w.key] = seen.get(w.key, 0) + 1
+            if _is_name(words, i) or not w.key.isalpha() or w.text[:1].isupper():
+                continue  # a capital, even opening a sentence, may start a name
+            if any(a <= w.start < b for a, b in quotes):
+                continue
+            if repeats and uses[s.article_id, w.key] > 1 and not _common(w.key, table):
+                continue
+            rows.append((s.article_id, s.sentence_id, w.text, seen[w.key], w.start, w.end,
+                         rarity_band(table.unigrams.get(w.key, 0)),
+                         _side(words, i, i - 1, table) + _side(words, i, i + 1, table)))
+    return pd.DataFrame(rows, columns=EVIDENCE_COLUMNS)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The fitted evidence table and the document decision.
+
+    ``llr``: (rarity band, context) -> log likelihood ratio of a swapped word against a human
+    word. A word is *flagged* when its ratio is at least ``flag_llr``. A document's score adds
+    log(1 - mix + mix * exp(llr)) over its words (the alternative: a share ``mix`` of words was
+    swapped); ``mean`` and ``sd`` are that term's per-word mean and spread on human text, so
+    ``z`` = (score - n * mean) / (sd * sqrt(n)). A document is called spun only when ``z`` is at
+    least ``z_line`` *and* it has at least ``min_flags`` flags: both strong evidence.
+    """
+
+    llr: dict[tuple[int, str], float]
+    mix: float
+    mean: float
+    sd: float
+    z_line: float
+    flag_llr: float
+    min_flags: int
+
+    def __post_init__(self) -> None:
+        if not 0 < self.mix < 1 or self.sd <= 0 or self.min_flags < 1:
+            raise ValueError(f"bad spin decision: mix={self.mix}, sd={self.sd}, "
+                             f"min_flags={self.min_flags}")
+
+    def word_llr(self, rarity: int, context: str) -> float:
+        return self.llr.get((int(rarity), context), 0.0)
+
+    def term(self, llr: float | pd.Series):
+        return np.log(1 - self.mix + self.mix * np.exp(llr))
+
+
+def fit_llr(human: pd.DataFrame, spun: pd.DataFrame, smoothing: float = 1.0
+            ) -> dict[tuple[int, str], float]:
+    """Log likelihood ratios of (rarity, context) cells: swapped words (``spun``, rows of
+    :func:`word_evidence` for the swapped words only) against human words (``human``)."""
+    cells = sorted(set(zip(human["rarity"], human["context"])) | set(zip(spun["rarity"],
+                                                                          spun["context"])))
+    h = human.groupby(["rarity", "context"]).size()
+    s = spun.groupby(["rarity", "context"]).size()
+    nh, ns, k = len(human), len(spun), len(cells)
+    return {(int(r), c): math.log((s.get((r, c), 0) + smoothing) / (ns + smoothing * k))
+            - math.log((h.get((r, c), 0) + smoothing) / (nh + smoothing * k)) for r, c in cells}
+
+
+def with_llr(evidence: pd.DataFrame, decision: Decision) -> pd.DataFrame:
+    """``evidence`` with each word's ``llr`` and ``flagged`` (llr at least the flag line)."""
+    llr = [decision.word_llr(r, c) for r, c in zip(evidence["rarity"], evidence["context"])]
+    out = evidence.assign(llr=pd.Series(llr, index=evidence.index, dtype=float))
+    return out.assign(flagged=out["llr"] >= decision.flag_llr)
+
+
+def evidence_scores(sentences: pd.DataFrame, evidence: pd.DataFrame, decision: Decision
+                    ) -> pd.DataFrame:
+    """Per article: words, ordinary words, flags, flags per 100 words, score, z and ``spun``.
+
+    ``evidence`` is :func:`with_llr` output for the same sentences."""
+    words = (sentences.assign(n=[len(sentence_words(t)) for t in sentences["text"]])
+             .groupby("article_id", sort=False)["n"].sum())
+    ev = evidence.assign(term=decision.term(evidence["llr"]))
+    g = ev.groupby("article_id")
+    n_ord = g.size().reindex(words.index, fill_value=0)
+    n_flags = g["flagged"].sum().reindex(words.index, fill_value=0).astype(int)
+    score = g["term"].sum().reindex(words.index, fill_value=0.0)
+    z = (score - n_ord * decision.mean) / (decision.sd * np.sqrt(n_ord.clip(lower=1)))
+    spun = (z >= decision.z_line) & (n_flags >= decision.min_flags)
+    return pd.DataFrame({"article_id": words.index, "n_words": words.values,
+                         "n_ordinary": n_ord.values, "n_flags": n_flags.values,
+                         "per_100_words": 100 * n_flags.values / words.clip(lower=1).values,
+                         "score": score.values, "z": z.values, "z_line": decision.z_line,
+                         "spun": spun.values}).reset_index(drop=True)
+
+
+def human_spread(evidence: pd.DataFrame, decision: Decision) -> tuple[float, float]:
+    """Per-word mean and standard deviation of the document term on human ``evidence``."""
+    t = decision.term(evidence["llr"])
+    return float(t.mean()), float(t.std())
+
+
+def calibrate(human_evidence: pd.DataFrame, human_sentences: pd.DataFrame,
+              llr: dict[tuple[int, str], float], mix: float = 0.05,
+              max_flags_per_100: float = 0.2, z_margin: float = 1.0, min_flags: int = 2
+              ) -> Decision:
+    """A :class:`Decision` set on human text only (the development split).
+
+    The flag line is the lowest ratio at which human words are flagged at most
+    ``max_flags_per_100`` times per 100 words; the z line lies ``z_margin`` above the highest z
+    of any human document, so that none of them would be called spun, and at least
+    ``min_flags`` flags are needed besides.
+    """
+    n_words = sum(len(sentence_words(t)) for t in human_sentences["text"])
+    per_cell = human_evidence.assign(llr=[llr.get((int(r), c), 0.0) for r, c in
+                                          zip(human_evidence["rarity"],
+                                              human_evidence["context"])])
+    flag_llr = max(llr.values()) + 1e-9
+    for cut in sorted(set(llr.values()), reverse=True):
+        if 100 * (per_cell["llr"] >= cut).sum() / max(n_words, 1) > max_flags_per_100:
+            break
+        flag_llr = cut
+    probe = Decision(llr, mix, 0.0, 1.0, math.inf, flag_llr, min_flags)
+    mean, sd = human_spread(per_cell, probe)
+    probe = Decision(llr, mix, mean, sd, math.inf, flag_llr, min_flags)
+    z = evidence_scores(human_sentences, with_llr(human_evidence, probe), probe)["z"]
+    return Decision(llr, mix, mean, sd, float(z.max()) + z_margin, flag_llr, min_flags)
+
+
+def write_decision(decision: Decision, folder: Path) -> None:
+    """The fitted table (``evidence.csv``) and the document settings (``decision.csv``)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    pd.DataFrame([{"rarity": r, "context": c, "llr": v}
+                  for (r, c), v in sorted(decision.llr.items())]).to_csv(
+        folder / "evidence.csv", index=False)
+    pd.DataFrame([{"setting": k, "value": getattr(decision, k)} for k in
+                  ("mix", "mean", "sd", "z_line", "flag_llr", "min_flags")]).to_csv(
+        folder / "decision.csv", index=False)
+
+
+@lru_cache(maxsize=1)
+def decision() -> Decision:
+    """The shipped decision (``analysis/resources/spin/``), fitted on development-split wire
+    copy by ``python -m benchmarks.spin_realnews fit``."""
+    folder = resource("spin")
+    ev, st = folder / "evidence.csv", folder / "decision.csv"
+    for p in (ev, st):
+        if not p.is_file():
+            raise ResourceError("spin decision table missing", file=p)
+    table = pd.read_csv(ev, dtype={"rarity": int, "context": str, "llr": float},
+                        keep_default_na=False)
+    s = dict(zip(*pd.read_csv(st).to_dict("list").values()))
+    return Decision({(int(r), c): float(v) for r, c, v in table.itertuples(index=False)},
+                    float(s["mix"]), float(s["mean"]), float(s["sd"]), float(s["z_line"]),
+                    float(s["flag_llr"]), int(s["min_flags"]))

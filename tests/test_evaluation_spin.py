@@ -68,3 +68,52 @@ def test_synthetic_scores_refuse_a_document_without_a_line():
                         "per_100_words": [1.0, 5.0]})
     with pytest.raises(ValueError, match="no decision line .* b"):
         es.synthetic_scores(syn, {"a": 2.0})
+
+
+# --- the independent validation spinner ----------------------------------------------------------
+
+TINY = BOOK.parent / "tests" / "fixtures" / "thesaurus" / "tiny.txt"
+
+
+def test_text_thesaurus_reads_meanings():
+    th = es.read_thesaurus_text(TINY)
+    assert set(th.synonyms["soldier"]) == {"trooper", "warrior", "serviceman"}
+    assert "bump off" not in th.synonyms["kill"]  # multiword entries are not single swaps
+    assert "kill" in th.synonyms["slay"]
+
+
+def test_text_thesaurus_refuses_one_word_meaning(tmp_path):
+    bad = tmp_path / "bad.txt"
+    bad.write_text("kill, slay\nlonely\n", encoding="utf-8")
+    with pytest.raises(es.ThesaurusError, match="line 2"):
+        es.read_thesaurus_text(bad)
+
+
+def test_spin_with_swaps_only_thesaurus_words_and_keeps_names():
+    th = es.read_thesaurus_text(TINY)
+    text = "Soldiers said Putin would attack, the statement said."
+    spun, spans = es.spin_with(text, 1.0, 0, th)
+    swapped = [spun[a:b] for a, b in spans]
+    assert "Putin" in spun and len(swapped) == 5  # soldiers, said, attack, statement, said
+    assert swapped[0] in ("Troopers", "Warriors", "Servicemans")  # re-inflected, capital kept
+    assert es.spin_with(text, 0.0, 0, th) == (text, [])
+    with pytest.raises(ValueError):
+        es.spin_with(text, 1.5, 0, th)
+
+
+def test_aiksaurus_reader_on_a_tiny_binary(tmp_path):
+    import struct
+    words = [b"assault", b"attack", b"go:for"]
+    blob = b"".join(w + b"\0" + struct.pack(">HH", 0, 0xFFFF) for w in words)
+    (tmp_path / "words.dat").write_bytes(blob)
+    (tmp_path / "meanings.dat").write_bytes(struct.pack(">HHHHHH", 0, 1, 0, 1, 2, 0xFFFF))
+    th = es.read_aiksaurus(tmp_path)
+    assert th.synonyms == {"assault": ("attack",), "attack": ("assault",)}
+    (tmp_path / "meanings.dat").write_bytes(struct.pack(">HHHH", 0, 1, 7, 0xFFFF))
+    with pytest.raises(es.ThesaurusError, match="word number"):
+        es.read_aiksaurus(tmp_path)
+
+
+def test_shared_pairs_counts_what_wordnet_also_lists():
+    th = es.Thesaurus("t", {"kill": ("defeat", "zzzq"), "defeat": ("kill",), "zzzq": ("kill",)})
+    assert es.shared_pairs(th) == pytest.approx(0.5)  # kill-defeat in WordNet, kill-zzzq not

@@ -50,7 +50,9 @@ def test_every_article_scored_with_its_stored_line(chapter, corpus):
     assert set(s["article_id"]) == set(corpus.articles["id"])
     assert s["threshold"].notna().all()
     assert s.set_index("article_id")["threshold"].to_dict() == chapter.lines
-    assert (s["spun"] == (s["per_100_words"] >= s["threshold"])).all()
+    d = spin.decision()
+    strong = (s["z"] >= s["z_line"]) & (s["n_evidence_flags"] >= d.min_flags)
+    assert (s["spun"] == strong).all() and (s["z_line"] == d.z_line).all()
 
 
 def test_the_pool_is_the_folders_own_texts(chapter, corpus):
@@ -71,7 +73,7 @@ def test_from_run_computes_no_method(run_, corpus, monkeypatch):
 
     for name in ("flags", "flag_sentence", "synthetic", "spin_sentences", "analyse",
                  "document_scores", "decide", "choose_threshold", "leave_one_out_thresholds",
-                 "paired_edits"):
+                 "paired_edits", "word_evidence", "evidence_scores", "with_llr"):
         monkeypatch.setattr(spin, name, refuse)
     monkeypatch.setattr(reuse, "copied_edits", refuse)
     ch = ps.from_run(run_)
@@ -84,6 +86,9 @@ def test_key_numbers_name_the_top_report(chapter, corpus):
     k = ps.key_numbers(chapter, corpus)
     top = chapter.scores.sort_values("per_100_words").iloc[-1]
     assert k["spin_top_label"] == labels(corpus)[top["article_id"]]
+    assert k["spin_top_z"] == f"{top['z']:.1f}"
+    assert k["spin_z_max"] == f"{chapter.scores['z'].max():.1f}"
+    assert k["spin_n_called"] == ps.count(int(chapter.scores["spun"].sum()), "report")
     assert k["spin_top_threshold"] == f"{chapter.lines[top['article_id']]:.2f}"
     assert k["spin_n_flags"] == len(chapter.flags)
     assert k["spin_pool"] == 5 and k["spin_pool_text"] == "all 5 texts of this corpus"
@@ -102,9 +107,10 @@ def test_calibration_judges_each_copy_against_its_articles_line(chapter):
 
 
 def test_unspun_copies_called_spun_are_the_reports_called_spun(chapter, corpus):
-    """An unspun copy is the report itself: the note names exactly the sampled reports called
-    spun (escaped), and is empty when none is."""
-    spun = chapter.scores.loc[chapter.scores["spun"], "article_id"].tolist()
+    """An unspun copy is the report itself: the note names exactly the sampled reports over
+    their WordNet-flag line (escaped), and is empty when none is."""
+    s = chapter.scores
+    spun = s.loc[s["per_100_words"] >= s["threshold"], "article_id"].tolist()
     note = ps.clean_called_note(chapter, corpus)
     assert spun and all(f"*{ps.plain_markdown(labels(corpus)[a])}*" in note for a in spun)
     others = set(corpus.articles["id"]) - set(spun)
@@ -211,3 +217,34 @@ def test_the_chapter_imports_no_method_module():
     assert 'os.environ.get("WIRESPIN_RUN", "../_build/run")' in source
     assert _imports("from analysis import spin\nimport analysis.reuse\n") == {
         "analysis.spin", "analysis.reuse"}
+
+
+def test_realnews_figures_read_and_absent(tmp_path):
+    t = ps.realnews(tmp_path / "none.csv")
+    assert t.empty and ps.realnews_numbers(t)["spin_rn_called"] == "n/a"
+    rows = pd.DataFrame([
+        {"items": "test", "spinner": "", "rate": 0.0, "measure": "articles", "value": 2000},
+        {"items": "test", "spinner": "", "rate": 0.0, "measure": "called_spun", "value": 1},
+        {"items": "test", "spinner": "aiksaurus", "rate": 0.1, "measure": "auc", "value": 0.7},
+        {"items": "test", "spinner": "aiksaurus", "rate": 0.1, "measure": "called_spun_share",
+         "value": 0.02}])
+    rows.to_csv(tmp_path / "r.csv", index=False)
+    k = ps.realnews_numbers(ps.realnews(tmp_path / "r.csv"))
+    assert k["spin_rn_items"] == "2,000 items" and k["spin_rn_called"] == "one item"
+    assert k["spin_rn_auc10"] == "0.70" and k["spin_rn_recall10"] == "2%"
+
+
+def test_annotated_check_counts_only_the_flags_the_annotation_marks(chapter, corpus):
+    from analysis.evaluation import spin as es
+
+    k = ps.annotated_line_check(chapter, corpus)
+    s = chapter.scores
+    over = s[s["per_100_words"] >= s["threshold"]]
+    assert k["spin_wn_over"] == ps.count(len(over), "report")
+    gold = es.load_gold(corpus)
+    for r in over.itertuples(index=False):
+        mine = chapter.flags[chapter.flags["article_id"] == r.article_id]
+        kept = int(es.matched_flags(mine, gold).sum())
+        verdict = "stays over" if 100 * kept / r.n_words >= r.threshold else "falls under"
+        assert f"{verdict} its line" in k["spin_wn_check"]
+        assert ps.plain_markdown(labels(corpus)[r.article_id]) in k["spin_wn_check"]

@@ -105,3 +105,79 @@ def test_paired_edits_split_spinner_from_editor():
     out = spin.paired_edits(corpus, edits)
     assert out["side"].tolist() == ["spinner", "editor"]
     assert out.loc[0, "new_count"] < out.loc[0, "old_count"]
+
+
+# --- thesaurus-free evidence and the document decision ------------------------------------------
+
+
+def _frame(*sentences, article="a"):
+    return pd.DataFrame({"article_id": article, "sentence_id": [f"{article}-s{i}" for i in
+                                                               range(len(sentences))],
+                         "text": list(sentences)})
+
+
+def test_names_numbers_capitals_and_quotes_are_not_evidence():
+    ev = spin.word_evidence(_frame('Putin told Erdogan on 12 March that "troops gallivant here".'))
+    words = set(ev["surface"])
+    assert not words & {"Putin", "Erdogan", "March", "12", "troops", "gallivant", "here"}
+    assert {"told", "on", "that"} <= words
+
+
+def test_a_rare_word_the_article_repeats_is_vocabulary_not_evidence():
+    once = spin.word_evidence(_frame("The bourse fell sharply."))
+    twice = spin.word_evidence(_frame("The bourse fell sharply.", "The bourse rose later."))
+    assert "bourse" in set(once["surface"]) and "bourse" not in set(twice["surface"])
+    assert {"fell", "later"} <= set(twice["surface"])
+
+
+def test_shipped_decision_needs_strong_evidence():
+    d = spin.decision()
+    assert d.z_line >= 5  # far above human text: fitted as the top human z plus a margin
+    assert d.min_flags >= 2
+    assert d.flag_llr >= 2  # a flag is a word at least e^2 times likelier swapped than human
+    assert max(d.llr.values()) < 10  # no single word decides
+
+
+def test_z_alone_or_flags_alone_do_not_call_a_document_spun():
+    d = spin.Decision({(1, "uu"): 3.0, (6, "AA"): -1.0}, 0.05, 0.0, 0.1, 2.0, 2.5, 2)
+    sent = _frame("x", article="a")
+    one_flag = pd.DataFrame({"article_id": ["a"] * 3, "rarity": [1, 6, 6],
+                             "context": ["uu", "AA", "AA"]})
+    out = spin.evidence_scores(sent, spin.with_llr(one_flag, d), d)
+    assert out["z"].iloc[0] >= d.z_line and out["n_flags"].iloc[0] == 1
+    assert not out["spun"].iloc[0]
+    two = pd.DataFrame({"article_id": ["a"] * 3, "rarity": [1, 1, 6],
+                        "context": ["uu", "uu", "AA"]})
+    assert spin.evidence_scores(sent, spin.with_llr(two, d), d)["spun"].iloc[0]
+    weak = spin.Decision(d.llr, 0.05, 0.0, 0.1, 1e9, 2.5, 2)  # same flags, z under the line
+    assert not spin.evidence_scores(sent, spin.with_llr(two, weak), weak)["spun"].iloc[0]
+
+
+def test_calibration_puts_the_line_above_every_human_document():
+    human = _frame("The minister said the talks would resume on Monday in the capital.",
+                   "Prices rose in the week to Friday, the bank said in a statement.",
+                   article="h1")
+    human = pd.concat([human, _frame("Officials said the plan was approved by the cabinet.",
+                                     article="h2")])
+    ev = spin.word_evidence(human)
+    llr = {cell: (2.0 if cell[1] == "uu" else -0.5) for cell in
+           set(zip(ev["rarity"], ev["context"])) | {(1, "uu")}}
+    d = spin.calibrate(ev, human, llr, max_flags_per_100=0.0, z_margin=1.0)
+    z = spin.evidence_scores(human, spin.with_llr(ev, d), d)["z"]
+    assert (z + 1.0 <= d.z_line + 1e-9).all() and z.max() + 1.0 == pytest.approx(d.z_line)
+    flagged = spin.with_llr(ev, d)["flagged"].sum()
+    assert flagged == 0  # no human word may be flagged at a rate of zero per 100 words
+
+
+def test_book_texts_unspun_are_not_called_spun_and_heavy_spin_is():
+    from analysis.corpus import load_corpus
+    from shared import BOOK
+
+    sent = load_corpus(BOOK).sentences
+    afp = sent[sent["article_id"] == "afp"]
+    d = spin.decision()
+    plain = spin.evidence_scores(afp, spin.with_llr(spin.word_evidence(afp), d), d)
+    assert not plain["spun"].iloc[0]
+    spun, _ = spin.spin_sentences(afp, 0.5, 3)
+    heavy = spin.evidence_scores(spun, spin.with_llr(spin.word_evidence(spun), d), d)
+    assert heavy["spun"].iloc[0] and heavy["z"].iloc[0] > plain["z"].iloc[0] + 5

@@ -10,10 +10,12 @@ paired edits inside copies. Nothing here runs the method.
 from __future__ import annotations
 
 import html
+import math
 import re
 from dataclasses import dataclass
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from analysis import spin
@@ -22,10 +24,14 @@ from analysis.corpus import Corpus
 from analysis.evaluation import spin as spin_eval
 from analysis.present import for_book_only
 from analysis.present.publish import plain_markdown
+from analysis.present.words import count, number
 from analysis.store import StoredRun
+from pathlib import Path
 
 SCORE_COLUMNS = ["article_id", "n_words", "n_flags", "per_100_words", "n_sentences",
-                 "flagged_sentences", "threshold", "spun"]
+                 "flagged_sentences", "threshold", "n_evidence_flags", "z", "z_line", "spun"]
+REALNEWS = Path(__file__).resolve().parents[2] / "benchmarks" / "results" / "spin_realnews.csv"
+REALNEWS_COLUMNS = ["items", "spinner", "rate", "measure", "value"]
 SYNTHETIC_COLUMNS = ["doc", "rate", "seed", "n_words", "n_spun", "n_flags", "hits",
                      "per_100_words"]
 THRESHOLD_COLUMNS = ["article_id", "threshold", "basis"]
@@ -89,23 +95,25 @@ def labels(corpus: Corpus) -> dict[str, str]:
 
 def score_data(ch: Chapter, corpus: Corpus) -> pd.DataFrame:
     s = ch.scores
-    top = s.loc[s["per_100_words"].idxmax(), "article_id"]
+    top = top_article(ch)
     return s.assign(report=s["article_id"].map(labels(corpus)),
-                    role=["highest score" if a == top else "other reports"
+                    role=["most WordNet flags" if a == top else "other reports"
                           for a in s["article_id"]])
 
 
 def score_chart(ch: Chapter, corpus: Corpus) -> alt.LayerChart:
-    """Flags per 100 words per report, with each report's decision line."""
+    """The decision's evidence per report (z: how far above human text of its length), with
+    the line a report must reach to be called spun."""
     data = score_data(ch, corpus)
     base = alt.Chart(data).encode(y=alt.Y("report:N", sort=None, title=None))
     bars = base.mark_bar().encode(
-        x=alt.X("per_100_words:Q", title="Flags per 100 words"),
+        x=alt.X("z:Q", title="Evidence of swapped words (z, human text = 0)"),
         color=alt.Color("role:N", title=None, legend=alt.Legend(orient="bottom")),
-        tooltip=["report", "n_words", "n_flags", alt.Tooltip("per_100_words:Q", format=".2f"),
-                 alt.Tooltip("threshold:Q", format=".2f"), "spun"])
-    ticks = base.mark_tick(color="#222", thickness=2, size=18).encode(x="threshold:Q")
-    return (bars + ticks).properties(width=480)
+        tooltip=["report", "n_words", "n_evidence_flags", alt.Tooltip("z:Q", format=".1f"),
+                 alt.Tooltip("z_line:Q", format=".1f"), "spun"])
+    rule = alt.Chart(data.head(1)).mark_rule(color="#222", strokeDash=[4, 3], size=2).encode(
+        x="z_line:Q")
+    return (bars + rule).properties(width=480)
 
 
 def synthetic_chart(table: pd.DataFrame) -> alt.Chart:
@@ -114,7 +122,7 @@ def synthetic_chart(table: pd.DataFrame) -> alt.Chart:
                       var_name="measure", value_name="value")
     # With nothing swapped there is nothing to recall: only the documents called spun are shown.
     long = long[(long["rate"] > 0) | (long["measure"] == "called_spun")]
-    long["measure"] = long["measure"].map({"called_spun": "documents called spun",
+    long["measure"] = long["measure"].map({"called_spun": "documents over the flag line",
                                            "recall": "word recall",
                                            "precision": "word precision"})
     return alt.Chart(long).mark_line(point=True).encode(
@@ -199,11 +207,16 @@ def highlighted(ch: Chapter, corpus: Corpus, article_id: str) -> Highlighted:
 
 
 def top_article(ch: Chapter) -> str:
+    """The report with the most WordNet flags per 100 words (the one the flag table and the
+    highlighted sentences show first)."""
     s = ch.scores
     return str(s.loc[s["per_100_words"].idxmax(), "article_id"])
 
 
 def _pct(x: float) -> str:
+    """A share as a percentage: whole numbers, one decimal under 1% (0.3% is not 0%)."""
+    if 0 < x < 0.01:
+        return f"{100 * x:.1f}%"
     return f"{100 * x:.0f}%"
 
 
@@ -238,9 +251,9 @@ def clean_called_note(ch: Chapter, corpus: Corpus) -> str:
         return ""
     lab = labels(corpus)
     names = ", ".join(f"*{plain_markdown(str(lab.get(d, d)))}*" for d in who)
-    return ("With nothing swapped a copy is the report itself, so the unspun copies called spun "
-            f"are those of the {'report' if len(who) == 1 else 'reports'} called spun above "
-            f"({names}).")
+    return ("With nothing swapped a copy is the report itself, so the unspun copies over their "
+            f"line are those of the {'report' if len(who) == 1 else 'reports'} over "
+            f"{'its' if len(who) == 1 else 'their'} WordNet-flag line above ({names}).")
 
 
 def key_numbers(ch: Chapter, corpus: Corpus) -> dict[str, object]:
@@ -263,10 +276,23 @@ def key_numbers(ch: Chapter, corpus: Corpus) -> dict[str, object]:
         "spin_top_words": int(row.n_words),
         "spin_top_threshold": f"{row.threshold:.2f}",
         "spin_top_called": "is" if row.spun else "is not",
+        "spin_top_z": f"{row.z:.1f}",
+        "spin_z_line": f"{row.z_line:.1f}",
+        "spin_top_evidence_flags": count(int(row.n_evidence_flags), "strong flag"),
+        "spin_n_called": count(int(s["spun"].sum()), "report"),
+        "spin_z_max_label": labels(corpus)[s.loc[s["z"].idxmax(), "article_id"]],
+        "spin_z_max": f"{s['z'].max():.1f}",
         "spin_top_sentences": int(row.flagged_sentences),
         "spin_top_n_sentences": int(row.n_sentences),
-        "spin_top_kinds": ", ".join(f"{n} {k}" for k, n in
+        "spin_top_kinds": ", ".join(count(int(n), k) for k, n in
                                     mine["kind"].value_counts().items()) or "none",
+        "spin_top_flags_text": count(int(row.n_flags), "flag"),
+        "spin_top_words_text": count(int(row.n_words), "word"),
+        "spin_n_flags_text": count(len(f), "flag"),
+        "spin_n_paired_text": count(len(ch.paired), "substitution"),
+        "spin_n_spinner_text": number(spinner) if spinner else "none",
+        "spin_n_editor_text": number(len(ch.paired) - spinner) if len(ch.paired) - spinner
+        else "none",
         "spin_others_max": f"{others['per_100_words'].max():.1f}" if len(others) else "n/a",
         "spin_others_called": int(others["spun"].sum()),
         "spin_n_others": len(others),
@@ -290,6 +316,10 @@ def key_numbers(ch: Chapter, corpus: Corpus) -> dict[str, object]:
         "spin_book_note": for_book_only(
             corpus, "In this book's corpus the report with the highest score is the one the "
             "manifest notes for its odd word choices, and its source is not among the texts."),
+        "spin_finding_note": for_book_only(
+            corpus, "The swaps the annotation confirms in it are mostly common words traded for "
+            "common words (a function word, a plural noun), which leave word pairs the counts "
+            "know: a thesaurus can reverse them, the rarity of the words cannot show them."),
         "spin_grid_note": for_book_only(
             corpus, "On these five texts alone the same grid would drop the minimum count, "
             "keeping the ratio and the fit gain."),
@@ -301,9 +331,9 @@ def validation_text(scores: pd.DataFrame | None) -> str:
     if scores is None:
         return ""
     a = scores[scores["article_id"] == "all"].iloc[0]
-    return (f"Against the hand annotation ({a['gold']} words judged spun), the "
-            f"{a['predicted']} flags have precision {a['precision']:.2f} and recall "
-            f"{a['recall']:.2f} ({a['correct']} words found).")
+    return (f"Against the hand annotation ({count(int(a['gold']), 'word')} judged spun), the "
+            f"{count(int(a['predicted']), 'flag')} have precision {a['precision']:.2f} and "
+            f"recall {a['recall']:.2f} ({count(int(a['correct']), 'word')} found).")
 
 
 def publish_validation(ch: Chapter, corpus: Corpus) -> str:
@@ -325,3 +355,110 @@ def publish_validation(ch: Chapter, corpus: Corpus) -> str:
         columns={"report": "Report", "gold": "Annotated", "predicted": "Flagged",
                  "correct": "Both", "precision": "Precision", "recall": "Recall"})
     return validation_text(validation)
+
+
+def realnews(path: Path = REALNEWS) -> pd.DataFrame:
+    """Figures of ``benchmarks/spin_realnews.py`` on held-out wire copy (empty when absent)."""
+    if not Path(path).is_file():
+        return pd.DataFrame(columns=REALNEWS_COLUMNS)
+    return pd.read_csv(path, keep_default_na=False).astype({"rate": float, "value": float})
+
+
+def _value(t: pd.DataFrame, measure: str, spinner: str = "", rate: float = 0.0,
+           items: str = "test") -> float:
+    hit = t[(t["measure"] == measure) & (t["spinner"] == spinner) & (t["rate"] == rate)
+            & (t["items"] == items)]
+    return float(hit["value"].iloc[0]) if len(hit) else float("nan")
+
+
+def realnews_chart(t: pd.DataFrame) -> alt.Chart:
+    """Share of held-out wire items called spun, human and spun by each spinner."""
+    rows = [{"spinner": "human (not spun)", "rate": 0.0,
+             "share": _value(t, "called_spun") / max(_value(t, "articles"), 1)}]
+    for name, label in (("aiksaurus", "independent thesaurus"), ("wordnet", "WordNet")):
+        for r in sorted(set(t.loc[t["spinner"] == name, "rate"])):
+            rows.append({"spinner": label, "rate": r,
+                         "share": _value(t, "called_spun_share", name, r)})
+    data = pd.DataFrame(rows)
+    return alt.Chart(data).mark_line(point=True).encode(
+        x=alt.X("rate:Q", title="Share of replaceable words swapped", axis=alt.Axis(format="%")),
+        y=alt.Y("share:Q", title="Items called spun", scale=alt.Scale(domain=[0, 1]),
+                axis=alt.Axis(format="%")),
+        color=alt.Color("spinner:N", title=None, legend=alt.Legend(orient="bottom")),
+        tooltip=["spinner", "rate", alt.Tooltip("share:Q", format=".3f")],
+    ).properties(width=480, height=220)
+
+
+def _n(x: float, noun: str) -> str:
+    return "n/a" if math.isnan(x) else count(int(x), noun)
+
+
+def realnews_numbers(t: pd.DataFrame) -> dict[str, object]:
+    """Prose numbers of the held-out wire test (``n/a`` when the benchmark was not run)."""
+    if not len(t):
+        return {k: "n/a" for k in ("spin_rn_items", "spin_rn_called", "spin_rn_flags",
+                                   "spin_rn_wordnet_flags", "spin_rn_auc10", "spin_rn_recall10",
+                                   "spin_rn_auc10_wn", "spin_rn_recall10_wn",
+                                   "spin_rn_auc20", "spin_rn_recall20", "spin_rn_auc10_long",
+                                   "spin_rn_old_auc10", "spin_rn_max_z", "spin_rn_overlap",
+                                   "spin_rn_max_z_note", "spin_rn_long",
+                                   "spin_rn_recall10_long")}
+    return {
+        "spin_rn_items": _n(_value(t, "articles"), "item"),
+        "spin_rn_called": _n(_value(t, "called_spun"), "item"),
+        "spin_rn_flags": f"{_value(t, 'flags_per_100_words'):.2f}",
+        "spin_rn_wordnet_flags": f"{_value(t, 'wordnet_flags_per_100_words'):.2f}",
+        "spin_rn_auc10": f"{_value(t, 'auc', 'aiksaurus', 0.1):.2f}",
+        "spin_rn_recall10": _pct(_value(t, "called_spun_share", "aiksaurus", 0.1)),
+        "spin_rn_auc10_wn": f"{_value(t, 'auc', 'wordnet', 0.1):.2f}",
+        "spin_rn_recall10_wn": _pct(_value(t, "called_spun_share", "wordnet", 0.1)),
+        "spin_rn_auc20": f"{_value(t, 'auc', 'aiksaurus', 0.2):.2f}",
+        "spin_rn_recall20": _pct(_value(t, "called_spun_share", "aiksaurus", 0.2)),
+        "spin_rn_auc10_long": f"{_value(t, 'auc_150_words', 'aiksaurus', 0.1):.2f}",
+        "spin_rn_old_auc10": f"{_value(t, 'wordnet_flags_auc', 'aiksaurus', 0.1):.2f}",
+        "spin_rn_max_z": f"{_value(t, 'max_z'):.1f}",
+        "spin_rn_max_z_note": (
+            "; the highest z of a human item is {:.1f}, {}".format(
+                _value(t, "max_z"), "over the line, so the two-flag condition is needed"
+                if _value(t, "max_z") >= _value(t, "z_line") else "under the line")),
+        "spin_rn_overlap": f"{100 * _value(t, 'thesaurus_pairs_also_in_wordnet', 'aiksaurus'):.1f}%",
+        "spin_rn_long": _n(_value(t, "articles_150_words"), "item"),
+        "spin_rn_recall10_long": _pct(_value(t, "called_spun_share_150_words", "aiksaurus",
+                                             0.1)),
+    }
+
+
+def annotated_line_check(ch: Chapter, corpus: Corpus) -> dict[str, object]:
+    """The reports over their WordNet-flag line, and whether each stays over it when only the
+    flags the hand annotation also marks are counted (needs the annotation; else ``n/a``)."""
+    s = ch.scores
+    over = s[s["per_100_words"] >= s["threshold"]]
+    gold = spin_eval.load_gold(corpus)
+    out: dict[str, object] = {"spin_wn_over": count(len(over), "report"),
+                              "spin_wn_over_names": ", ".join(
+                                  labels(corpus)[a] for a in over["article_id"]) or "none"}
+    if gold is None or not len(over):
+        return out | {"spin_wn_check": ""}
+    sentences = []
+    for r in over.itertuples(index=False):
+        mine = ch.flags[ch.flags["article_id"] == r.article_id]
+        kept = int(spin_eval.matched_flags(mine, gold).sum()) if len(mine) else 0
+        rate = 100 * kept / max(int(r.n_words), 1)
+        verdict = "stays over" if rate >= r.threshold else "falls under"
+        sentences.append(
+            f"*{plain_markdown(labels(corpus)[r.article_id])}* has "
+            f"{count(int(r.n_flags), 'flag')} ({r.per_100_words:.2f} per 100 words, its line "
+            f"{r.threshold:.2f}); the hand annotation marks {number(kept) if kept else 'none'} "
+            f"of them as a spinner's swap, and counting only those ({rate:.2f} per 100 words) "
+            f"it {verdict} its line.")
+    return out | {"spin_wn_check": " ".join(sentences)}
+
+
+def rule_numbers() -> dict[str, object]:
+    """The shipped decision's settings, for prose."""
+    d = spin.decision()
+    return {"spin_rule_z": f"{d.z_line:.1f}",
+            "spin_rule_flags": count(d.min_flags, "strong flag"),
+            "spin_rule_ratio": f"{math.exp(d.flag_llr):.0f}",
+            "spin_rule_mix": _pct(d.mix),
+            "spin_rule_max_llr": f"{math.exp(max(d.llr.values())):.0f}"}
