@@ -457,9 +457,16 @@ def flags(sentences: pd.DataFrame, params: Params = DEFAULT) -> pd.DataFrame:
 
 
 def document_scores(sentences: pd.DataFrame, found: pd.DataFrame) -> pd.DataFrame:
-    """Per article: words, flags, flags per 100 words, sentences with a flag."""
-    words = (sentences.assign(n=[len(sentence_words(t)) for t in sentences["text"]])
-             .groupby("article_id", sort=False)["n"].sum())
+    """Per article: words, flags, flags per 100 words, sentences with a flag.
+
+    Words are the corpus's own count (the ``n_words`` of the sentences table, as everywhere in
+    the book) when the frame has it, so a report has one length in every chapter; a bare frame
+    of sentences is counted with :func:`sentence_words`.
+    """
+    counts = (sentences["n_words"].astype(int) if "n_words" in sentences.columns
+              else pd.Series([len(sentence_words(t)) for t in sentences["text"]],
+                             index=sentences.index))
+    words = sentences.assign(n=counts).groupby("article_id", sort=False)["n"].sum()
     n_sent = sentences.groupby("article_id", sort=False).size()
     n_flags = found.groupby("article_id").size().reindex(words.index, fill_value=0)
     flagged = found.groupby("article_id")["sentence_id"].nunique().reindex(words.index,

@@ -18,8 +18,9 @@ def test_book_findings_name_the_roles(book_run):
     assert text["finding-reuse"].startswith("*Times of Israel* has the largest share")
     assert "one is set against a denial" in text["finding-numbers"]
     assert "the most heard is Hulusi Akar" in text["finding-voices"]
-    assert text["finding-spin"].startswith("*Unattributed \\(004\\)* has the most signs")
-    assert "the only report over its decision threshold" in text["finding-spin"]
+    assert text["finding-spin"].startswith("*Unattributed \\(004\\)* has the most thesaurus flags")
+    assert "the only report over its flag line" in text["finding-spin"]
+    assert "calls no report spun" in text["finding-spin"]
 
 
 def test_fixture_findings_follow_its_own_data(tmp_path):

@@ -189,19 +189,24 @@ def _framing(run: StoredRun) -> str:
 
 
 def _spin(corpus: Corpus, run: StoredRun) -> str:
+    """The report with most thesaurus flags, whether it is over its flag line, and what the
+    strong-evidence decision (which reads no thesaurus) says of all reports."""
     from analysis.present import spin as spin_chapter
 
     scores = spin_chapter.from_run(run).scores
     labels = _labels(corpus)
     top = scores.loc[scores["per_100_words"].idxmax()]
+    over = scores[scores["per_100_words"] > scores["threshold"]]
+    line = ("the only report over its flag line" if list(over["article_id"]) == [top["article_id"]]
+            else f"one of {count(len(over), 'report')} over the flag line"
+            if top["article_id"] in set(over["article_id"]) else "below its flag line")
     spun = scores[scores["spun"]]
-    verdict = ("the only report over its decision threshold" if list(spun["article_id"]) ==
-               [top["article_id"]] else f"one of {count(len(spun), 'report')} over the threshold"
-               if top["spun"] else "yet below the decision threshold")
-    return (f"*{labels[top['article_id']]}* has the most signs of machine spinning: "
-            f"{count(top['n_flags'], 'flagged word or phrase', 'flagged words or phrases')}, "
-            f"{top['per_100_words']:.1f} per 100 "
-            f"words, {verdict}.")
+    decision = ("the strong-evidence test, which reads no thesaurus, calls no report spun"
+                if spun.empty else "the strong-evidence test calls "
+                + join([f"*{labels[a]}*" for a in spun["article_id"]]) + " spun")
+    return (f"*{labels[top['article_id']]}* has the most thesaurus flags "
+            f"({count(top['n_flags'], 'flagged word or phrase', 'flagged words or phrases')}, "
+            f"{top['per_100_words']:.1f} per 100 words, {line}); {decision}.")
 
 
 def findings(run: StoredRun) -> Findings:

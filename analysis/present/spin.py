@@ -26,11 +26,12 @@ from analysis.present import for_book_only
 from analysis.present.publish import plain_markdown
 from analysis.present.words import count, number
 from analysis.store import StoredRun
+from analysis.text import resource
 from pathlib import Path
 
 SCORE_COLUMNS = ["article_id", "n_words", "n_flags", "per_100_words", "n_sentences",
                  "flagged_sentences", "threshold", "n_evidence_flags", "z", "z_line", "spun"]
-REALNEWS = Path(__file__).resolve().parents[2] / "benchmarks" / "results" / "spin_realnews.csv"
+REALNEWS = resource("realnews", "spin_realnews.csv")  # written by benchmarks/spin_realnews.py
 REALNEWS_COLUMNS = ["items", "spinner", "rate", "measure", "value"]
 SYNTHETIC_COLUMNS = ["doc", "rate", "seed", "n_words", "n_spun", "n_flags", "hits",
                      "per_100_words"]
