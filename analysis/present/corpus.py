@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import altair as alt
 import pandas as pd
 
 from analysis.corpus import Corpus
-from analysis.present import for_book_only
+from analysis.present import for_book_only, is_book_corpus
 from analysis.present.publish import plain_markdown
-from analysis.present.words import capital, count, number, verb
+from analysis.present.words import capital, count, join, number, verb
 
 
 def article_table(corpus: Corpus) -> pd.DataFrame:
@@ -231,24 +233,81 @@ def book_notes(corpus: Corpus) -> dict[str, str]:
             "nbsp_note": for_book_only(corpus, NBSP_NOTE)}
 
 
+# What each boilerplate step removed, as the chapter lists it (other steps: the audit's reason).
+BOILERPLATE_NAMES = {"newsletter": "a newsletter sign-up", "comment_form": "a comment-form trailer",
+                     "source_line": "a source line", "contributor_credit": "a contributor credit"}
+
+
+def boilerplate_kinds(corpus: Corpus) -> list[str]:
+    """The kinds of boilerplate the cleaning removed from this corpus, in the order of
+    :data:`BOILERPLATE_STEPS` (a step that removed nothing is not named)."""
+    steps = corpus.edits["step"].str.split("+")
+    reasons = corpus.edits.assign(first=steps.str[0]).drop_duplicates("first").set_index(
+        "first")["reason"]
+    return [BOILERPLATE_NAMES.get(step, str(reasons[step])) for step in BOILERPLATE_STEPS
+            if steps.apply(lambda s, step=step: step in s).any()]
+
+
+def _words_around(raw: str, start: int, end: int) -> tuple[str, str]:
+    """The word (with its trailing punctuation) that ends at ``start`` and the word that starts
+    at ``end`` in ``raw``."""
+    before = re.search(r"\w+[^\w\s]*$", raw[:start])
+    after = re.match(r"[^\w\s]*\w+", raw[end:])
+    return (before.group(0) if before else "", after.group(0) if after else "")
+
+
+def repair_example(corpus: Corpus, step: str) -> tuple[str, str] | None:
+    """One repair of ``step`` ("apostrophe", "run_together") as found in this corpus: the raw
+    words and the repaired ones, or None when the step changed nothing here.
+
+    Preferred: a repair between plain words (an apostrophe after a capitalised word, a run-on
+    after a full stop), else the first one in publication order and place in the file."""
+    e = corpus.edits[corpus.edits["step"].str.split("+").apply(lambda s: step in s)]
+    raw = corpus.articles.set_index("id")["raw_text"]
+    order = {aid: i for i, aid in enumerate(corpus.articles["id"])}
+    e = e.assign(rank=e["article_id"].map(order)).sort_values(["rank", "raw_start"])
+    found = []
+    for row in e.itertuples():
+        left, right = _words_around(raw[row.article_id], row.raw_start, row.raw_end)
+        if step == "apostrophe":
+            shown = (left + row.removed, left + row.inserted)
+            plain = left[:1].isupper() and left.isalpha()
+        else:
+            shown = (left + row.removed + right, left + row.inserted.strip() + right)
+            plain = bool(re.fullmatch(r"\w+[.!?]", left)) and right[:1].isupper()
+        if "`" in "".join(shown) or "\n" in shown[0]:
+            continue
+        found.append((not plain, shown))
+    return min(found, key=lambda f: f[0])[1] if found else None
+
+
+def text_noun(corpus: Corpus) -> str:
+    """What the chapters call one text: the book's five are *reports* of one story; another
+    folder's texts are *articles*, with no story assumed."""
+    return "report" if is_book_corpus(corpus) else "article"
+
+
 def chapter_prose(corpus: Corpus) -> dict[str, str]:
     """The chapter's counting sentences as Markdown, by glue name: every number with its noun
-    through :mod:`analysis.present.words`; labels escaped."""
+    through :mod:`analysis.present.words`; labels escaped; examples of repairs looked up in this
+    corpus's cleaning audit."""
     k = key_numbers(corpus)
+    noun = text_noun(corpus)
     span = k["span_days"]
     when = (f"all published on {k['first_date']}" if span == 0 else
             f"published between {k['first_date']} and {k['last_date']} "
             f"({count(span, 'day')} apart)")
     n_un, n_inf = k["n_unattributed"], k["n_inferred_dates"]
     opening = (
-        f"The book reads {count(k['n_articles'], 'report')} of the same story, {when}. "
+        f"The book reads {count(k['n_articles'], noun)}"
+        f"{for_book_only(corpus, ' of the same story')}, {when}. "
         + (f"{capital(number(n_un))} of them {verb(n_un, 'names', 'name')} no publisher, and "
            if n_un else "Every one names its publisher, and ")
         + (f"{number(n_inf)} {verb(n_inf, 'date is', 'dates are')} inferred rather than "
            "printed in the file" if n_inf else "every date is printed in its file")
         + ": the table and the timeline below show which.")
     size = (f"Together they hold {count(k['total_words'], 'word')} in "
-            f"{count(k['total_sentences'], 'sentence')} after cleaning. The longest report is "
+            f"{count(k['total_sentences'], 'sentence')} after cleaning. The longest {noun} is "
             f"{plain_markdown(str(k['longest_label']))} "
             f"({count(k['longest_words'], 'word')}); the shortest is "
             f"{plain_markdown(str(k['shortest_label']))} ({count(k['shortest_words'], 'word')}).")
@@ -256,18 +315,24 @@ def chapter_prose(corpus: Corpus) -> dict[str, str]:
         f"In all, {count(k['n_changes'], 'change')} {verb(k['n_changes'], 'was', 'were')} "
         f"recorded and {count(k['chars_removed'], 'character')} removed, "
         f"{k['pct_whitespace_removed']}% of them white space.")
+    apostrophe, split = repair_example(corpus, "apostrophe"), repair_example(corpus,
+                                                                             "run_together")
+    kinds = boilerplate_kinds(corpus)
+    n_removed = k["n_boilerplate"] + k["n_headlines"]
     words = [
         (f"{count(k['n_apostrophes'], 'apostrophe')} dropped by a scraper "
-         f"{verb(k['n_apostrophes'], 'was', 'were')} restored (`Syria s` becomes `Syria's`);"
+         f"{verb(k['n_apostrophes'], 'was', 'were')} restored"
+         + (f" (`{apostrophe[0]}` becomes `{apostrophe[1]}`)" if apostrophe else "") + ";"
          if k["n_apostrophes"] else "no apostrophe dropped by a scraper needed restoring;"),
-        f"{count(k['n_run_together'], 'place')} where paragraphs ran together without a space "
-        f"(`border.Ankara`) {verb(k['n_run_together'], 'was', 'were')} split, and "
+        f"{count(k['n_run_together'], 'place')} where paragraphs ran together without a space"
+        + (f" (`{split[0]}`)" if split else "")
+        + f" {verb(k['n_run_together'], 'was', 'were')} split, and "
         f"{count(k['n_nbsp'], 'non-breaking space')}"
         f"{for_book_only(corpus, NBSP_NOTE) if k['n_nbsp'] else ''} "
         f"{verb(k['n_nbsp'], 'was', 'were')} replaced;",
-        f"{count(k['n_boilerplate'], 'line')} of boilerplate (a newsletter sign-up, a "
-        f"comment-form trailer, a source line, a contributor credit) and "
-        f"{count(k['n_headlines'], 'headline')} {verb(k['n_boilerplate'] + k['n_headlines'], 'was', 'were')}"
+        f"{count(k['n_boilerplate'], 'line')} of boilerplate"
+        + (f" ({join(kinds)})" if kinds else "")
+        + f" and {count(k['n_headlines'], 'headline')} {verb(n_removed, 'was', 'were')}"
         " removed from the body; the headlines and datelines live on in the manifest."]
     return {"corpus-opening-md": opening, "corpus-size-md": size,
             "corpus-cleaning-md": cleaning,
