@@ -19,6 +19,7 @@ from analysis.claims import VERDICTS, format_value, group_keys, source_name
 from analysis.evaluation import Scores
 from analysis.independence import copy_groups, independent_count
 from analysis.present import for_book_only
+from analysis.present.corpus import examples_markdown, text_noun
 from analysis.present.publish import plain_markdown, readable
 from analysis.present.words import capital, count, join, number, verb
 
@@ -477,36 +478,6 @@ def publish_validation(found: pd.DataFrame, gold: pd.DataFrame | None, corpus=No
 
 # --- Sentences of the chapter's own prose that name examples -------------------------------
 
-def _folded(text: str) -> str:
-    """``text`` with curly quotes and apostrophes straightened and white space collapsed, so
-    an example is found however the texts print it."""
-    text = (text.replace("\u2019", "'").replace("\u2018", "'")
-            .replace("\u201c", '"').replace("\u201d", '"'))
-    return re.sub(r"\s+", " ", text)
-
-
-def found_examples(corpus, examples: list[str]) -> list[str]:
-    """The ``examples`` printed in some text of ``corpus`` (as whole words; a trailing ``...``
-    is not looked up), in the order given: a chapter quotes an example only where it is there."""
-    texts = _folded("\n".join(corpus.articles["text"]))
-    out = []
-    for example in examples:
-        needle = _folded(example.removesuffix("...").strip())
-        if re.search(r"(?<!\w)" + re.escape(needle) + r"(?!\w)", texts):
-            out.append(example)
-    return out
-
-
-def examples_markdown(corpus, template: str) -> str:
-    """``template`` with each ``{{a|b|...}}`` replaced by the examples of it found in the corpus,
-    as `` (*a*, *b*)``, or by nothing when none is found."""
-    def group(match: re.Match) -> str:
-        found = found_examples(corpus, match.group(1).split("|"))
-        return f" ({', '.join(f'*{plain_markdown(x)}*' for x in found)})" if found else ""
-
-    return re.sub(r"\s*\{\{([^}]+)\}\}", group, template)
-
-
 METHOD_TEMPLATE = """\
 - **Numbers.** Digits with or without thousands separators, decimals with a scale {{3.6 million}},
   English number words read by the `text2num` library {{Thirty-three}} with two added rules for
@@ -540,8 +511,6 @@ def method_markdown(corpus) -> str:
 
 def figures_markdown(corpus, claims: pd.DataFrame, top: int = 5) -> str:
     """What the texts count most often (thing and event, as the extractor reads them)."""
-    from analysis.present.corpus import text_noun
-
     noun = text_noun(corpus)
     if claims.empty:
         return f"The {noun}s of this folder quote no figures the extractor can read."
@@ -555,8 +524,6 @@ def figures_markdown(corpus, claims: pd.DataFrame, top: int = 5) -> str:
 
 def dating_markdown(corpus, events: pd.DataFrame, top: int = 4) -> str:
     """How the texts date events, with time phrases found in them (most frequent first)."""
-    from analysis.present.corpus import text_noun
-
     noun = text_noun(corpus)
     phrases = events["time_expression"].fillna("").str.strip() if len(events) else pd.Series(
         [], dtype=str)

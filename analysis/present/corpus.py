@@ -281,6 +281,42 @@ def repair_example(corpus: Corpus, step: str) -> tuple[str, str] | None:
     return min(found, key=lambda f: f[0])[1] if found else None
 
 
+def _folded(text: str) -> str:
+    """``text`` with curly quotes and apostrophes straightened and white space collapsed, so
+    an example is found however the texts print it."""
+    text = (text.replace("\u2019", "'").replace("\u2018", "'")
+            .replace("\u201c", '"').replace("\u201d", '"'))
+    return re.sub(r"\s+", " ", text)
+
+
+def found_examples(corpus: Corpus, examples: list[str]) -> list[str]:
+    """The ``examples`` printed in some text of ``corpus`` (as whole words; a trailing ``...``
+    is not looked up), in the order given: a chapter quotes an example only where it is there."""
+    texts = _folded("\n".join(corpus.articles["text"]))
+    out = []
+    for example in examples:
+        needle = _folded(example.removesuffix("...").strip())
+        if re.search(r"(?<!\w)" + re.escape(needle) + r"(?!\w)", texts):
+            out.append(example)
+    return out
+
+
+def examples_markdown(corpus: Corpus, template: str) -> str:
+    """``template`` with each ``{{a|b|...}}`` replaced by the examples of it found in the corpus,
+    as `` (*a*, *b*)``, or by nothing when none is found; a ``{{a&b}}`` shows as `` (*a* and
+    *b*)`` only when every one of them is found (a pair that makes sense only together)."""
+    def group(match: re.Match) -> str:
+        every = "&" in match.group(1)
+        wanted = match.group(1).split("&" if every else "|")
+        found = found_examples(corpus, wanted)
+        if not found or (every and len(found) < len(wanted)):
+            return ""
+        shown = [f"*{plain_markdown(x)}*" for x in found]
+        return f" ({join(shown) if every else ', '.join(shown)})"
+
+    return re.sub(r"\s*\{\{([^}]+)\}\}", group, template)
+
+
 def text_noun(corpus: Corpus) -> str:
     """What the chapters call one text: the book's five are *reports* of one story; another
     folder's texts are *articles*, with no story assumed."""
