@@ -542,9 +542,9 @@ FIT_NOTE = ("These scores are a check of fit, not a forecast: the annotation was
             "and speaker patterns) were then written and corrected while reading the same texts. "
             "On new reports the lexicons will miss nouns and the time rules will misplace dates "
             "more often.")
-OTHER_FIT_NOTE = ("The extractor's rules were written while reading the book's own five texts; "
-                  "on a folder they were not tuned on, these scores say how well they carry "
-                  "over to it.")
+OTHER_FIT_NOTE = ("The extractor's rules were written while reading the texts the book was made "
+                  "from; on a folder they were not tuned on, these scores say how well they "
+                  "carry over to it.")
 IN_SAMPLE_NOTE = ("The figures above this section are in-sample: they are measured on the five "
                   "texts the method was written for.")
 
