@@ -94,6 +94,11 @@ STEP_KINDS = {
     "source_line": "boilerplate removed", "contributor_credit": "boilerplate removed",
     "nbsp": "scraper damage repaired", "run_together": "scraper damage repaired",
     "apostrophe": "scraper damage repaired",
+    "wire_signature": "boilerplate removed", "newsletter_promo": "boilerplate removed",
+    "script": "boilerplate removed", "advertisement": "boilerplate removed",
+    "share_buttons": "boilerplate removed", "photo_credit": "boilerplate removed",
+    "gallery_counter": "boilerplate removed", "navigation": "boilerplate removed",
+    "reflow": "white space normalized",
     "whitespace": "white space normalized", "unicode_spaces": "white space normalized",
     "invisible_characters": "look-alike characters normalized",
     "compatibility_characters": "look-alike characters normalized",
@@ -235,7 +240,12 @@ def book_notes(corpus: Corpus) -> dict[str, str]:
 
 # What each boilerplate step removed, as the chapter lists it (other steps: the audit's reason).
 BOILERPLATE_NAMES = {"newsletter": "a newsletter sign-up", "comment_form": "a comment-form trailer",
-                     "source_line": "a source line", "contributor_credit": "a contributor credit"}
+                     "source_line": "a source line", "contributor_credit": "a contributor credit",
+                     "newsletter_promo": "a newsletter promotion", "script": "page script",
+                     "advertisement": "an advertisement marker",
+                     "share_buttons": "a row of share buttons", "photo_credit": "a photo credit",
+                     "gallery_counter": "a gallery counter", "navigation": "a navigation line",
+                     "wire_signature": "a wire signature"}
 
 
 def boilerplate_kinds(corpus: Corpus) -> list[str]:
