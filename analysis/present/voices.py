@@ -607,6 +607,7 @@ def method_prose(corpus: Corpus, tables: Tables) -> dict[str, str]:
     surname = (f" (*{plain_markdown(pair[0])}* for *{plain_markdown(pair[1])}*)" if pair else "")
     how = (examples_markdown(corpus, HOW_TEMPLATE).replace("$surname", surname)
            .replace("$gap", count(MAX_SUBJECT_GAP_WORDS, "word")))
+    how = re.sub(r"\s*\n\s*", " ", how)  # one paragraph, glued inline
     return {"voices-how-md": how, "voices-limits-md": examples_markdown(corpus, LIMITS_TEMPLATE)}
 
 
