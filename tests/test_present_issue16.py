@@ -151,3 +151,45 @@ def test_examples_markdown_shows_only_what_is_there():
         'quotes (*\\"three metres\\"*)')
     assert overview.found_examples(c, ["Brennic", "river rose ...", "Tarsk"]) == [
         "river rose ...", "Tarsk"]
+
+
+def test_speakers_table_sentences_take_their_alias_example_from_the_table(book_run):
+    """The alias example of the speakers-table and validation sentences is a row of the
+    corpus's own table: the five texts' *Turkey* and *Ankara*, another table's own names."""
+    tables = voices.from_run(book_run)
+    assert voices.alias_example(tables) == (["Turkey", "Ankara"], "the Turkish government")
+    assert "(so *Turkey* and *Ankara* are both the Turkish government)" in (
+        voices.table_prose(tables))
+
+    class Other:  # the one field alias_example reads
+        speakers = pd.DataFrame({"name": ["Talia Renwick", "Interior ministry"],
+                                 "aliases": ["Talia Renwick;Renwick", "the ministry"]})
+
+    assert voices.alias_example(Other()) == (["Talia Renwick", "Renwick"], "Talia Renwick")
+    Other.speakers = Other.speakers.iloc[1:]
+    assert voices.alias_example(Other()) is None
+
+
+def test_validation_caveats_are_the_five_texts_only(book_run):
+    from analysis.evaluation import quotes as quotes_gold
+
+    corpus, tables = book_run.corpus(), voices.from_run(book_run)
+    gold = quotes_gold.load_gold(corpus, tables.speakers)
+    book = voices.validation_prose(tables, gold, book=True)
+    other = voices.validation_prose(tables, gold, book=False)
+    assert "before the method was written" in book and "**in-sample**" in book
+    assert "before the method was written" not in other and "in-sample" not in other
+    assert claims.fit_note(corpus, False) == ""
+
+
+def test_framing_in_sample_note_is_the_five_texts_only(book_run):
+    from analysis.evaluation import framing as framing_gold
+
+    corpus, tables = book_run.corpus(), framing.from_run(book_run)
+    ev = framing_gold.evaluate(tables.uses, framing_gold.load_gold(corpus, tables.lexicon))
+    assert framing.key_numbers(corpus, tables, ev)["fr_validation_md"].endswith(
+        "These scores are in-sample: the lexicon was written from the same texts.")
+    assert "in-sample" not in framing.validation_markdown(ev, in_sample=False)
+    assert "(a strike restated as an *air strike* blamed on *Damascus*)" in (
+        framing.stance_sentence(tables.lexicon, book=True))
+    assert "Damascus*)" not in framing.stance_sentence(tables.lexicon, book=False)
