@@ -193,3 +193,16 @@ def test_framing_in_sample_note_is_the_five_texts_only(book_run):
     assert "(a strike restated as an *air strike* blamed on *Damascus*)" in (
         framing.stance_sentence(tables.lexicon, book=True))
     assert "Damascus*)" not in framing.stance_sentence(tables.lexicon, book=False)
+
+
+def test_real_news_sentence_names_the_five_texts_only_for_them(book_run, fixture_run):
+    from analysis.present import realnews
+
+    for task in ("claims", "speakers"):
+        book = overview.realnews_markdown(book_run.corpus(), task)
+        other = overview.realnews_markdown(fixture_run.corpus(), task)
+        if realnews.scores(task).empty:
+            assert "five texts" in book and "five texts" not in other
+            assert other.startswith("No score on held\\-out real news is recorded")
+        else:
+            assert book == other

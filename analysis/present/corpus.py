@@ -327,6 +327,18 @@ def examples_markdown(corpus: Corpus, template: str) -> str:
     return re.sub(r"\s*\{\{([^}]+)\}\}", group, template)
 
 
+def realnews_markdown(corpus: Corpus, task: str) -> str:
+    """The chapter's sentence on held-out real news (:mod:`analysis.present.realnews`), as
+    Markdown; where no score is recorded, the clause that the chapter's figures are the five
+    texts' in-sample ones is kept for the five texts only."""
+    from analysis.present import realnews
+
+    if is_book_corpus(corpus) or not realnews.scores(task).empty:
+        return plain_markdown(realnews.sentence(task))
+    name = realnews.TASK_NAMES.get(task, task)
+    return plain_markdown(f"No score on held-out real news is recorded for {name}.")
+
+
 def text_noun(corpus: Corpus) -> str:
     """What the chapters call one text: the book's five are *reports* of one story; another
     folder's texts are *articles*, with no story assumed."""
