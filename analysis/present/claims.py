@@ -532,7 +532,10 @@ def dating_markdown(corpus, events: pd.DataFrame, top: int = 4) -> str:
         return (f"The {noun}s of this folder give no time phrase the extractor reads, so "
                 "events are dated by publication day alone.")
     ranked = phrases.value_counts(sort=False).sort_values(ascending=False, kind="stable")
-    shown = join([f"*{plain_markdown(p)}*" for p in ranked.index[:top]])
+    # one phrase per day or period: *on Thursday* stands for *Thursday* and *on thursday* too
+    key = pd.Series(ranked.index, index=ranked.index).str.lower().str.removeprefix("on ")
+    distinct = key[~key.duplicated()].index
+    shown = join([f"*{plain_markdown(p)}*" for p in distinct[:top]])
     return f"The {noun}s date events with time phrases such as {shown}."
 
 
