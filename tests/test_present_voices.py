@@ -140,7 +140,7 @@ def test_fixture_corpus_without_table(tmp_path):
     corpus, tables = run_.corpus(), voices.from_run(run_)
     assert not voices.has_table(tables) and tables.speakers is None
     assert voices.speaker_table(corpus, tables) is None
-    assert voices.table_prose(tables) == voices.NO_TABLE_PROSE
+    assert voices.table_prose(tables) == voices.NO_SPEAKERS_PROSE != voices.NO_TABLE_PROSE
     pd.testing.assert_frame_equal(tables.without_table.quotes, tables.quotes)
     k = voices.key_numbers(corpus, tables)
     assert "top_side" not in k and k["top_speaker"] == "Talia Renwick"

@@ -273,6 +273,9 @@ def glued_markdown(run, corpus, voices_tables) -> dict[str, str]:
         corpus, run.table("claims"), run.table("claim_comparison"), run.table("events"),
         run.table("directions")).items() if k.endswith(("_md", "-md"))}
     out |= voices.chapter_prose(corpus, voices_tables)
+    out["voices-how-md"] = voices.method_prose(corpus, voices_tables)["voices-how-md"]
+    out |= {"figures_md": show_claims.figures_markdown(corpus, run.table("claims")),
+            "dating_md": show_claims.dating_markdown(corpus, run.table("events"))}
     from analysis.present import corpus as overview
     out |= overview.chapter_prose(corpus)
     tables = show_framing.from_run(run)
@@ -294,7 +297,8 @@ MARKDOWN_VALUES = [
     "corpus-split-md", "corpus-boilerplate-md",
     "fr_label_keyness_md", "fr_validation_md", "fr_opposition_md", "fr_state_md", "fr_act_md",
     "fr_edits_md", "fr_lexicon_md", "fr_finding_md", "fr_uses_md", "fr_exceptions_md",
-    "fr_stance_md", "fr_keyness_tests_md", "fr_keyness_words_md", "cards_summary_md",
+    "fr_stance_md", "fr_keyness_tests_md", "fr_keyness_words_md", "fr_opening_md",
+    "figures_md", "dating_md", "voices-how-md", "cards_summary_md",
     "finding-reuse", "finding-numbers", "finding-voices", "finding-framing", "finding-spin"]
 
 
@@ -302,6 +306,20 @@ MARKDOWN_VALUES = [
 def test_glued_markdown_is_plain_text(glued_markdown, name):
     assert name in glued_markdown
     assert markup_in(glued_markdown[name]) == [], name
+
+
+def test_glued_method_lists_are_lists_of_plain_text(run, corpus, voices_tables):
+    """The two method lists glued as blocks: bullet items of plain text, nothing else."""
+    from analysis.present import claims as show_claims
+    from analysis.present import voices
+
+    lists = {"method_md": show_claims.method_markdown(corpus),
+             "voices-limits-md": voices.method_prose(corpus, voices_tables)["voices-limits-md"]}
+    for name, markdown in lists.items():
+        extra = [m for m in markup_in(markdown)
+                 if m[0] not in ("bullet_list_open", "bullet_list_close", "list_item_open",
+                                 "list_item_close")]
+        assert extra == [], name
 
 
 def test_every_glued_markdown_value_is_checked(glued_markdown):

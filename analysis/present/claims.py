@@ -19,8 +19,9 @@ from analysis.claims import VERDICTS, format_value, group_keys, source_name
 from analysis.evaluation import Scores
 from analysis.independence import copy_groups, independent_count
 from analysis.present import for_book_only
+from analysis.present.corpus import examples_markdown, text_noun
 from analysis.present.publish import plain_markdown, readable
-from analysis.present.words import capital, count, number, verb
+from analysis.present.words import capital, count, join, number, verb
 
 VERDICT_COLOURS = ["#009E73", "#56B4E9", "#0072B2", "#CC79A7", "#D55E00", "#BBBBBB", "#E69F00",
                    "#666666"]
@@ -477,3 +478,89 @@ def publish_validation(found: pd.DataFrame, gold: pd.DataFrame | None, corpus=No
                   "analysis.evaluation.claims.errors", show=10,
                   columns={c: c.capitalize() for c in wrong.columns}, corpus=corpus)
     return validation_markdown(scores, accuracy, len(wrong))
+
+
+# --- Sentences of the chapter's own prose that name examples -------------------------------
+
+METHOD_TEMPLATE = """\
+- **Numbers.** Digits with or without thousands separators, decimals with a scale {{3.6 million}},
+  English number words read by the `text2num` library {{Thirty-three}} with two added rules for
+  *a dozen* and *a million*, vague quantities {{several million|hundreds of|hundreds of thousands of}},
+  shares of the figure before them {{half of these children}} and a counting *a* inside a
+  list of counts {{a headquarters}}. Property tests check that every integer in digits, with or
+  without separators, and every integer up to a million in words, parses to its value.
+- **Not counts.** Years {{in 2018}}, dates {{March 5}}, clock times, model names {{S-400|F-35}},
+  ordinals, durations {{eight-year|the last three months}} and definite references
+  {{the two leaders|your two countries}}. Each case has a test.
+- **Fields.** The counted thing is the first known noun after the number, skipping modifiers
+  {{five Syrian regime choppers}}; an elided noun {{14 on the pro-Turkey side|Two more}} comes
+  from the partner figure or the text's previous figure for the same event. The event is the
+  nearest event word; the side is named in the noun phrase, or inherited along a list, or the
+  nearest party before the number; the source is the speaker next to the nearest speech verb (a
+  speaker named only by a title or an institution {{the defence ministry said}} takes the text's last
+  named source), unless the figure stands in a relative clause the writer attached to a noun
+  {{catastrophe" that has seen ...}}, which is the text's own voice. A figure in what a party
+  *denies* {{denied reports that}} is kept with the stance *denied*.
+- **Time.** A week-day is the latest such day on or before publication (after *by*, the next
+  one); *this month* runs to publication, *earlier this month* to the day before; *since* and a
+  month start on the first day of that month. A time phrase on the far side of *after* or *in
+  retaliation for* belongs to another event and is not used."""
+
+
+def method_markdown(corpus) -> str:
+    """The chapter's *Method in brief* list; its examples are quoted only where a text of this
+    corpus prints them."""
+    return examples_markdown(corpus, METHOD_TEMPLATE)
+
+
+def figures_markdown(corpus, claims: pd.DataFrame, top: int = 5) -> str:
+    """What the texts count most often (thing and event, as the extractor reads them)."""
+    noun = text_noun(corpus)
+    if claims.empty:
+        return f"The {noun}s of this folder quote no figures the extractor can read."
+    pairs = (claims["counted"].fillna("").str.strip() + " " + claims["event"].fillna("")
+             .str.strip()).str.strip()
+    pairs = pairs[pairs.ne("")].value_counts(sort=False)
+    ranked = pairs.sort_values(ascending=False, kind="stable").index[:top]
+    return (f"The {noun}s quote figures; the most frequent are of "
+            f"{join([plain_markdown(p) for p in ranked])}.")
+
+
+def dating_markdown(corpus, events: pd.DataFrame, top: int = 4) -> str:
+    """How the texts date events, with time phrases found in them (most frequent first)."""
+    noun = text_noun(corpus)
+    phrases = events["time_expression"].fillna("").str.strip() if len(events) else pd.Series(
+        [], dtype=str)
+    phrases = phrases[phrases.ne("")]
+    if phrases.empty:
+        return (f"The {noun}s of this folder give no time phrase the extractor reads, so "
+                "events are dated by publication day alone.")
+    ranked = phrases.value_counts(sort=False).sort_values(ascending=False, kind="stable")
+    # one phrase per day or period: *on Thursday* stands for *Thursday* and *on thursday* too
+    key = pd.Series(ranked.index, index=ranked.index).str.lower().str.removeprefix("on ")
+    distinct = key[~key.duplicated()].index
+    shown = join([f"*{plain_markdown(p)}*" for p in distinct[:top]])
+    return f"The {noun}s date events with time phrases such as {shown}."
+
+
+# The validation note: the book's rules were written on its own texts (in-sample there).
+FIT_NOTE = ("These scores are a check of fit, not a forecast: the annotation was written before "
+            "the extractor, but the rules (the lexicon of counted things, the hedges, the side "
+            "and speaker patterns) were then written and corrected while reading the same texts. "
+            "On new reports the lexicons will miss nouns and the time rules will misplace dates "
+            "more often.")
+OTHER_FIT_NOTE = ("The extractor's rules were written while reading the texts the book was made "
+                  "from; on a folder they were not tuned on, these scores say how well they "
+                  "carry over to it.")
+IN_SAMPLE_NOTE = ("The figures above this section are in-sample: they are measured on the five "
+                  "texts the method was written for.")
+
+
+def fit_note(corpus, annotated: bool) -> str:
+    """What the validation scores are: a check of fit on the book's texts, a measure of how the
+    rules carry over on another annotated folder, nothing without scores."""
+    from analysis.present import is_book_corpus
+
+    if not annotated:
+        return ""
+    return FIT_NOTE if is_book_corpus(corpus) else OTHER_FIT_NOTE

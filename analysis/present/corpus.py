@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import altair as alt
 import pandas as pd
 
 from analysis.corpus import Corpus
-from analysis.present import for_book_only
+from analysis.present import for_book_only, is_book_corpus
 from analysis.present.publish import plain_markdown
-from analysis.present.words import capital, count, number, verb
+from analysis.present.words import capital, count, join, number, verb
 
 
 def article_table(corpus: Corpus) -> pd.DataFrame:
@@ -92,6 +94,11 @@ STEP_KINDS = {
     "source_line": "boilerplate removed", "contributor_credit": "boilerplate removed",
     "nbsp": "scraper damage repaired", "run_together": "scraper damage repaired",
     "apostrophe": "scraper damage repaired",
+    "wire_signature": "boilerplate removed", "newsletter_promo": "boilerplate removed",
+    "script": "boilerplate removed", "advertisement": "boilerplate removed",
+    "share_buttons": "boilerplate removed", "photo_credit": "boilerplate removed",
+    "gallery_counter": "boilerplate removed", "navigation": "boilerplate removed",
+    "reflow": "white space normalized",
     "whitespace": "white space normalized", "unicode_spaces": "white space normalized",
     "invisible_characters": "look-alike characters normalized",
     "compatibility_characters": "look-alike characters normalized",
@@ -231,24 +238,134 @@ def book_notes(corpus: Corpus) -> dict[str, str]:
             "nbsp_note": for_book_only(corpus, NBSP_NOTE)}
 
 
+# What each boilerplate step removed, as the chapter lists it (other steps: the audit's reason).
+BOILERPLATE_NAMES = {"newsletter": "a newsletter sign-up", "comment_form": "a comment-form trailer",
+                     "source_line": "a source line", "contributor_credit": "a contributor credit",
+                     "newsletter_promo": "a newsletter promotion", "script": "page script",
+                     "advertisement": "an advertisement marker",
+                     "share_buttons": "a row of share buttons", "photo_credit": "a photo credit",
+                     "gallery_counter": "a gallery counter", "navigation": "a navigation line",
+                     "wire_signature": "a wire signature"}
+
+
+def boilerplate_kinds(corpus: Corpus) -> list[str]:
+    """The kinds of boilerplate the cleaning removed from this corpus, in the order of
+    :data:`BOILERPLATE_STEPS` (a step that removed nothing is not named)."""
+    steps = corpus.edits["step"].str.split("+")
+    reasons = corpus.edits.assign(first=steps.str[0]).drop_duplicates("first").set_index(
+        "first")["reason"]
+    return [BOILERPLATE_NAMES.get(step, str(reasons[step])) for step in BOILERPLATE_STEPS
+            if steps.apply(lambda s, step=step: step in s).any()]
+
+
+def _words_around(raw: str, start: int, end: int) -> tuple[str, str]:
+    """The word (with its trailing punctuation) that ends at ``start`` and the word that starts
+    at ``end`` in ``raw``."""
+    before = re.search(r"\w+[^\w\s]*$", raw[:start])
+    after = re.match(r"[^\w\s]*\w+", raw[end:])
+    return (before.group(0) if before else "", after.group(0) if after else "")
+
+
+def repair_example(corpus: Corpus, step: str) -> tuple[str, str] | None:
+    """One repair of ``step`` ("apostrophe", "run_together") as found in this corpus: the raw
+    words and the repaired ones, or None when the step changed nothing here.
+
+    Preferred: a repair between plain words (an apostrophe after a capitalised word, a run-on
+    after a full stop), else the first one in publication order and place in the file."""
+    e = corpus.edits[corpus.edits["step"].str.split("+").apply(lambda s: step in s)]
+    raw = corpus.articles.set_index("id")["raw_text"]
+    order = {aid: i for i, aid in enumerate(corpus.articles["id"])}
+    e = e.assign(rank=e["article_id"].map(order)).sort_values(["rank", "raw_start"])
+    found = []
+    for row in e.itertuples():
+        left, right = _words_around(raw[row.article_id], row.raw_start, row.raw_end)
+        if step == "apostrophe":
+            shown = (left + row.removed, left + row.inserted)
+            plain = left[:1].isupper() and left.isalpha()
+        else:
+            shown = (left + row.removed + right, left + row.inserted.strip() + right)
+            plain = bool(re.fullmatch(r"\w+[.!?]", left)) and right[:1].isupper()
+        if "`" in "".join(shown) or "\n" in shown[0]:
+            continue
+        found.append((not plain, shown))
+    return min(found, key=lambda f: f[0])[1] if found else None
+
+
+def _folded(text: str) -> str:
+    """``text`` with curly quotes and apostrophes straightened and white space collapsed, so
+    an example is found however the texts print it."""
+    text = (text.replace("\u2019", "'").replace("\u2018", "'")
+            .replace("\u201c", '"').replace("\u201d", '"'))
+    return re.sub(r"\s+", " ", text)
+
+
+def found_examples(corpus: Corpus, examples: list[str]) -> list[str]:
+    """The ``examples`` printed in some text of ``corpus`` (as whole words; a trailing ``...``
+    is not looked up), in the order given: a chapter quotes an example only where it is there."""
+    texts = _folded("\n".join(corpus.articles["text"]))
+    out = []
+    for example in examples:
+        needle = _folded(example.removesuffix("...").strip())
+        if re.search(r"(?<!\w)" + re.escape(needle) + r"(?!\w)", texts):
+            out.append(example)
+    return out
+
+
+def examples_markdown(corpus: Corpus, template: str) -> str:
+    """``template`` with each ``{{a|b|...}}`` replaced by the examples of it found in the corpus,
+    as `` (*a*, *b*)``, or by nothing when none is found; a ``{{a&b}}`` shows as `` (*a* and
+    *b*)`` only when every one of them is found (a pair that makes sense only together)."""
+    def group(match: re.Match) -> str:
+        every = "&" in match.group(1)
+        wanted = match.group(1).split("&" if every else "|")
+        found = found_examples(corpus, wanted)
+        if not found or (every and len(found) < len(wanted)):
+            return ""
+        shown = [f"*{plain_markdown(x)}*" for x in found]
+        return f" ({join(shown) if every else ', '.join(shown)})"
+
+    return re.sub(r"\s*\{\{([^}]+)\}\}", group, template)
+
+
+def realnews_markdown(corpus: Corpus, task: str) -> str:
+    """The chapter's sentence on held-out real news (:mod:`analysis.present.realnews`), as
+    Markdown; where no score is recorded, the clause that the chapter's figures are the five
+    texts' in-sample ones is kept for the five texts only."""
+    from analysis.present import realnews
+
+    if is_book_corpus(corpus) or not realnews.scores(task).empty:
+        return plain_markdown(realnews.sentence(task))
+    name = realnews.TASK_NAMES.get(task, task)
+    return plain_markdown(f"No score on held-out real news is recorded for {name}.")
+
+
+def text_noun(corpus: Corpus) -> str:
+    """What the chapters call one text: the book's five are *reports* of one story; another
+    folder's texts are *articles*, with no story assumed."""
+    return "report" if is_book_corpus(corpus) else "article"
+
+
 def chapter_prose(corpus: Corpus) -> dict[str, str]:
     """The chapter's counting sentences as Markdown, by glue name: every number with its noun
-    through :mod:`analysis.present.words`; labels escaped."""
+    through :mod:`analysis.present.words`; labels escaped; examples of repairs looked up in this
+    corpus's cleaning audit."""
     k = key_numbers(corpus)
+    noun = text_noun(corpus)
     span = k["span_days"]
     when = (f"all published on {k['first_date']}" if span == 0 else
             f"published between {k['first_date']} and {k['last_date']} "
             f"({count(span, 'day')} apart)")
     n_un, n_inf = k["n_unattributed"], k["n_inferred_dates"]
     opening = (
-        f"The book reads {count(k['n_articles'], 'report')} of the same story, {when}. "
+        f"The book reads {count(k['n_articles'], noun)}"
+        f"{for_book_only(corpus, ' of the same story')}, {when}. "
         + (f"{capital(number(n_un))} of them {verb(n_un, 'names', 'name')} no publisher, and "
            if n_un else "Every one names its publisher, and ")
         + (f"{number(n_inf)} {verb(n_inf, 'date is', 'dates are')} inferred rather than "
            "printed in the file" if n_inf else "every date is printed in its file")
         + ": the table and the timeline below show which.")
     size = (f"Together they hold {count(k['total_words'], 'word')} in "
-            f"{count(k['total_sentences'], 'sentence')} after cleaning. The longest report is "
+            f"{count(k['total_sentences'], 'sentence')} after cleaning. The longest {noun} is "
             f"{plain_markdown(str(k['longest_label']))} "
             f"({count(k['longest_words'], 'word')}); the shortest is "
             f"{plain_markdown(str(k['shortest_label']))} ({count(k['shortest_words'], 'word')}).")
@@ -256,18 +373,24 @@ def chapter_prose(corpus: Corpus) -> dict[str, str]:
         f"In all, {count(k['n_changes'], 'change')} {verb(k['n_changes'], 'was', 'were')} "
         f"recorded and {count(k['chars_removed'], 'character')} removed, "
         f"{k['pct_whitespace_removed']}% of them white space.")
+    apostrophe, split = repair_example(corpus, "apostrophe"), repair_example(corpus,
+                                                                             "run_together")
+    kinds = boilerplate_kinds(corpus)
+    n_removed = k["n_boilerplate"] + k["n_headlines"]
     words = [
         (f"{count(k['n_apostrophes'], 'apostrophe')} dropped by a scraper "
-         f"{verb(k['n_apostrophes'], 'was', 'were')} restored (`Syria s` becomes `Syria's`);"
+         f"{verb(k['n_apostrophes'], 'was', 'were')} restored"
+         + (f" (`{apostrophe[0]}` becomes `{apostrophe[1]}`)" if apostrophe else "") + ";"
          if k["n_apostrophes"] else "no apostrophe dropped by a scraper needed restoring;"),
-        f"{count(k['n_run_together'], 'place')} where paragraphs ran together without a space "
-        f"(`border.Ankara`) {verb(k['n_run_together'], 'was', 'were')} split, and "
+        f"{count(k['n_run_together'], 'place')} where paragraphs ran together without a space"
+        + (f" (`{split[0]}`)" if split else "")
+        + f" {verb(k['n_run_together'], 'was', 'were')} split, and "
         f"{count(k['n_nbsp'], 'non-breaking space')}"
         f"{for_book_only(corpus, NBSP_NOTE) if k['n_nbsp'] else ''} "
         f"{verb(k['n_nbsp'], 'was', 'were')} replaced;",
-        f"{count(k['n_boilerplate'], 'line')} of boilerplate (a newsletter sign-up, a "
-        f"comment-form trailer, a source line, a contributor credit) and "
-        f"{count(k['n_headlines'], 'headline')} {verb(k['n_boilerplate'] + k['n_headlines'], 'was', 'were')}"
+        f"{count(k['n_boilerplate'], 'line')} of boilerplate"
+        + (f" ({join(kinds)})" if kinds else "")
+        + f" and {count(k['n_headlines'], 'headline')} {verb(n_removed, 'was', 'were')}"
         " removed from the body; the headlines and datelines live on in the manifest."]
     return {"corpus-opening-md": opening, "corpus-size-md": size,
             "corpus-cleaning-md": cleaning,

@@ -19,6 +19,8 @@ from analysis import framing as fr
 from analysis import text as tx
 from analysis.corpus import Corpus
 from analysis.evaluation.framing import Evaluation, scores_table
+from analysis.present import is_book_corpus
+from analysis.present.corpus import text_noun
 from analysis.present.publish import plain_markdown
 from analysis.present.words import capital, count, join, number, verb
 from analysis.store import StoredRun
@@ -529,9 +531,9 @@ def exceptions_sentence(lexicon: fr.Lexicon) -> str:
             f"*{plain_markdown(first['label'])}*).")
 
 
-def stance_sentence(lexicon: fr.Lexicon) -> str:
+def stance_sentence(lexicon: fr.Lexicon, book: bool = True) -> str:
     """Which labels only describe, so that an edit adding or dropping them alone is no
-    framing edit."""
+    framing edit (with the book's own example when ``book``: the corpus is its five texts)."""
     d = lexicon.descriptive
     if not d:
         return ("Every label of this lexicon takes a side, so any edit that changes one is a "
@@ -539,8 +541,9 @@ def stance_sentence(lexicon: fr.Lexicon) -> str:
     return (f"The lexicon marks {count(len(d), 'label')} as descriptive rather than taking a side "
             f"({join([f'*{plain_markdown(x)}*' for x in d])}). An edit counts as a framing "
             "edit when a label it drops, adds or replaces takes a side; a clause that only "
-            "adds a descriptive label (a strike restated as an *air strike* blamed on "
-            "*Damascus*) changes what is told, not how a side is named, and is not counted.")
+            "adds a descriptive label"
+            + (" (a strike restated as an *air strike* blamed on *Damascus*)" if book else "")
+            + " changes what is told, not how a side is named, and is not counted.")
 
 
 def keyness_words_sentence(corpus: Corpus, tables: Tables) -> str:
@@ -549,8 +552,8 @@ def keyness_words_sentence(corpus: Corpus, tables: Tables) -> str:
     key = tables.keyness
     tested = key[(key["n_report"] + key["n_rest"]) >= tables.min_count]
     sig = tested[tested["significant"]]
-    if sig.empty:
-        return "No word reaches it."
+    if sig.empty:  # the count of comparisons already says that none reaches it
+        return ""
     names = _names(corpus)
     parts = [f"*{plain_markdown(r.word)}* ({names[r.article_id]})" for r in sig.itertuples()]
     text = f"The words that reach it: {join(parts)}."
@@ -569,8 +572,9 @@ def keyness_words_sentence(corpus: Corpus, tables: Tables) -> str:
     return text
 
 
-def validation_markdown(ev: Evaluation | None) -> str:
-    """The validation paragraph, or one honest sentence when the corpus has no annotation."""
+def validation_markdown(ev: Evaluation | None, in_sample: bool = True) -> str:
+    """The validation paragraph, or one honest sentence when the corpus has no annotation;
+    ``in_sample``: the lexicon was written from these texts (the book's own)."""
     if ev is None:
         return ("This corpus has no hand annotation of labels "
                 "(`annotations/framing/labels_gold.csv`), so the matcher is not measured here.")
@@ -584,8 +588,9 @@ def validation_markdown(ev: Evaluation | None) -> str:
         f"{verb(ev.labels_agree, 'has', 'have')} the annotated label. For the "
         f"own-voice/quoted decision, with *quoted* as the positive class, precision is "
         f"{q.precision:.2f} and recall {q.recall:.2f} ({count(q.tp, 'quoted use')} found, "
-        f"{number(q.fp)} false, {number(q.fn)} missed). These scores are in-sample: the "
-        "lexicon was written from the same texts.")
+        f"{number(q.fp)} false, {number(q.fn)} missed)."
+        + (" These scores are in-sample: the lexicon was written from the same texts."
+           if in_sample else ""))
 
 
 def edits_markdown(corpus: Corpus, tables: Tables) -> str:
@@ -637,13 +642,15 @@ def key_numbers(corpus: Corpus, result: Tables,
         "fr_finding_md": edits_finding(corpus, result),
         "fr_uses_md": uses_sentence(corpus, result) if on else "",
         "fr_exceptions_md": exceptions_sentence(result.lexicon) if on else "",
-        "fr_stance_md": stance_sentence(result.lexicon) if on else "",
+        "fr_stance_md": stance_sentence(result.lexicon, is_book_corpus(corpus)) if on else "",
         "fr_label_keyness_md": label_keyness_sentence(lk) if on else "",
         "fr_keyness_tests_md": keyness_tests_sentence(
             len(sig), n_tests, int(corpus.articles["n_words"].median())),
         "fr_keyness_words_md": keyness_words_sentence(corpus, result),
         "fr_edits_md": edits_markdown(corpus, result),
-        "fr_validation_md": validation_markdown(evaluation) if on else "",
+        "fr_validation_md": (validation_markdown(evaluation, is_book_corpus(corpus)) if on
+                             else ""),
+        "fr_opening_md": opening_markdown(corpus, result),
     }
     for group in fr.GROUPS:
         out[f"fr_{group}_md"] = group_sentence(result, group) if on else ""
@@ -660,6 +667,28 @@ def keyness_tests_sentence(n_sig: int, n_tests: int, median_words: int) -> str:
             "cross the line by chance alone; the prior makes these z-scores conservative. With "
             f"reports of {number(median_words)} words at the median, word counts alone separate "
             "the reports only weakly.")
+
+
+BOOK_OPENING = (
+    "A report that names the sides of a conflict has to choose its words: the men fighting a "
+    "government can be *rebels*, *militants* or *terrorists*, the government *the regime* or "
+    "*the government*, and an attack an *offensive*, an *operation* or an *assault*.")
+CONFLICT_OPENING = ("An article that names the sides of a conflict has to choose its words, and "
+                    "some of them take a side.")
+GENERAL_OPENING = ("An article that names the parties of its story has to choose its words, "
+                   "and some words take a side.")
+
+
+def opening_markdown(corpus: Corpus, tables: Tables) -> str:
+    """The chapter's opening: the book's conflict and its words for the five texts; for a
+    folder the book's lexicon applies to, conflict in general; else any story's parties."""
+    if is_book_corpus(corpus):
+        first = BOOK_OPENING
+    else:
+        first = CONFLICT_OPENING if lexicon_applies(tables) else GENERAL_OPENING
+    noun = text_noun(corpus)
+    return (f"{first} This chapter counts the words each {noun} chooses and, where one {noun} "
+            "copies another, the words it changes.")
 
 
 # --- sentences that hold for the book's own five texts only (glued through for_book_only) ----

@@ -20,8 +20,10 @@ from analysis import text as textlib
 from analysis.corpus import Corpus
 from analysis.evaluation import quotes as evaluation
 from analysis.independence import copied_from, copied_spans
+from analysis.present import is_book_corpus
+from analysis.present.corpus import examples_markdown
 from analysis.present.publish import plain_markdown
-from analysis.present.words import capital, count, verb
+from analysis.present.words import capital, count, join, verb
 from analysis.present.theme import PALETTE
 from analysis.quotes import MAX_SUBJECT_GAP_WORDS, STATEMENT_MIN_WORDS, UNKNOWN
 from analysis.speakers import DESCRIPTORS
@@ -427,9 +429,10 @@ def _side_numbers(corpus: Corpus, units: pd.DataFrame, labels: pd.Series) -> dic
             "low_report_leader": leader["side"], "low_report_leader_share": _pct(leader["share"])}
 
 
-NO_TABLE_PROSE = ("This corpus has no speakers table (`speakers/speakers.csv`), so speakers have "
-                  "no side and the share-of-voice chart is left out; the speakers below are "
-                  "named as the texts print them.")
+NO_TABLE_PROSE = ("Without a speakers table (`speakers/speakers.csv`) speakers have no side, so "
+                  "the share-of-voice chart is left out.")
+NO_SPEAKERS_PROSE = ("This corpus has no hand-made speakers table, so the speakers are named as "
+                     "the texts print them and no table of them is shown.")
 
 GARBLED_PROSE = (
     "One subject in the Unattributed (004) report is garbled: *The United States and US urged an "
@@ -463,22 +466,46 @@ def side_prose(corpus: Corpus, tables: Tables) -> str:
                    f"{k['low_report_leader_share']}.")
 
 
+def alias_example(tables: Tables) -> tuple[list[str], str] | None:
+    """Two aliases of one speaker of the speakers table and its canonical name (a speaker whose
+    aliases are all other names than its own first, *Turkey* and *Ankara* for the Turkish
+    government), or None without a table or a speaker with two aliases."""
+    if tables.speakers is None:
+        return None
+    rows = []
+    for row in tables.speakers.itertuples():
+        aliases = [a.strip() for a in str(row.aliases).split(";") if a.strip()]
+        if len(aliases) >= 2:
+            own = any(a.lower() == str(row.name).lower() for a in aliases)
+            rows.append((own, aliases[:2], str(row.name)))
+    if not rows:
+        return None
+    own, aliases, name = min(rows, key=lambda r: r[0])
+    # "the Turkish government", but "Hulusi Akar": a name ending in a common noun takes "the"
+    return aliases, (f"the {name}" if name.split()[-1].islower() else name)
+
+
 def table_prose(tables: Tables) -> str:
     """What the speakers table adds, or that there is none."""
     if tables.speakers is None:
-        return NO_TABLE_PROSE
+        return NO_SPEAKERS_PROSE
     n = len(tables.speakers)
+    pair = alias_example(tables)
+    so = (f" (so {join([f'*{plain_markdown(a)}*' for a in pair[0]])} "
+          f"{verb(len(pair[0]), 'is', 'are both')} {plain_markdown(pair[1])})"
+          if pair else "")
     return (f"The corpus has a hand-made speakers table of {n} people and institutions "
             "(the table below). It is used as enrichment: its aliases map the "
-            "names found in the text to one canonical name (so *Turkey* and *Ankara* are both "
-            "the Turkish government) and it gives each a role, institution, country and side, "
+            f"names found in the text to one canonical name{so} and it gives each a role, "
+            "institution, country and side, "
             "each with its source: the sentence that states it, or \"general knowledge\" where "
             "the reports do not say.")
 
 
-def validation_prose(tables: Tables, gold: pd.DataFrame) -> str:
+def validation_prose(tables: Tables, gold: pd.DataFrame, book: bool = True) -> str:
     """The validation paragraph: span, speaker and reported-speech scores with and without the
-    speakers table, and what they can and cannot be taken to mean."""
+    speakers table, and what they can and cannot be taken to mean (``book``: the corpus is the
+    book's five texts, which the rules were written on)."""
     t = evaluation.scores_table(settings(tables), gold).set_index(["measure", "setting"])
 
     def get(measure: str, setting: str, col: str) -> str:
@@ -491,9 +518,23 @@ def validation_prose(tables: Tables, gold: pd.DataFrame) -> str:
     spk, rep = "quote speaker (matched quotations)", "reported speech, sentence + speaker"
     n_direct = int((gold["type"] == "direct").sum())
     n_rep = int((gold["type"] == "reported").sum())
+    pair = alias_example(tables)
+    alias = (f" (*{plain_markdown(pair[0][-1])}* for {plain_markdown(pair[1])})"
+             if pair else "")
+    caveat = (
+        "These scores should not be read as better than published quotation extractors (around "
+        "0.8 F1 on news). They are **in-sample**: the rules were written while reading these "
+        "texts and tuned against this annotation, with no held-out text. The texts are easy: "
+        "every quotation has double quote marks and speakers are named close to their cue. "
+        "Published systems are measured on thousands of unseen articles with quotations without "
+        "marks, nested quotations and speakers named sentences away." if book else
+        "The rules were written while reading the texts the book was made from; on a folder "
+        "they were not tuned on, these scores say how well they carry over to it.")
     return (
         f"Every quotation ({n_direct}) and every reported-speech attribution ({n_rep}) was "
-        "annotated by hand before the method was written (`annotations/quotes/`, whose README "
+        "annotated by hand"
+        + (" before the method was written" if book else "")
+        + " (`annotations/quotes/`, whose README "
         "gives the span definition and matching rules). Quote spans reach an F1 of "
         f"{get('quote spans, exact match', 'with table', 'f1')} with exact matching "
         "(first table below). Speakers are measured twice. With the speakers "
@@ -503,26 +544,32 @@ def validation_prose(tables: Tables, gold: pd.DataFrame) -> str:
         f"finding names in the text alone, {count(spk, 'without table')} quotations get the "
         f"annotated speaker (accuracy {get(spk, 'without table', 'accuracy')}) and reported "
         f"speech reaches F1 {get(rep, 'without table', 'f1')}; here a name counts as right when "
-        "the table lists it as an alias of the annotated speaker (*Ankara* for the Turkish "
-        "government), so the table still serves as the key for the comparison. "
-        "The second table lists every disagreement.\n\n"
-        "These scores should not be read as better than published quotation extractors (around "
-        "0.8 F1 on news). They are **in-sample**: the rules were written while reading these "
-        "texts and tuned against this annotation, with no held-out text. The texts are easy: "
-        "every quotation has double quote marks and speakers are named close to their cue. "
-        "Published systems are measured on thousands of unseen articles with quotations without "
-        "marks, nested quotations and speakers named sentences away.")
+        f"the table lists it as an alias of the annotated speaker{alias}, so the table still "
+        "serves as the key for the comparison. The second table lists every disagreement.\n\n"
+        + caveat)
+
+
+NO_GOLD_PROSE = ("This corpus has no hand annotation of quotations "
+                 "(`annotations/quotes/quotes.csv`), so the attribution is not validated here.")
+IN_SAMPLE_NOTE = ("The figures above this section are in-sample: they are measured on the five "
+                  "texts the method was written for.")
+
+
+def in_sample_note(corpus: Corpus, annotated: bool) -> str:
+    """The note that the scores above are in-sample: only for the book's five texts, which the
+    method was written on, and only when scores are shown."""
+    return IN_SAMPLE_NOTE if annotated and is_book_corpus(corpus) else ""
 
 
 def publish_validation(corpus: Corpus, tables: Tables, gold: pd.DataFrame | None) -> str:
     """Publish the validation tables (absent without a hand annotation); returns the section's
-    prose as Markdown ('' without one)."""
+    prose as Markdown (one sentence saying so without one)."""
     from analysis.present.publish import absent, publish_table
 
     if gold is None:
         absent("tab-voices-validation")
         absent("tab-voices-errors")
-        return ""
+        return NO_GOLD_PROSE
     publish_table(validation_table(tables, gold), "tab-voices-validation",
                   "Quality against the hand annotation, with and without the speakers table.",
                   "analysis.evaluation.quotes.scores_table against annotations/quotes/quotes.csv",
@@ -531,13 +578,76 @@ def publish_validation(corpus: Corpus, tables: Tables, gold: pd.DataFrame | None
                   "tab-voices-errors",
                   "Every disagreement with the hand annotation (speakers found without the table).",
                   "analysis.evaluation.quotes.error_table", columns=ERROR_HEADERS, corpus=corpus)
-    return validation_prose(tables, gold)
+    return validation_prose(tables, gold, is_book_corpus(corpus))
+
+
+def resolved_mentions(tables: Tables, top: int = 3) -> list[str]:
+    """The pronouns and titles (as printed, lower case) by which cues of this corpus name their
+    speaker, most frequent first: the examples the chapter gives of resolved speakers."""
+    mentions = pd.concat([tables.quotes["mention"], tables.reported["mention"]]).astype(str)
+    lower = mentions.str.lower()
+    lower = lower[lower.isin(DESCRIPTORS) & ~lower.str.contains("`")]
+    return list(lower.value_counts(sort=False).sort_values(ascending=False, kind="stable")
+                .index[:top])
+
+
+def surname_example(tables: Tables) -> tuple[str, str] | None:
+    """One later mention that is a single word of a fuller name before it (*Akar* for *Hulusi
+    Akar*), as found in this corpus, most frequent first; None when there is none."""
+    both = pd.concat([tables.quotes[["mention", "speaker"]],
+                      tables.reported[["mention", "speaker"]]]).astype(str)
+    short = both[(both["mention"] != both["speaker"])
+                 & both["mention"].str.fullmatch(r"[A-Z][\w'-]+")
+                 & both.apply(lambda r: r["mention"] in r["speaker"].split()[1:], axis=1)]
+    if short.empty:
+        return None
+    pair = short.value_counts(sort=False).sort_values(ascending=False, kind="stable").index[0]
+    return str(pair[0]), str(pair[1])
+
+
+HOW_TEMPLATE = """\
+Speakers are found in the text: runs of capitalised words, with a title in front of a
+name{{Foreign Minister}} cut off and kept as the role; descriptions of a
+speaker{{a Turkish official|the Russian defence ministry}}; and the pronouns *he* and *she*. A surname or a single word of an earlier
+name$surname resolves to the last full name before it; a title or pronoun to the last speaker
+before it whose role fits. Attribution looks for cue verbs outside the quotations (`said`,
+`told`, `according to`, `urged`, `insists`, ...). Each cue takes the nearest speaker named
+before it within $gap, skipping relative clauses and appositions, or the one right after it when
+inverted; `saying`, `adding` and `and said` take the speaker of the clause they hang on, and a
+participle after *by*{{by pinning the blame}} the subject of its clause. A subject *X and Y*
+gives voice to both. A quotation takes the cue that frames it, else the nearest cue in its
+sentence."""
+
+LIMITS_TEMPLATE = """\
+- Single quote marks are treated as apostrophes; a text quoting with `'...'` would be missed.
+- Who really said the words: a sentence that gives a country's or an institution's words
+  {{Turkey said Thursday it wanted no "face-off"}} is attributed to it, as printed, even when the words
+  are a minister's.
+- A name found in the text is a name, not an identity: without a speakers table, a country and
+  its capital{{Turkey&Ankara}} are two speakers, and a speaker named only by a description stays
+  that description.
+- Voice units count sentences, not importance or length: a scare quote and a long statement each
+  count once (the quoted-word counts are in the chart data, `fig-voices-speakers.csv`).
+- The side of a speaker comes from the speakers table's rule, not from what the speaker says."""
+
+
+def method_prose(corpus: Corpus, tables: Tables) -> dict[str, str]:
+    """The chapter's *How it works* paragraph and *What the method cannot tell* list as Markdown:
+    every example quoted from the texts is looked up in this corpus (and left out where it is
+    not there); the surname example is one this corpus resolves."""
+    pair = surname_example(tables)
+    surname = (f" (*{plain_markdown(pair[0])}* for *{plain_markdown(pair[1])}*)" if pair else "")
+    how = (examples_markdown(corpus, HOW_TEMPLATE).replace("$surname", surname)
+           .replace("$gap", count(MAX_SUBJECT_GAP_WORDS, "word")))
+    how = re.sub(r"\s*\n\s*", " ", how)  # one paragraph, glued inline
+    return {"voices-how-md": how, "voices-limits-md": examples_markdown(corpus, LIMITS_TEMPLATE)}
 
 
 def chapter_prose(corpus: Corpus, tables: Tables) -> dict[str, str]:
     """The chapter's sentences that carry numbers, as Markdown, by glue name: every number
     with its noun through :mod:`analysis.present.words`, speaker and report names escaped."""
     k = key_numbers(corpus, tables)
+    resolved = resolved_mentions(tables)
     n_rep = k["n_repeats"]
     repeats = (f" Counted as distinct utterances, where a sentence a report copied from an "
                f"earlier report, or a lead restating its own standfirst, counts once, they are "
@@ -577,8 +687,9 @@ def chapter_prose(corpus: Corpus, tables: Tables) -> dict[str, str]:
         + " (in the same or the next paragraph; further away, a cue-less quotation stays "
         "`unknown`); "
         f"{count(k['n_resolved'], 'cue')} {verb(k['n_resolved'], 'names its', 'name their')} "
-        "speaker only by a pronoun or title (`he`, `the minister`, `the ministry`), resolved "
-        "to the speaker named before.")
+        "speaker only by a pronoun or title"
+        + (f" ({join([f'`{m}`' for m in resolved])})" if resolved else "")
+        + ", resolved to the speaker named before.")
     problems_md = (
         "What the method could not read cleanly is listed, not hidden "
         f"({count(k['n_problems'], 'case')}, in the table below)")
