@@ -283,6 +283,9 @@ def glued_markdown(run, corpus, voices_tables) -> dict[str, str]:
     out |= {k: v for k, v in show_framing.key_numbers(
         corpus, tables, framing_gold.evaluate(tables.uses, gold)).items()
         if k.endswith(("_md", "-md"))}
+    from analysis.present import cards
+    out |= {k: v for k, v in cards.book_values(cards.from_run(run)).items()
+            if k.endswith(("_md", "-md"))}
     return out | findings.findings(run).text
 
 
