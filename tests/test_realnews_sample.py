@@ -71,3 +71,21 @@ def test_speakers_of_quotations(gold, sample_run):
     assert s["recall"] >= 0.95 and s["precision"] >= 0.9
     assert s["speaker_right_all_named"] >= 0.9
     assert s["wrong"] <= 1
+
+
+def test_quantitative_claims():
+    """The claims method on the sample's claim items, scored as benchmarks/claims_realnews.py
+    scores the full splits (sentences cut as the annotation cut them)."""
+    from analysis.evaluation import realnews_claims as rn
+    from benchmarks.claims_realnews import extract
+
+    gold = rn.load(ROOT / "data" / "realnews")
+    texts = {p.stem: p.read_text(encoding="utf-8") for p in (SAMPLE / "raw").glob("*.txt")}
+    items = gold.items[gold.items["article_id"].isin(texts)]
+    claims = gold.claims[gold.claims["article_id"].isin(texts)]
+    assert len(items) >= 3 and len(claims) >= 30
+    m = rn.match(extract(items, texts), rn.locate_gold(claims, texts))
+    s = rn.summary(m)
+    assert s["precision"] >= 0.9 and s["recall"] >= 0.85
+    assert s["value_precision"] >= 0.9
+    assert s["right_precision"] >= 0.3
