@@ -226,7 +226,7 @@ def pool_text(ch: Chapter, corpus: Corpus) -> str:
     n, total = ch.n_pool, len(corpus.articles)
     if n < total:
         return f"a seeded sample of {n:,} of the {total:,} texts of this corpus"
-    return f"all {total:,} texts of this corpus" if total > 1 else "the one text of this corpus"
+    return f"all {number(total)} texts of this corpus" if total > 1 else "the one text of this corpus"
 
 
 def sample_note(ch: Chapter) -> str:
