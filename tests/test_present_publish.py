@@ -103,16 +103,32 @@ HOSTILE = ["</script><script>alert(1)</script>", "<!-- x", "a\u2028b\u2029c",
            "*not* _emphasis_ `code`", "line one\n\n# heading"]
 
 
-@pytest.mark.parametrize("value", HOSTILE)
-def test_chart_html_cannot_close_its_script(value):
-    """A value in the data never ends the embedding script: no '<' at all inside it."""
-    spec = alt.Chart(pd.DataFrame({"label": [value]})).mark_point().encode(y="label:N").to_dict()
-    out = theme.chart_html(spec)
+def embedded(out: str) -> tuple[str, list]:
+    """The body of the embedding script and the values it passes: spec, narrow layout (or
+    None), the box width from which the wide layout is drawn, embed options."""
     script = out[out.index("<script"):]
     body = script[script.index(">") + 1: script.rindex("</script>")]
+    decoder, rest, values = json.JSONDecoder(), body[body.rindex("})(") + 3:], []
+    for _ in range(4):
+        value, end = decoder.raw_decode(rest)
+        values.append(value)
+        rest = rest[end:].lstrip(", ")
+    assert rest.startswith(");"), rest[:40]
+    return body, values
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_chart_html_cannot_close_its_script(value):
+    """A value in the data never ends the embedding script: no '<' at all inside it, in the
+    chart and in its narrow layout (which repeats the labels a sort order names)."""
+    frame = pd.DataFrame({"label": [value, "other"], "n": [1, 2]})
+    spec = (alt.Chart(frame).mark_bar().encode(x="n:Q", y=alt.Y("label:N", sort=[value]))
+            .properties(width=600).to_dict())
+    body, (payload, narrow, _wide_from, _options) = embedded(theme.chart_html(spec))
     assert "<" not in body and "\u2028" not in body and "\u2029" not in body
-    payload = re.search(r"\}\)\((\{.*\}), \{", body, re.S).group(1)
-    assert json.loads(payload) == spec  # the same data reaches the chart
+    assert payload == spec  # the same data reaches the chart
+    if narrow is not None:  # (Vega cannot read a U+2028 in a sort order: no narrow layout)
+        assert narrow["encoding"]["y"]["sort"] == [value]
 
 
 def test_chart_menu_offers_no_unescaped_source_view():
@@ -127,6 +143,52 @@ def test_chart_html_is_stable_and_svg():
     assert theme.chart_html(spec) == theme.chart_html(spec)
     assert '"renderer": "svg"' in theme.chart_html(spec)
     assert theme.chart_html(spec) != theme.chart_html({**spec, "height": 99})
+
+
+def wide_chart() -> alt.HConcatChart:
+    """Two 300 px views side by side with a two-column legend: about 750 px wide."""
+    frame = pd.DataFrame({"report": ["AFP wire", "Times of Israel", "Unattributed (003)"] * 2,
+                          "kind": ["quoted", "own"] * 3, "n": [3, 1, 2, 5, 4, 6]})
+    bars = alt.Chart(frame).mark_bar().encode(
+        x="n:Q", y=alt.Y("report:N", axis=alt.Axis(labelLimit=200)),
+        color=alt.Color("kind:N", legend=alt.Legend(orient="bottom", columns=2)))
+    cells = alt.Chart(frame).mark_rect().encode(
+        x=alt.X("report:N", axis=alt.Axis(labelAngle=-30)), y="kind:N", color="n:Q")
+    return theme.themed(alt.hconcat(bars.properties(width=300), cells.properties(width=300)))
+
+
+def test_a_chart_that_fits_has_no_narrow_layout():
+    spec = theme.themed(chart().properties(width=200)).to_dict()
+    assert theme.drawn_width(spec) <= theme.NARROW_WIDTH
+    assert theme.narrow_spec(spec) is None
+    _body, (_spec, narrow, wide_from, _options) = embedded(theme.chart_html(spec))
+    assert narrow is None and wide_from == 0
+
+
+def test_a_wide_chart_gets_a_narrow_layout_that_fits_with_text_at_full_size():
+    """Views stacked, slanted labels upright, plots narrower: the narrow layout draws within
+    NARROW_WIDTH and keeps every font size of the wide chart (all >= MIN_TEXT)."""
+    spec = wide_chart().to_dict()
+    assert theme.drawn_width(spec) > 600
+    narrow = theme.narrow_spec(spec)
+    assert "vconcat" in narrow and "hconcat" not in narrow
+    assert theme.drawn_width(narrow) <= theme.NARROW_WIDTH
+    assert min(theme.font_sizes(narrow)) == min(theme.font_sizes(spec)) >= theme.MIN_TEXT
+    assert narrow["vconcat"][1]["encoding"]["x"]["axis"]["labelAngle"] == -90
+    assert spec["hconcat"][0]["width"] == 300, "the wide spec was changed"
+
+
+def test_chart_html_carries_the_narrow_layout_without_a_second_copy_of_the_data():
+    spec = wide_chart().to_dict()
+    out = theme.chart_html(spec)
+    _body, (payload, narrow, wide_from, _options) = embedded(out)
+    assert payload == spec
+    assert "datasets" not in narrow and "config" not in narrow
+    row = theme.script_json(spec["datasets"][next(iter(spec["datasets"]))][-1])
+    assert out.count(row) == 1, f"the data row {row} is written more than once"
+    # The wide layout is drawn from the box width where its smallest text is MIN_TEXT px.
+    assert wide_from == pytest.approx(theme.drawn_width(spec) * theme.MIN_TEXT
+                                      / min(theme.font_sizes(spec)), abs=1)
 
 
 def test_setup_renders_charts_with_the_book_renderer():
