@@ -260,3 +260,26 @@ def test_list_cells_are_escaped_too():
     html = figures.table(frame, "tab-lists")._repr_html_()
     assert "<img" not in html and "<b>" not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_a_table_of_tall_rows_puts_each_row_name_above_its_cells_on_a_phone():
+    """Long row names beside cells of text leave the cells no room on a phone: the narrow
+    layout draws one row per facet, its name above it, and keeps the row order and the text."""
+    names = ["soldiers killed (turkey), from 20 Feb", "observation posts stationed (turkey)",
+             "people displaced, from 1 Dec"]
+    frame = pd.DataFrame({"quantity": names * 5,
+                          "report": [f"Report {i}" for i in range(5) for _ in names],
+                          "cell": ["3,600,000"] * 15})
+    base = alt.Chart(frame).encode(
+        x=alt.X("report:N", axis=alt.Axis(orient="top", labelAngle=0)),
+        y=alt.Y("quantity:N", sort=names, axis=alt.Axis(labelLimit=240)))
+    spec = theme.themed((base.mark_rect() + base.mark_text(fontSize=11).encode(text="cell:N"))
+                        .properties(width=400, height=alt.Step(48))).to_dict()
+    narrow = theme.narrow_spec(spec)
+    assert narrow["facet"]["row"]["field"] == "quantity"
+    assert narrow["facet"]["row"]["sort"] == names
+    assert all("y" not in layer["encoding"] for layer in narrow["spec"]["layer"])
+    assert theme.drawn_width(narrow) <= theme.NARROW_WIDTH
+    assert min(theme.font_sizes(narrow)) >= theme.MIN_TEXT
+    # The cells keep at least half their designed width: 5 cells of >= 40 px for "3,600,000".
+    assert narrow["spec"]["width"] >= 200

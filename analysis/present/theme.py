@@ -177,7 +177,8 @@ NARROW_WIDTH = 340  # the text column of a 400 px phone is 352 px
 MIN_PLOT = 110  # a plot area is never made narrower than this ...
 MIN_CELLS_SHARE = 0.5  # ... nor, when it prints text in category cells, than this share of
 #                        its designed width (the text must stay inside its cell)
-MIN_LABEL = 80  # shortest limit (px) a y-axis or legend label is cut to
+MIN_LABEL = 80  # shortest limit (px) a y-axis label is cut to
+LEGEND_LABEL = 200  # ... and a legend label (in one column, beside its symbol)
 WRAP_CHARS = 18  # characters per line of a wrapped axis label
 _LEGEND_CHANNELS = ("color", "fill", "stroke", "shape", "size", "strokeDash", "opacity",
                     "strokeWidth")
@@ -250,6 +251,34 @@ def _axes(node) -> None:
             axis.update(labelExpr=_WRAP, labelLineHeight=13)
 
 
+def _rows_on_top(spec: dict) -> dict:
+    """A chart of tall category rows (a table drawn as cells: y a category, rows at least 30 px)
+    as one small chart per row, its name above it across the whole width, so the long row names
+    no longer take the width the cells need. Other charts come back as they are."""
+    layers = spec.get("layer", [spec] if "mark" in spec else [])
+    ys = [(v.get("encoding") or {}).get("y") for v in layers]
+    if (not _tall_rows(spec) or "data" not in spec or not ys or not all(ys)
+            or len({json.dumps(y, sort_keys=True) for y in ys}) != 1
+            or ys[0].get("type") not in ("nominal", "ordinal") or "field" not in ys[0]
+            or any("data" in v or "transform" in v for v in layers)):
+        return spec
+    y = ys[0]
+    row = {"field": y["field"], "type": y["type"], "title": None,
+           "header": {"labelAngle": 0, "labelOrient": "top", "labelAnchor": "start",
+                      "labelAlign": "left", "labelLimit": 0, "labelPadding": 2}}
+    if "sort" in y:
+        row["sort"] = y["sort"]
+    inner = {k: v for k, v in spec.items() if k not in ("config", "datasets", "$schema", "data",
+                                                         "height", "transform")}
+    for view in inner.get("layer", [inner]):
+        view["encoding"] = {k: v for k, v in view["encoding"].items() if k != "y"}
+    inner["height"] = spec["height"]["step"]
+    out = {k: spec[k] for k in ("config", "datasets", "$schema", "data", "transform")
+           if k in spec}
+    out.update(facet={"row": row}, spec=inner, spacing={"row": 2})
+    return out
+
+
 def _legends(node, columns: int) -> None:
     """Legends below the chart in at most ``columns`` columns; colour ramps shorter."""
     for _view, name, enc in _channels(node):
@@ -264,12 +293,13 @@ def _legends(node, columns: int) -> None:
 
 
 def _cut_labels(node, limit: float) -> None:
-    """Y-axis and legend labels cut at ``limit`` px."""
+    """Y-axis labels cut at ``limit`` px, legend labels at no less than LEGEND_LABEL."""
     for _view, name, enc in _channels(node):
         part = "axis" if name == "y" else "legend" if name in _LEGEND_CHANNELS else None
         if part and enc.get(part, {}) is not None and "labelExpr" not in enc.get(part, {}):
             box = enc.setdefault(part, {})
-            box["labelLimit"] = min(box.get("labelLimit", 180), limit)
+            cut = limit if part == "axis" else max(limit, LEGEND_LABEL)
+            box["labelLimit"] = min(box.get("labelLimit", 200), cut)
 
 
 def _floor(view: dict) -> float:
@@ -313,7 +343,7 @@ def narrow_spec(spec: dict, width: float = NARROW_WIDTH) -> dict | None:
 
     if drawn_width(spec) <= width:
         return None
-    out = copy.deepcopy(spec)
+    out = _rows_on_top(copy.deepcopy(spec))
     sized = [v for v in _nodes(out) if isinstance(v.get("width"), (int, float))]
     floors = {id(v): _floor(v) for v in sized}
     designed = {id(v): v["width"] for v in sized}
@@ -325,11 +355,12 @@ def narrow_spec(spec: dict, width: float = NARROW_WIDTH) -> dict | None:
         if drawn <= width or not _narrow_plots(out, drawn - width, floors):
             break
         drawn = drawn_width(out)
+    if drawn > width:
+        _legends(out, 1)
+        drawn = drawn_width(out)
     limit = 140
     while drawn > width and limit >= MIN_LABEL:
         _cut_labels(out, limit)
-        if limit < 120:
-            _legends(out, 1)
         drawn = drawn_width(out)
         limit -= 20
     if drawn < width - 8:  # plots narrowed while something else was the widest part
