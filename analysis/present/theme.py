@@ -7,9 +7,14 @@ The renderer (:func:`chart_html`) replaces Altair's HTML template for two reason
   ``</script><script>alert(1)</script>`` must not end the script element that embeds it. The
   spec is serialized with ``<``, ``>``, ``&`` and every non-ASCII character (so U+2028/2029 too)
   written as JSON ``\\uXXXX`` escapes, which JavaScript reads back as the same characters;
-- layout: charts draw as SVG, whose ``viewBox`` lets the page's CSS (``_static/book.css``) scale
-  a chart down to the width of the text column on a narrow screen. SVG keeps links and tooltips
-  working when scaled (the browser finds the mark under the pointer).
+- layout: a chart wider than a phone's text column carries a second, narrow layout
+  (:func:`narrow_spec`: views stacked, legends below, plots narrower, labels upright or cut)
+  and the page draws whichever keeps the chart's text at :data:`MIN_TEXT` px or more in the
+  chart's box, choosing again when the window is resized. Charts draw as SVG, whose ``viewBox``
+  lets the page's CSS (``_static/book.css``) scale a chart down a little where even the narrow
+  layout is wider than the box (a phone under 380 px). SVG keeps links and tooltips working
+  when scaled (the browser finds the mark under the pointer), and its text can be measured
+  (``tests/test_browser.py`` checks every chart's text on screen at 1300 and 400 px).
 
 The Vega libraries come from ``_static/vega-bundle.js`` (see :mod:`analysis.present.publish`),
 loaded by every page before any chart.
