@@ -283,3 +283,18 @@ def test_a_table_of_tall_rows_puts_each_row_name_above_its_cells_on_a_phone():
     assert min(theme.font_sizes(narrow)) >= theme.MIN_TEXT
     # The cells keep at least half their designed width: 5 cells of >= 40 px for "3,600,000".
     assert narrow["spec"]["width"] >= 200
+
+
+def test_two_small_views_stay_side_by_side_on_a_phone():
+    """Views that fit side by side once narrower stay side by side (a caption may call them
+    "left" and "right"); the wide chart above, whose views do not fit so, is stacked."""
+    frame = pd.DataFrame({"gap": [0, 4, 8, 12] * 2, "n": [2] * 4 + [3] * 4,
+                          "share": [0.6, 0.7, 0.8, 0.9, 0.5, 0.6, 0.7, 0.8]})
+    line = alt.Chart(frame).mark_line(point=True).encode(x="gap:Q", y="share:Q", color="n:O")
+    spec = theme.themed(alt.hconcat(line.properties(width=220), line.properties(width=220))
+                        ).to_dict()
+    assert theme.drawn_width(spec) > theme.NARROW_WIDTH
+    narrow = theme.narrow_spec(spec)
+    assert "hconcat" in narrow and theme.drawn_width(narrow) <= theme.NARROW_WIDTH
+    assert all(view["width"] >= theme.SIDE_PLOT for view in narrow["hconcat"])
+    assert "vconcat" in theme.narrow_spec(wide_chart().to_dict())

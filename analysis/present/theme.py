@@ -126,7 +126,8 @@ def chart_html(spec: dict, embed_options: dict | None = None) -> str:
         "  }\n"
         "  var shown = null, result = null, timer = null;\n"
         "  function room() {  // the width the chart's box may take, less the menu's gutter\n"
-        '    el.classList.add("vega-embed", "has-actions");\n'
+        '    el.classList.add("vega-embed");  // vega-embed\'s own classes, for their CSS\n'
+        '    if (opt.actions !== false) el.classList.add("has-actions");\n'
         "    var box = el.parentElement.getBoundingClientRect().width;\n"
         "    return box - (parseFloat(getComputedStyle(el).paddingRight) || 0);\n"
         "  }\n"
@@ -180,6 +181,7 @@ def setup() -> None:
 # the layout that fits the chart's box (see :func:`chart_html`), so text keeps its size.
 NARROW_WIDTH = 340  # the text column of a 400 px phone is 352 px
 MIN_PLOT = 110  # a plot area is never made narrower than this ...
+SIDE_PLOT = 90  # ... or than this beside another (views kept side by side)
 MIN_CELLS_SHARE = 0.5  # ... nor, when it prints text in category cells, than this share of
 #                        its designed width (the text must stay inside its cell)
 MIN_LABEL = 80  # shortest limit (px) a y-axis label is cut to
@@ -341,23 +343,24 @@ def _narrow_plots(node, by: float, floors: dict[int, float]) -> bool:
     return changed
 
 
-def narrow_spec(spec: dict, width: float = NARROW_WIDTH) -> dict | None:
-    """A layout of ``spec`` drawn at most ``width`` px wide, or None when ``spec`` fits as it
-    is. When no layout fits, the narrowest one found (the page scales it down)."""
+def _fit(spec: dict, width: float, stack: bool) -> tuple[dict, float]:
+    """``spec`` laid out for ``width`` px (views stacked or not) and the width it draws."""
     import copy
 
-    if drawn_width(spec) <= width:
-        return None
     out = _rows_on_top(copy.deepcopy(spec))
     sized = [v for v in _nodes(out) if isinstance(v.get("width"), (int, float))]
-    floors = {id(v): _floor(v) for v in sized}
+    # Side by side, the plots share the overshoot and may get narrower than one alone.
+    side = 1 if stack else max([len(v["hconcat"]) for v in _nodes(out)
+                                if isinstance(v.get("hconcat"), list)] or [1])
+    floors = {id(v): _floor(v) if side == 1 else SIDE_PLOT for v in sized}
     designed = {id(v): v["width"] for v in sized}
-    _stack(out)
+    if stack:
+        _stack(out)
     _axes(out)
     _legends(out, 2)
     drawn = drawn_width(out)
     for _ in range(3):
-        if drawn <= width or not _narrow_plots(out, drawn - width, floors):
+        if drawn <= width or not _narrow_plots(out, (drawn - width) / side, floors):
             break
         drawn = drawn_width(out)
     if drawn > width:
@@ -370,8 +373,22 @@ def narrow_spec(spec: dict, width: float = NARROW_WIDTH) -> dict | None:
         limit -= 20
     if drawn < width - 8:  # plots narrowed while something else was the widest part
         wider = copy.deepcopy(out)
-        _widen_plots(wider, width - drawn, {id(v): designed[k] for k, v in zip(
+        _widen_plots(wider, (width - drawn) / side, {id(v): designed[k] for k, v in zip(
             designed, (v for v in _nodes(wider) if isinstance(v.get("width"), (int, float))))})
-        if drawn_width(wider) <= width:
-            return wider
-    return out
+        wide_drawn = drawn_width(wider)
+        if wide_drawn <= width:
+            return wider, wide_drawn
+    return out, drawn
+
+
+def narrow_spec(spec: dict, width: float = NARROW_WIDTH) -> dict | None:
+    """A layout of ``spec`` drawn at most ``width`` px wide, or None when ``spec`` fits as it
+    is. Views side by side stay so if they fit (a caption may say "left" and "right"), else
+    they are stacked. When no layout fits, the narrowest one found (the page scales it down)."""
+    if drawn_width(spec) <= width:
+        return None
+    if any("hconcat" in v for v in _nodes(spec)):
+        out, drawn = _fit(spec, width, stack=False)
+        if drawn <= width:
+            return out
+    return _fit(spec, width, stack=True)[0]
