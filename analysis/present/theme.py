@@ -343,6 +343,24 @@ def _narrow_plots(node, by: float, floors: dict[int, float]) -> bool:
     return changed
 
 
+def _shrink_text(node, designed: dict[int, float]) -> None:
+    """Text marks with a width limit in a narrowed plot: the limit narrows with the plot (so
+    texts placed along x do not run into each other) and text over 12 px comes down to 12."""
+    for view in _nodes(node):
+        if id(view) not in designed or not isinstance(view.get("width"), (int, float)):
+            continue
+        ratio = view["width"] / designed[id(view)]
+        if ratio >= 1:
+            continue
+        for part in view.get("layer", [view]):
+            mark = part.get("mark") if isinstance(part, dict) else None
+            if isinstance(mark, dict) and mark.get("type") == "text":
+                if isinstance(mark.get("limit"), (int, float)) and mark["limit"] > 0:
+                    mark["limit"] = max(MIN_LABEL, round(mark["limit"] * ratio * 0.95))
+                if isinstance(mark.get("fontSize"), (int, float)) and mark["fontSize"] > 12:
+                    mark["fontSize"] = 12
+
+
 def _fit(spec: dict, width: float, stack: bool) -> tuple[dict, float]:
     """``spec`` laid out for ``width`` px (views stacked or not) and the width it draws."""
     import copy
@@ -372,12 +390,14 @@ def _fit(spec: dict, width: float, stack: bool) -> tuple[dict, float]:
         drawn = drawn_width(out)
         limit -= 20
     if drawn < width - 8:  # plots narrowed while something else was the widest part
-        wider = copy.deepcopy(out)
-        _widen_plots(wider, (width - drawn) / side, {id(v): designed[k] for k, v in zip(
-            designed, (v for v in _nodes(wider) if isinstance(v.get("width"), (int, float))))})
+        copies: dict[int, object] = {}
+        wider = copy.deepcopy(out, copies)  # copies: id of a view -> its copy
+        wider_designed = {id(copies[k]): w for k, w in designed.items() if k in copies}
+        _widen_plots(wider, (width - drawn) / side, wider_designed)
         wide_drawn = drawn_width(wider)
         if wide_drawn <= width:
-            return wider, wide_drawn
+            out, drawn, designed = wider, wide_drawn, wider_designed
+    _shrink_text(out, designed)
     return out, drawn
 
 
