@@ -1,8 +1,8 @@
 """The built book in a real browser: every page loads offline, every chart draws, no errors;
-every page reads at 1300 px and at 400 px without sideways scrolling; figures and tables carry a
-"Cite this" line; the data download holds what it says; and a corpus whose manifest, speakers
-table, label lexicon, annotations and article words carry script and markup builds a book in
-which no script runs and no markup is made.
+every page reads at 1300 px and at 400 px without sideways scrolling, with chart text of 11 px
+or more on screen; figures and tables carry a "Cite this" line; the data download holds what
+it says; and a corpus whose manifest, speakers table, label lexicon, annotations and article
+words carry script and markup builds a book in which no script runs and no markup is made.
 
 Needs the HTML from ``make book`` (``make test`` builds it first) and Debian's Chromium; where
 Chromium is absent the browser checks skip with a message saying how to install it. Screenshots
@@ -268,6 +268,9 @@ def test_chart_text_is_legible(browser_context, width: int):
         if "altair-viz-" not in page_path.read_text(encoding="utf-8"):
             continue
         page = browser_context.new_page()
+        errors = []
+        page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+        page.on("pageerror", lambda e: errors.append(str(e)))
         page.set_viewport_size({"width": width, "height": 900})
         page.route(re.compile(r"^(https?|wss?|ftp)://"), lambda route: route.abort())
         page.goto(page_path.as_uri(), wait_until="load")
@@ -285,6 +288,7 @@ def test_chart_text_is_legible(browser_context, width: int):
             problems += chart_text_problems(f"{page_path.name} (narrowed from "
                                             f"{max(WIDTHS)} px)", width, charts, layout)
         page.close()
+        problems += [f"{page_path.name}: console error {e}" for e in errors]
     assert measured >= 10, f"only {measured} charts measured on the chapter pages"
     assert not problems, "\n".join(problems)
     if width == min(WIDTHS):
