@@ -106,8 +106,8 @@ def chart_html(spec: dict, embed_options: dict | None = None) -> str:
             sizes = font_sizes(spec) or [MIN_TEXT]
             # The box width from which the wide layout shows its smallest text at MIN_TEXT px.
             wide_from = -(-drawn_width(spec) * MIN_TEXT // sizes[0])
-    except ValueError:  # vl-convert cannot draw it: the page shows the one layout (or error)
-        narrow, wide_from = None, 0
+    except Exception:  # noqa: BLE001 - the narrow layout is an extra: if vl-convert cannot
+        narrow, wide_from = None, 0  # draw the chart, the page shows the one layout (or error)
     digest = hashlib.sha256((payload + script_json(options)).encode("ascii")).hexdigest()[:16]
     div_id = f"altair-viz-{digest}"
     return (
