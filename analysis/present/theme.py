@@ -174,11 +174,13 @@ def setup() -> None:
 # A chart drawn wider than the text column is scaled down by the page's CSS, and its text with
 # it: a 600 px chart on a 400 px phone shows 12 px labels at about 7 px. So every chart wider
 # than NARROW_WIDTH gets a second, narrow layout, made here from the same spec and measured with
-# vl-convert (the renderer of the PNG and SVG downloads, with the same fonts): side-by-side views
-# stacked, facets in one column, legends below in fewer columns, plots narrower, category labels
-# on the x axis upright, long y-axis labels wrapped onto lines where the rows are tall enough
-# and cut (Vega ends them with "…"; tooltips keep the whole text) where not. The page draws
-# the layout that fits the chart's box (see :func:`chart_html`), so text keeps its size.
+# vl-convert (the renderer of the PNG and SVG downloads, with its own copy of the book's font,
+# so the result is the same on every machine): side-by-side views narrower, or stacked when
+# they do not fit so; facets in one column; a table of tall rows with each row's name above its
+# cells; legends below in fewer columns; plots narrower; category labels on the x axis upright;
+# long y-axis labels wrapped onto lines where the rows are tall enough and cut (Vega ends them
+# with "…"; tooltips keep the whole text) where not. The page draws the layout that fits the
+# chart's box (see :func:`chart_html`), so text keeps its size.
 NARROW_WIDTH = 340  # the text column of a 400 px phone is 352 px
 MIN_PLOT = 110  # a plot area is never made narrower than this ...
 SIDE_PLOT = 90  # ... or than this beside another (views kept side by side)
@@ -272,7 +274,7 @@ def _rows_on_top(spec: dict) -> dict:
     y = ys[0]
     row = {"field": y["field"], "type": y["type"], "title": None,
            "header": {"labelAngle": 0, "labelOrient": "top", "labelAnchor": "start",
-                      "labelAlign": "left", "labelLimit": 0, "labelPadding": 2}}
+                      "labelAlign": "left", "labelLimit": NARROW_WIDTH, "labelPadding": 2}}
     if "sort" in y:
         row["sort"] = y["sort"]
     inner = {k: v for k, v in spec.items() if k not in ("config", "datasets", "$schema", "data",
