@@ -1,8 +1,8 @@
 """The built book in a real browser: every page loads offline, every chart draws, no errors;
-every page reads at 1300 px and at 400 px without sideways scrolling; figures and tables carry a
-"Cite this" line; the data download holds what it says; and a corpus whose manifest, speakers
-table, label lexicon, annotations and article words carry script and markup builds a book in
-which no script runs and no markup is made.
+every page reads at 1300 px and at 400 px without sideways scrolling, with chart text of 11 px
+or more on screen; figures and tables carry a "Cite this" line; the data download holds what
+it says; and a corpus whose manifest, speakers table, label lexicon, annotations and article
+words carry script and markup builds a book in which no script runs and no markup is made.
 
 Needs the HTML from ``make book`` (``make test`` builds it first) and Debian's Chromium; where
 Chromium is absent the browser checks skip with a message saying how to install it. Screenshots
@@ -203,6 +203,96 @@ def test_page_fits_the_window(browser_context, page_path: Path, width: int):
     assert not outside, (f"{page_path.name} at {width} px: charts leave the text column "
                          f"({column['left']:.0f}-{column['right']:.0f} px): {outside}")
     assert all(c["width"] > 0 for c in layout["charts"]), f"{page_path.name}: a chart has no size"
+
+
+# --- Legible charts: text of at least 11 px at both widths ------------------------------------
+
+MIN_CHART_TEXT = 11  # px, as the reader sees it (issue 17)
+CHART_TEXT = """() => [...document.querySelectorAll("[id^='altair-viz-']")].map(d => {
+  const svg = d.querySelector('svg');
+  const id = d.closest('figure') ? d.closest('figure').id : d.id;
+  if (!svg) return {id: id, svg: false, canvas: !!d.querySelector('canvas')};
+  // Each text's computed font size times its scale on screen: the viewBox scaling the page's
+  // CSS applies to the SVG and any transform (a rotated label's matrix keeps its length).
+  const sizes = [...svg.querySelectorAll('text')]
+    .filter(t => t.textContent.trim() && t.getBoundingClientRect().width > 0)
+    .map(t => {
+      const m = t.getScreenCTM();
+      return {px: parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b),
+              text: t.textContent.trim().slice(0, 40)};
+    });
+  const smallest = sizes.reduce((a, b) => (b.px < a.px ? b : a), {px: Infinity, text: ''});
+  const r = svg.getBoundingClientRect();
+  return {id: id, svg: true, texts: sizes.length, px: smallest.px, text: smallest.text,
+          left: r.left, right: r.right, layout: d.getAttribute('data-layout')};
+})"""
+
+
+def chart_text(page) -> tuple[list[dict], dict]:
+    """Every chart's smallest text on screen, and the page's width against the window's."""
+    wait_for_charts(page)
+    page.wait_for_timeout(200)  # let vega-embed finish a layout it has just started
+    return page.evaluate(CHART_TEXT), page.evaluate(
+        "() => ({scrollWidth: document.documentElement.scrollWidth, viewport: innerWidth})")
+
+
+def chart_text_problems(name: str, width: int, charts: list[dict], layout: dict) -> list[str]:
+    problems = []
+    if layout["scrollWidth"] > layout["viewport"]:
+        problems.append(f"{name} at {width} px scrolls sideways ({layout['scrollWidth']} px)")
+    for c in charts:
+        where = f"{name} {c['id']} at {width} px"
+        if not c["svg"]:
+            problems.append(f"{where}: drawn as {'canvas' if c['canvas'] else 'nothing'}, not "
+                            "SVG (its text cannot be measured)")
+        elif not c["texts"]:
+            problems.append(f"{where}: no visible text")
+        elif c["px"] < MIN_CHART_TEXT - 0.01:
+            problems.append(f"{where} ({c['layout']} layout): text {c['text']!r} is "
+                            f"{c['px']:.1f} px, under {MIN_CHART_TEXT} px")
+        elif c["right"] > layout["viewport"] + 0.5 or c["left"] < -0.5:
+            problems.append(f"{where}: the chart reaches past the window "
+                            f"({c['left']:.0f}-{c['right']:.0f} px)")
+    return problems
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_chart_text_is_legible(browser_context, width: int):
+    """On every chapter page, at 1300 and at 400 px, every chart's text shows at 11 px or more
+    on screen (SVG text's computed font size times its on-screen scale, so a chart the page
+    shrinks to fit counts at its shrunk size) and no chart makes the page scroll sideways.
+    At 400 px the same holds for a page opened at 1300 px and then narrowed (the charts pick
+    their phone layout again on resize)."""
+    problems, measured, layouts = [], 0, set()
+    for page_path in chapter_pages():
+        if "altair-viz-" not in page_path.read_text(encoding="utf-8"):
+            continue
+        page = browser_context.new_page()
+        errors = []
+        page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.set_viewport_size({"width": width, "height": 900})
+        page.route(re.compile(r"^(https?|wss?|ftp)://"), lambda route: route.abort())
+        page.goto(page_path.as_uri(), wait_until="load")
+        charts, layout = chart_text(page)
+        problems += chart_text_problems(page_path.name, width, charts, layout)
+        measured += len(charts)
+        layouts |= {c.get("layout") for c in charts}
+        if width < max(WIDTHS):
+            page.set_viewport_size({"width": max(WIDTHS), "height": 900})
+            page.reload(wait_until="load")
+            wait_for_charts(page)
+            page.set_viewport_size({"width": width, "height": 900})
+            page.wait_for_timeout(600)  # the resize handler waits 150 ms, then redraws
+            charts, layout = chart_text(page)
+            problems += chart_text_problems(f"{page_path.name} (narrowed from "
+                                            f"{max(WIDTHS)} px)", width, charts, layout)
+        page.close()
+        problems += [f"{page_path.name}: console error {e}" for e in errors]
+    assert measured >= 10, f"only {measured} charts measured on the chapter pages"
+    assert not problems, "\n".join(problems)
+    if width == min(WIDTHS):
+        assert "narrow" in layouts, "no chart drew its phone layout at the narrow width"
 
 
 # --- Citing and the data download ----------------------------------------------------------

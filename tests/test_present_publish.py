@@ -103,16 +103,32 @@ HOSTILE = ["</script><script>alert(1)</script>", "<!-- x", "a\u2028b\u2029c",
            "*not* _emphasis_ `code`", "line one\n\n# heading"]
 
 
-@pytest.mark.parametrize("value", HOSTILE)
-def test_chart_html_cannot_close_its_script(value):
-    """A value in the data never ends the embedding script: no '<' at all inside it."""
-    spec = alt.Chart(pd.DataFrame({"label": [value]})).mark_point().encode(y="label:N").to_dict()
-    out = theme.chart_html(spec)
+def embedded(out: str) -> tuple[str, list]:
+    """The body of the embedding script and the values it passes: spec, narrow layout (or
+    None), the box width from which the wide layout is drawn, embed options."""
     script = out[out.index("<script"):]
     body = script[script.index(">") + 1: script.rindex("</script>")]
+    decoder, rest, values = json.JSONDecoder(), body[body.rindex("})(") + 3:], []
+    for _ in range(4):
+        value, end = decoder.raw_decode(rest)
+        values.append(value)
+        rest = rest[end:].lstrip(", ")
+    assert rest.startswith(");"), rest[:40]
+    return body, values
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_chart_html_cannot_close_its_script(value):
+    """A value in the data never ends the embedding script: no '<' at all inside it, in the
+    chart and in its narrow layout (which repeats the labels a sort order names)."""
+    frame = pd.DataFrame({"label": [value, "other"], "n": [1, 2]})
+    spec = (alt.Chart(frame).mark_bar().encode(x="n:Q", y=alt.Y("label:N", sort=[value]))
+            .properties(width=600).to_dict())
+    body, (payload, narrow, _wide_from, _options) = embedded(theme.chart_html(spec))
     assert "<" not in body and "\u2028" not in body and "\u2029" not in body
-    payload = re.search(r"\}\)\((\{.*\}), \{", body, re.S).group(1)
-    assert json.loads(payload) == spec  # the same data reaches the chart
+    assert payload == spec  # the same data reaches the chart
+    if narrow is not None:  # (Vega cannot read a U+2028 in a sort order: no narrow layout)
+        assert narrow["encoding"]["y"]["sort"] == [value]
 
 
 def test_chart_menu_offers_no_unescaped_source_view():
@@ -127,6 +143,52 @@ def test_chart_html_is_stable_and_svg():
     assert theme.chart_html(spec) == theme.chart_html(spec)
     assert '"renderer": "svg"' in theme.chart_html(spec)
     assert theme.chart_html(spec) != theme.chart_html({**spec, "height": 99})
+
+
+def wide_chart() -> alt.HConcatChart:
+    """Two 300 px views side by side with a two-column legend: about 750 px wide."""
+    frame = pd.DataFrame({"report": ["AFP wire", "Times of Israel", "Unattributed (003)"] * 2,
+                          "kind": ["quoted", "own"] * 3, "n": [3, 1, 2, 5, 4, 6]})
+    bars = alt.Chart(frame).mark_bar().encode(
+        x="n:Q", y=alt.Y("report:N", axis=alt.Axis(labelLimit=200)),
+        color=alt.Color("kind:N", legend=alt.Legend(orient="bottom", columns=2)))
+    cells = alt.Chart(frame).mark_rect().encode(
+        x=alt.X("report:N", axis=alt.Axis(labelAngle=-30)), y="kind:N", color="n:Q")
+    return theme.themed(alt.hconcat(bars.properties(width=300), cells.properties(width=300)))
+
+
+def test_a_chart_that_fits_has_no_narrow_layout():
+    spec = theme.themed(chart().properties(width=200)).to_dict()
+    assert theme.drawn_width(spec) <= theme.NARROW_WIDTH
+    assert theme.narrow_spec(spec) is None
+    _body, (_spec, narrow, wide_from, _options) = embedded(theme.chart_html(spec))
+    assert narrow is None and wide_from == 0
+
+
+def test_a_wide_chart_gets_a_narrow_layout_that_fits_with_text_at_full_size():
+    """Views stacked, slanted labels upright, plots narrower: the narrow layout draws within
+    NARROW_WIDTH and keeps every font size of the wide chart (all >= MIN_TEXT)."""
+    spec = wide_chart().to_dict()
+    assert theme.drawn_width(spec) > 600
+    narrow = theme.narrow_spec(spec)
+    assert "vconcat" in narrow and "hconcat" not in narrow
+    assert theme.drawn_width(narrow) <= theme.NARROW_WIDTH
+    assert min(theme.font_sizes(narrow)) == min(theme.font_sizes(spec)) >= theme.MIN_TEXT
+    assert narrow["vconcat"][1]["encoding"]["x"]["axis"]["labelAngle"] == -90
+    assert spec["hconcat"][0]["width"] == 300, "the wide spec was changed"
+
+
+def test_chart_html_carries_the_narrow_layout_without_a_second_copy_of_the_data():
+    spec = wide_chart().to_dict()
+    out = theme.chart_html(spec)
+    _body, (payload, narrow, wide_from, _options) = embedded(out)
+    assert payload == spec
+    assert "datasets" not in narrow and "config" not in narrow
+    row = theme.script_json(spec["datasets"][next(iter(spec["datasets"]))][-1])
+    assert out.count(row) == 1, f"the data row {row} is written more than once"
+    # The wide layout is drawn from the box width where its smallest text is MIN_TEXT px.
+    assert wide_from == pytest.approx(theme.drawn_width(spec) * theme.MIN_TEXT
+                                      / min(theme.font_sizes(spec)), abs=1)
 
 
 def test_setup_renders_charts_with_the_book_renderer():
@@ -198,3 +260,41 @@ def test_list_cells_are_escaped_too():
     html = figures.table(frame, "tab-lists")._repr_html_()
     assert "<img" not in html and "<b>" not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_a_table_of_tall_rows_puts_each_row_name_above_its_cells_on_a_phone():
+    """Long row names beside cells of text leave the cells no room on a phone: the narrow
+    layout draws one row per facet, its name above it, and keeps the row order and the text."""
+    names = ["soldiers killed (turkey), from 20 Feb", "observation posts stationed (turkey)",
+             "people displaced, from 1 Dec"]
+    frame = pd.DataFrame({"quantity": names * 5,
+                          "report": [f"Report {i}" for i in range(5) for _ in names],
+                          "cell": ["3,600,000"] * 15})
+    base = alt.Chart(frame).encode(
+        x=alt.X("report:N", axis=alt.Axis(orient="top", labelAngle=0)),
+        y=alt.Y("quantity:N", sort=names, axis=alt.Axis(labelLimit=240)))
+    spec = theme.themed((base.mark_rect() + base.mark_text(fontSize=11).encode(text="cell:N"))
+                        .properties(width=400, height=alt.Step(48))).to_dict()
+    narrow = theme.narrow_spec(spec)
+    assert narrow["facet"]["row"]["field"] == "quantity"
+    assert narrow["facet"]["row"]["sort"] == names
+    assert all("y" not in layer["encoding"] for layer in narrow["spec"]["layer"])
+    assert theme.drawn_width(narrow) <= theme.NARROW_WIDTH
+    assert min(theme.font_sizes(narrow)) >= theme.MIN_TEXT
+    # The cells keep at least half their designed width: 5 cells of >= 40 px for "3,600,000".
+    assert narrow["spec"]["width"] >= 200
+
+
+def test_two_small_views_stay_side_by_side_on_a_phone():
+    """Views that fit side by side once narrower stay side by side (a caption may call them
+    "left" and "right"); the wide chart above, whose views do not fit so, is stacked."""
+    frame = pd.DataFrame({"gap": [0, 4, 8, 12] * 2, "n": [2] * 4 + [3] * 4,
+                          "share": [0.6, 0.7, 0.8, 0.9, 0.5, 0.6, 0.7, 0.8]})
+    line = alt.Chart(frame).mark_line(point=True).encode(x="gap:Q", y="share:Q", color="n:O")
+    spec = theme.themed(alt.hconcat(line.properties(width=220), line.properties(width=220))
+                        ).to_dict()
+    assert theme.drawn_width(spec) > theme.NARROW_WIDTH
+    narrow = theme.narrow_spec(spec)
+    assert "hconcat" in narrow and theme.drawn_width(narrow) <= theme.NARROW_WIDTH
+    assert all(view["width"] >= theme.SIDE_PLOT for view in narrow["hconcat"])
+    assert "vconcat" in theme.narrow_spec(wide_chart().to_dict())
