@@ -227,10 +227,14 @@ class Table:
     precision: int = 2
     show: int | None = None
 
-    def _html(self, frame: pd.DataFrame, uid: str) -> str:
+    def _html(self, frame: pd.DataFrame, uid: str, skip: int = 0) -> str:
+        """The frame as an escaped HTML table; ``skip`` hides its first rows but keeps every
+        other row's id (``T_<uid>_row<r>_col<c>``) at its place in the whole frame, so links to
+        a row land in the fold as well as in the preview."""
         # The Styler escapes str cells only: any other object (a list, a tuple) becomes its str
         # first, so no cell reaches the page as raw HTML.
         plain = (str, int, float, bool, type(None))
+        frame = frame.reset_index(drop=True)  # row ids are positions; labels may repeat
         frame = frame.apply(lambda col: col.map(lambda v: v if isinstance(v, plain) or
                                                 pd.api.types.is_scalar(v) else str(v))
                             if col.dtype == object else col)
@@ -241,6 +245,8 @@ class Table:
                   .format(precision=self.precision, escape="html")
                   .format_index(escape="html", axis=1).set_uuid(uid)
                   .set_table_attributes('class="ws-table"'))
+        if skip:
+            styler = styler.hide(frame.index[:skip], axis="index")
         # Numbers right-aligned (header too), text left-aligned: one CSS rule per column.
         styler = styler.set_table_styles(
             [{"selector": f"td.col{i}, th.col{i}", "props": "text-align: right;"}
@@ -251,9 +257,9 @@ class Table:
     def _repr_html_(self) -> str:
         if self.show is None or len(self.frame) <= self.show:
             return self._html(self.frame, self.table_id)
-        head = self._html(self.frame.head(self.show), f"{self.table_id}-head")
+        head = self._html(self.frame.head(self.show), self.table_id)
         rest = self.frame.iloc[self.show:]
-        more = self._html(rest, self.table_id)
+        more = self._html(self.frame, self.table_id, skip=self.show)
         label = ("The last row" if len(rest) == 1 else
                  f"The other {len(rest):,} rows (of {len(self.frame):,})")
         return (f'{head}<details class="ws-fold"><summary>{label}</summary>{more}</details>')
