@@ -34,6 +34,7 @@ import importlib.util
 import math
 import random
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -587,6 +588,29 @@ for _spun, _originals in FUNCTION_SWAPS.items():
         SPIN_SWAPS[_o] = (*SPIN_SWAPS[_o], _spun)
 
 
+def swap_words(text: str, choose: Callable[[list[Word], int], str | None]
+               ) -> tuple[str, list[tuple[int, int]]]:
+    """``text`` with each word ``i`` replaced by ``choose(words, i)`` where that is not None
+    (the first letter's case kept), and the spans of the replacements in the new text: the
+    rewriting every synthetic spinner shares, whatever thesaurus it draws from."""
+    out, spans, pos, length = [], [], 0, 0
+    words = sentence_words(text)
+    for i, wd in enumerate(words):
+        new = choose(words, i)
+        if new is None:
+            continue
+        if wd.text[:1].isupper():
+            new = new[:1].upper() + new[1:]
+        out.append(text[pos: wd.start])
+        length += wd.start - pos
+        out.append(new)
+        spans.append((length, length + len(new)))
+        length += len(new)
+        pos = wd.end
+    out.append(text[pos:])
+    return "".join(out), spans
+
+
 def spin(text: str, rate: float, seed: int) -> tuple[str, list[tuple[int, int]]]:
     """A synthetic spun copy of ``text`` and the spans (in the copy) of the swapped words.
 
@@ -598,27 +622,19 @@ def spin(text: str, rate: float, seed: int) -> tuple[str, list[tuple[int, int]]]
         raise ValueError(f"spin rate must be in [0, 1], got {rate}")
     rng = random.Random(seed)
     lex, table = lexicon(), counts()
-    out, spans, pos = [], [], 0
-    words = sentence_words(text)
-    for i, wd in enumerate(words):
+
+    def choose(words: list[Word], i: int) -> str | None:
         if _is_name(words, i):
-            continue
-        key = wd.key
+            return None
+        key = words[i].key
         options = list(SPIN_SWAPS.get(key, ()))
         if not options and key not in FUNCTION_WORDS and key.isalpha():
             options = [c for c in candidates(key, lex) if c in table.unigrams]
         if not options or rng.random() >= rate:
-            continue
-        new = rng.choice(sorted(options))
-        if wd.text[:1].isupper():
-            new = new[:1].upper() + new[1:]
-        out.append(text[pos: wd.start])
-        start = sum(len(p) for p in out)
-        out.append(new)
-        spans.append((start, start + len(new)))
-        pos = wd.end
-    out.append(text[pos:])
-    return "".join(out), spans
+            return None
+        return rng.choice(sorted(options))
+
+    return swap_words(text, choose)
 
 
 def spin_sentences(sentences: pd.DataFrame, rate: float, seed: int

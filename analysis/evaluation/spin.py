@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.corpus import Corpus
-from analysis.spin import _is_name, inflect, sentence_words
+from analysis.spin import _is_name, inflect, swap_words
 from analysis.evaluation import GoldError, Scores, gold_path, scores_frame
 from analysis.text import read_table
 
@@ -220,24 +220,16 @@ def spin_with(text: str, rate: float, seed: int, thesaurus: Thesaurus
     if not 0 <= rate <= 1:
         raise ValueError(f"spin rate must be in [0, 1], got {rate}")
     rng = random.Random(seed)
-    out, spans, pos = [], [], 0
-    words = sentence_words(text)
-    for i, wd in enumerate(words):
-        if _is_name(words, i) or not wd.key.isalpha():
-            continue
-        options = _inflect_like(wd.key, thesaurus)
+
+    def choose(words: list, i: int) -> str | None:
+        if _is_name(words, i) or not words[i].key.isalpha():
+            return None
+        options = _inflect_like(words[i].key, thesaurus)
         if not options or rng.random() >= rate:
-            continue
-        new = rng.choice(options)
-        if wd.text[:1].isupper():
-            new = new[:1].upper() + new[1:]
-        out.append(text[pos: wd.start])
-        start = sum(len(p) for p in out)
-        out.append(new)
-        spans.append((start, start + len(new)))
-        pos = wd.end
-    out.append(text[pos:])
-    return "".join(out), spans
+            return None
+        return rng.choice(options)
+
+    return swap_words(text, choose)
 
 
 def spin_sentences_with(sentences: pd.DataFrame, rate: float, seed: int, thesaurus: Thesaurus
