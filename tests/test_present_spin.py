@@ -91,7 +91,7 @@ def test_key_numbers_name_the_top_report(chapter, corpus):
     assert k["spin_n_called"] == ps.count(int(chapter.scores["spun"].sum()), "report")
     assert k["spin_top_threshold"] == f"{chapter.lines[top['article_id']]:.2f}"
     assert k["spin_n_flags"] == len(chapter.flags)
-    assert k["spin_pool"] == 5 and k["spin_pool_text"] == "all 5 texts of this corpus"
+    assert k["spin_pool"] == 5 and k["spin_pool_text"] == "all five texts of this corpus"
     assert k["spin_sample_note"] == "" and k["spin_dec_rate"] == "10%"
     at = chapter.calibration.set_index("rate")
     assert k["spin_dec_called"] == f"{100 * at.loc[0.1, 'called_spun']:.0f}%"
