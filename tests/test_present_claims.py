@@ -142,3 +142,13 @@ def test_validation_prose_without_and_with_gold():
     assert "precision 75%" in text and "weakest field is the period" in text
     frame = P.quality_frame(Scores(3, 1, 0), acc)
     assert frame.loc[frame["measure"] == "extraction precision", "score"].item() == 75.0
+
+
+def test_chapter_values_are_the_key_numbers_and_the_chapter_markdown(book_run):
+    corpus = book_run.corpus()
+    values = P.chapter_values(corpus, book_run)
+    numbers = P.key_numbers(corpus, book_run.table("claims"), book_run.table("claim_comparison"),
+                            book_run.table("events"), book_run.table("directions"))
+    assert {k: values[k] for k in numbers} == numbers
+    assert {"figures_md", "dating_md", "method_md", "in_sample_md"} <= set(values)
+    assert "in-sample" in values["in_sample_md"]

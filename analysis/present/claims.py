@@ -564,3 +564,15 @@ def fit_note(corpus, annotated: bool) -> str:
     if not annotated:
         return ""
     return FIT_NOTE if is_book_corpus(corpus) else OTHER_FIT_NOTE
+
+
+def chapter_values(corpus, run) -> dict[str, object]:
+    """Every value the numbers chapter glues at its start, from the stored run: the prose
+    numbers (:func:`key_numbers`) and the Markdown of its examples and notes."""
+    found, events = run.table("claims"), run.table("events")
+    return key_numbers(corpus, found, run.table("claim_comparison"), events,
+                       run.table("directions")) | {
+        "figures_md": figures_markdown(corpus, found),
+        "dating_md": dating_markdown(corpus, events),
+        "method_md": method_markdown(corpus),
+        "in_sample_md": for_book_only(corpus, IN_SAMPLE_NOTE)}
