@@ -238,3 +238,15 @@ def test_published_tables_show_no_internal_ids(book_run, corpus, tmp_path):
             assert not re.search(rf"(?<![\w-]){re.escape(aid)}(?![\w-])", cells), (table.id, aid)
     assert "Unattributed (003) copied Times of Israel's wording" in " ".join(
         shown[2].shown.frame.astype(str).to_numpy().ravel())
+
+
+def test_reuse_intro_does_not_say_the_spin_chapter_calls_004_spun(book_run, corpus, monkeypatch):
+    """The spin chapter's strong-evidence test calls no report spun: the reuse chapter must not
+    say that chapter argues Unattributed (004) is machine-spun."""
+    glued: dict[str, object] = {}
+    monkeypatch.setattr(reuse, "glue_values",
+                        lambda values, markdown=False: glued.update(values))
+    reuse.glue_chapter(corpus, reuse.results_from_run(_WithoutCheck(book_run), corpus), None)
+    text = " ".join(str(v) for v in glued.values())
+    assert "argues that Unattributed (004) is" not in text
+    assert "without calling it spun" in text

@@ -570,10 +570,10 @@ def intro_markdown(res: Results, corpus: Corpus) -> str:
         names = [nm[a] for a in r.non_derived]
         out.append(f"{_join(names)} {verb(len(names), 'shares', 'share')} no passage with any earlier report: *non-derived* "
                    "here.")
-    out.append(for_book_only(corpus, "(The chapter on spin argues that Unattributed (004) is "
-                                     "a machine-reworded copy of a story that is not in this "
-                                     "corpus; its only source line names a Japanese news "
-                                     "site.)"))
+    out.append(for_book_only(corpus, "(Unattributed (004) may be a reworded copy of a story "
+                                     "that is not in this corpus: its only source line names "
+                                     "a Japanese news site, and the chapter on spin weighs its "
+                                     "odd word choices without calling it spun.)"))
     return " ".join(x for x in out if x)
 
 
